@@ -1,0 +1,18 @@
+from .awards import AwardLevel, AwardType, Campaign, NomineeKind, RouteStage, VoteBase
+from .nomination import Evidence, Nomination
+from .units import Holiday, Profile, RoleAssignment, Unit
+
+__all__ = [
+    "AwardLevel",
+    "AwardType",
+    "Campaign",
+    "Evidence",
+    "Holiday",
+    "Nomination",
+    "NomineeKind",
+    "Profile",
+    "RoleAssignment",
+    "RouteStage",
+    "Unit",
+    "VoteBase",
+]

@@ -1,0 +1,270 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+
+from ..exceptions import TransitionRefused
+from ..stages import AWAITING_DECISION, REVIEW_STAGES, STAGE_ORDER, WITHDRAWABLE, Stage, Status
+from .awards import AwardType, Campaign
+from .units import Unit
+
+
+def guard(message):
+    """Mark a transition condition with the sentence shown when it fails."""
+
+    def wrap(func):
+        func.message = message
+        return func
+
+    return wrap
+
+
+@guard(_("Choose the nominee."))
+def has_nominee(nomination) -> bool:
+    return bool(nomination.nominee_person_id or nomination.nominee_unit_id)
+
+
+@guard(_("The nominee must be of the kind the award type is for (individual or collective)."))
+def nominee_matches_award_type(nomination) -> bool:
+    award_type = nomination.award_type
+    if nomination.nominee_person_id:
+        return award_type.accepts_individuals()
+    if nomination.nominee_unit_id:
+        return award_type.accepts_collectives()
+    return True
+
+
+@guard(_("Write the achievements summary of the dossier."))
+def has_achievements(nomination) -> bool:
+    return bool(nomination.achievements.strip())
+
+
+@guard(_("The campaign is not accepting submissions today."))
+def campaign_accepts_submissions(nomination) -> bool:
+    return nomination.campaign.accepts_submissions()
+
+
+@guard(_("The award type has no route configured; ask an administrator."))
+def award_type_has_route(nomination) -> bool:
+    return bool(nomination.award_type.stages)
+
+
+def _first_stage(nomination, *args, **kwargs) -> str:
+    return nomination.award_type.stage_after(None).stage
+
+
+def _stage_after_current(nomination, *args, **kwargs) -> str:
+    following = nomination.award_type.stage_after(nomination.status)
+    return following.stage if following else Status.APPROVED
+
+
+def _require_reasons(reasons: str):
+    if not (reasons or "").strip():
+        raise TransitionRefused(_("Reasons are required."))
+
+
+DOSSIER_GUARDS = [has_nominee, nominee_matches_award_type, has_achievements, award_type_has_route]
+
+
+class Nomination(ConcurrentTransitionMixin, models.Model):
+    """A unit's proposal of one person or collective for one award type, with its dossier.
+
+    `status` changes only through the transitions below (the lifecycle); nothing may assign it.
+    The transitions neither save nor lock: the services in `workflows.services` do both, together
+    with the decision record, the audit event and the task bookkeeping, in one transaction.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("campaign")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("award")
+    )
+    proposing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("proposing unit")
+    )
+    nominee_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations_received",
+        verbose_name=_("nominee (person)"),
+    )
+    nominee_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations_received",
+        verbose_name=_("nominee (collective)"),
+    )
+
+    achievements = models.TextField(_("achievements summary"), blank=True)
+    contributions = models.TextField(_("contributions"), blank=True)
+    initiatives = models.TextField(_("initiatives"), blank=True)
+
+    status = FSMField(
+        _("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="nominations_proposed",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the current status was entered: time-in-stage and deadlines count from here.
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nominee_person__isnull=True) | Q(nominee_unit__isnull=True),
+                name="nomination_one_nominee",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["proposing_unit", "status"], name="nomination_unit_status_idx"),
+            models.Index(fields=["campaign", "award_type"], name="nomination_campaign_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.nominee_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"N-{self.pk:05d}" if self.pk else "N-new"
+
+    @property
+    def nominee(self):
+        return self.nominee_person or self.nominee_unit
+
+    @property
+    def nominee_name(self) -> str:
+        if self.nominee_person_id:
+            person = self.nominee_person
+            return person.get_full_name() or person.get_username()
+        if self.nominee_unit_id:
+            return str(self.nominee_unit)
+        return "—"
+
+    @property
+    def current_stage(self) -> str | None:
+        return self.status if self.status in STAGE_ORDER else None
+
+    def dossier_snapshot(self) -> dict:
+        """The dossier as an inspector compares it between versions (values as shown)."""
+        return {
+            "award_type": self.award_type.code,
+            "nominee": self.nominee_name,
+            "achievements": self.achievements,
+            "contributions": self.contributions,
+            "initiatives": self.initiatives,
+        }
+
+    def _entered(self):
+        self.status_changed_at = timezone.now()
+
+    # --- the lifecycle -------------------------------------------------------------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=GET_STATE(_first_stage, states=STAGE_ORDER),
+        conditions=[*DOSSIER_GUARDS, campaign_accepts_submissions],
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+        self._entered()
+
+    @transition(
+        field=status,
+        source=REVIEW_STAGES,
+        target=GET_STATE(_stage_after_current, states=[*STAGE_ORDER, Status.APPROVED]),
+    )
+    def approve(self):
+        self._entered()
+
+    @transition(field=status, source=REVIEW_STAGES, target=Status.RETURNED)
+    def return_for_revision(self, reasons: str):
+        _require_reasons(reasons)
+        self._entered()
+
+    @transition(
+        field=status,
+        source=Status.RETURNED,
+        target=GET_STATE(_first_stage, states=STAGE_ORDER),
+        conditions=DOSSIER_GUARDS,
+    )
+    def resubmit(self):
+        self._entered()
+
+    @transition(field=status, source=REVIEW_STAGES, target=Status.REJECTED)
+    def reject(self, reasons: str):
+        _require_reasons(reasons)
+        self._entered()
+
+    @transition(field=status, source=WITHDRAWABLE, target=Status.WITHDRAWN)
+    def withdraw(self):
+        self._entered()
+
+    @transition(field=status, source=Stage.COUNCIL_REVIEW, target=Status.COUNCIL_APPROVED)
+    def council_approve(self):
+        self._entered()
+
+    @transition(field=status, source=Stage.COUNCIL_REVIEW, target=Status.COUNCIL_REJECTED)
+    def council_reject(self):
+        self._entered()
+
+    @transition(field=status, source=AWAITING_DECISION, target=Status.AWARDED)
+    def confer(self):
+        self._entered()
+
+
+def evidence_path(instance, filename):
+    # The stored name never comes from the user: no traversal, no collisions, no guessing.
+    return f"evidence/{instance.nomination_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A typed document of the dossier."""
+
+    class Kind(models.TextChoices):
+        REQUEST_LETTER = "request_letter", _("Request letter (tờ trình)")
+        ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
+        MEETING_MINUTES = "meeting_minutes", _("Minutes of the unit's review meeting")
+        BALLOT_MINUTES = "ballot_minutes", _("Ballot count minutes")
+        INITIATIVE_CERTIFICATE = "initiative_certificate", _("Initiative certification")
+        EXCEPTIONAL_ACHIEVEMENT = "exceptional_achievement", _("Certification of achievements")
+        CONSULTATION_OPINION = "consultation_opinion", _("Consultation opinion")
+        OTHER = "other", _("Other evidence")
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("document type"), max_length=40, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"

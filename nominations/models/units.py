@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..roles import Role
+
+
+class Unit(models.Model):
+    """An organisational unit: the agency at the root, its departments, their units.
+
+    `path` ("/1/4/9/") is kept by `save()` so that "this unit and everything below it" is one
+    indexed prefix query; the tree is three or four levels deep and rarely changes.
+    """
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Agency")
+        DEPARTMENT = "department", _("Department")
+        UNIT = "unit", _("Unit")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNIT)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name_vi
+
+    @property
+    def name(self):
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        old_path = self.path
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def is_within(self, other: "Unit") -> bool:
+        """True if this unit is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def subtree(self):
+        return Unit.objects.filter(path__startswith=self.path)
+
+
+class Profile(models.Model):
+    """A person: a Django user, the unit they work in and their position."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit")
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} — {self.position}"
+
+
+class RoleAssignment(models.Model):
+    """`user` holds `role` over `unit` and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("scope")
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_assignment")
+        ]
+        indexes = [models.Index(fields=["role", "unit"], name="role_assignment_scope_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} @ {self.unit}"
+
+
+class Holiday(models.Model):
+    """A non-working day; deadlines count working days (Monday to Friday, less these)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self):
+        return f"{self.date}: {self.name}"

@@ -1,0 +1,224 @@
+"""Writing a dossier: creating a draft, editing it, attaching and removing evidence.
+
+Edits are allowed while the nomination is the unit's (draft, or returned for revision); each is
+audited as a field-level diff so reviewers and inspectors see exactly what changed.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from audit.models import AuditEvent
+from audit.services import Origin
+
+from . import policy
+from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
+from .models import Evidence, Nomination
+from .stages import Status
+
+DOSSIER_FIELDS = [
+    "award_type",
+    "nominee_person",
+    "nominee_unit",
+    "achievements",
+    "contributions",
+    "initiatives",
+]
+
+
+def _display(nomination: Nomination, field: str) -> str:
+    value = getattr(nomination, field)
+    return "" if value is None else str(value)
+
+
+def _check_nominee(nomination: Nomination) -> None:
+    """The nominee is a person of the proposing unit, or the unit or one of its sub-units."""
+    if nomination.nominee_person_id and nomination.nominee_unit_id:
+        raise InvalidInput(_("Choose either a person or a collective, not both."))
+    person = nomination.nominee_person
+    if person is not None:
+        profile = getattr(person, "profile", None)
+        if profile is None or not profile.unit.is_within(nomination.proposing_unit):
+            raise InvalidInput(_("The nominee must work in the proposing unit."))
+    unit = nomination.nominee_unit
+    if unit is not None and not unit.is_within(nomination.proposing_unit):
+        raise InvalidInput(_("The collective must be the proposing unit or one of its units."))
+
+
+def create_draft(
+    *,
+    actor,
+    campaign,
+    award_type,
+    proposing_unit,
+    nominee_person=None,
+    nominee_unit=None,
+    achievements: str = "",
+    contributions: str = "",
+    initiatives: str = "",
+    origin: Origin | None = None,
+) -> Nomination:
+    """A proposer starts a nomination for a person or collective of their unit."""
+    nomination = Nomination(
+        campaign=campaign,
+        award_type=award_type,
+        proposing_unit=proposing_unit,
+        nominee_person=nominee_person,
+        nominee_unit=nominee_unit,
+        achievements=achievements,
+        contributions=contributions,
+        initiatives=initiatives,
+        created_by=actor,
+    )
+    role = policy.authorize(actor, "edit", nomination)
+    _check_nominee(nomination)
+    with transaction.atomic():
+        nomination.save()
+        audit.record(
+            "nomination.created",
+            actor=actor,
+            role=role,
+            subject_type="nomination",
+            subject_id=nomination.pk,
+            nomination_id=nomination.pk,
+            to_state=nomination.status,
+            data={"dossier": nomination.dossier_snapshot()},
+            origin=origin,
+        )
+    return nomination
+
+
+def lock(nomination: Nomination) -> Nomination:
+    """Lock the nomination's row for this transaction and return it fresh from the database,
+    refusing if it is no longer in the status the caller saw (somebody acted meanwhile)."""
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related(
+            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+        )
+        .prefetch_related("award_type__route")
+        .get(pk=nomination.pk)
+    )
+    if locked.status != nomination.status:
+        last = AuditEvent.objects.filter(nomination_id=locked.pk).order_by("-id").first()
+        raise ConflictingAction(
+            _("Someone acted on this nomination while you were viewing it: it is now “%(status)s”.")
+            % {"status": locked.get_status_display()},
+            reasons=[_("Last action by %(actor)s.") % {"actor": last.actor_label}] if last else [],
+        )
+    return locked
+
+
+def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
+    locked = lock(nomination)
+    role = policy.authorize(actor, "edit", locked)
+    if locked.status not in (Status.DRAFT, Status.RETURNED):
+        raise TransitionRefused(
+            _("The dossier can be edited only while it is a draft or returned for revision.")
+        )
+    return locked, role
+
+
+def update_dossier(
+    nomination: Nomination, *, actor, changes: dict, origin: Origin | None = None
+) -> Nomination:
+    """Apply `changes` (field → new value) to the dossier; record the diff."""
+    unknown = set(changes) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be edited: %s") % ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        n, role = _lock_editable(nomination, actor)
+        diff = {}
+        for field, value in changes.items():
+            old = _display(n, field)
+            setattr(n, field, value)
+            new = _display(n, field)
+            if old != new:
+                diff[field] = [old, new]
+        if not diff:
+            return n
+        _check_nominee(n)
+        n.save()
+        audit.record(
+            "nomination.dossier_edited",
+            actor=actor,
+            role=role,
+            subject_type="nomination",
+            subject_id=n.pk,
+            nomination_id=n.pk,
+            data={"changes": diff},
+            origin=origin,
+        )
+    return n
+
+
+def add_evidence(
+    nomination: Nomination, *, actor, kind: str, upload, origin: Origin | None = None
+) -> Evidence:
+    """Attach a document to the dossier."""
+    if kind not in Evidence.Kind.values:
+        raise InvalidInput(_("Unknown document type."))
+    if upload.size > settings.LAUREL_MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    with transaction.atomic():
+        n, role = _lock_editable(nomination, actor)
+        evidence = Evidence(
+            nomination=n,
+            kind=kind,
+            original_name=(upload.name or "file")[-255:],
+            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        evidence.file.save("upload", upload, save=False)
+        try:
+            evidence.save()
+            audit.record(
+                "nomination.evidence_added",
+                actor=actor,
+                role=role,
+                subject_type="nomination",
+                subject_id=n.pk,
+                nomination_id=n.pk,
+                data={
+                    "evidence": evidence.pk,
+                    "kind": kind,
+                    "name": evidence.original_name,
+                    "size": evidence.size,
+                },
+                origin=origin,
+            )
+        except Exception:
+            evidence.file.delete(save=False)
+            raise
+    return evidence
+
+
+def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) -> None:
+    with transaction.atomic():
+        n, role = _lock_editable(evidence.nomination, actor)
+        if evidence.nomination_id != n.pk:
+            raise NotAllowed(_("This document belongs to another nomination."))
+        name, kind, pk, file_name = (
+            evidence.original_name,
+            evidence.kind,
+            evidence.pk,
+            evidence.file.name,
+        )
+        evidence.delete()
+        audit.record(
+            "nomination.evidence_removed",
+            actor=actor,
+            role=role,
+            subject_type="nomination",
+            subject_id=n.pk,
+            nomination_id=n.pk,
+            data={"evidence": pk, "kind": kind, "name": name},
+            origin=origin,
+        )
+        storage = Evidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(file_name))

@@ -1,0 +1,125 @@
+"""Shared fixtures: an agency with two departments and three units, one person per role, award
+types with a full and a short route, an open campaign, and helpers to walk a nomination."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from nominations import services as dossier
+from nominations.models import Nomination, NomineeKind, Unit
+from nominations.roles import Role
+from workflows import services
+
+from .factories import SHORT_ROUTE, AwardTypeFactory, CampaignFactory, UnitFactory, person
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(
+                pytest.mark.skipif(
+                    connection.vendor != "postgresql",
+                    reason="needs PostgreSQL (row locks); run with DATABASE_URL=postgres://...",
+                )
+            )
+
+
+@dataclass
+class World:
+    agency: Unit
+    department: Unit
+    unit: Unit
+    other_unit: Unit
+    proposer: object
+    unit_head: object
+    party_reviewer: object
+    leader: object
+    secretary: object
+    member: object
+    signer: object
+    inspector: object
+    admin: object
+    staff: object
+    other_proposer: object
+    full: object
+    short: object
+    collective: object
+    campaign: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    agency = UnitFactory(code="agency", kind=Unit.Kind.AGENCY, name_vi="Văn phòng")
+    department = UnitFactory(code="dept", kind=Unit.Kind.DEPARTMENT, parent=agency)
+    unit = UnitFactory(code="unit-a", parent=department)
+    other_department = UnitFactory(code="dept-b", kind=Unit.Kind.DEPARTMENT, parent=agency)
+    other_unit = UnitFactory(code="unit-b", parent=other_department)
+    return World(
+        agency=agency,
+        department=department,
+        unit=unit,
+        other_unit=other_unit,
+        proposer=person(unit, Role.UNIT_PROPOSER, username="proposer"),
+        unit_head=person(unit, Role.UNIT_HEAD, username="head"),
+        party_reviewer=person(agency, Role.PARTY_COMMITTEE_REVIEWER, username="party"),
+        leader=person(agency, Role.LEADERSHIP_REVIEWER, username="leader"),
+        secretary=person(agency, Role.COUNCIL_SECRETARY, username="secretary"),
+        member=person(agency, Role.COUNCIL_MEMBER, username="member"),
+        signer=person(agency, Role.DECISION_SIGNER, username="signer"),
+        inspector=person(agency, Role.INSPECTOR, username="inspector"),
+        admin=person(agency, Role.ADMINISTRATOR, username="admin"),
+        staff=person(unit, username="staff"),
+        other_proposer=person(other_unit, Role.UNIT_PROPOSER, username="other_proposer"),
+        full=AwardTypeFactory(code="full"),
+        short=AwardTypeFactory(code="short", stages=SHORT_ROUTE),
+        collective=AwardTypeFactory(code="collective", nominee_kind=NomineeKind.COLLECTIVE),
+        campaign=CampaignFactory(agency=agency),
+    )
+
+
+def reviewer_for(world: World, nomination: Nomination):
+    """The user who acts on the nomination as it stands."""
+    return {
+        "unit_review": world.unit_head,
+        "party_committee_review": world.party_reviewer,
+        "leadership_review": world.leader,
+        "council_review": world.secretary,
+        "returned": world.proposer,
+        "approved": world.signer,
+        "council_approved": world.signer,
+    }[nomination.status]
+
+
+@pytest.fixture
+def draft(world) -> Nomination:
+    return dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=world.full,
+        proposing_unit=world.unit,
+        nominee_person=world.staff,
+        achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
+    )
+
+
+@pytest.fixture
+def walk(world):
+    """walk(nomination, *steps): apply actions in order, each by the right person."""
+
+    def _walk(nomination, *steps):
+        for step in steps:
+            actor = world.proposer if step in ("submit", "resubmit", "withdraw") else None
+            actor = actor or reviewer_for(world, nomination)
+            kwargs = (
+                {"reasons": f"Lý do: {step}"} if step in ("return_for_revision", "reject") else {}
+            )
+            if step in ("council_approve", "council_reject"):
+                nomination = services.record_council_outcome(
+                    nomination, approved=step == "council_approve", actor=actor
+                )
+            else:
+                nomination = getattr(services, step)(nomination, actor=actor, **kwargs)
+        return nomination
+
+    return _walk

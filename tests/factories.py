@@ -1,0 +1,96 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from nominations.models import (
+    AwardType,
+    Campaign,
+    NomineeKind,
+    Profile,
+    RoleAssignment,
+    RouteStage,
+    Unit,
+)
+from nominations.stages import Stage
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name_vi = factory.Sequence(lambda n: f"Đơn vị {n}")
+    name_en = factory.Sequence(lambda n: f"Unit {n}")
+    kind = Unit.Kind.UNIT
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password("pw")
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    position = "Chuyên viên"
+
+
+def person(unit, *roles, scope=None, username=None):
+    """A user working in `unit` holding `roles` over `scope` (default: `unit`)."""
+    kwargs = {"username": username} if username else {}
+    user = UserFactory(**kwargs)
+    ProfileFactory(user=user, unit=unit)
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role, unit=scope or unit)
+    return user
+
+
+FULL_ROUTE = [
+    Stage.UNIT_REVIEW,
+    Stage.PARTY_COMMITTEE_REVIEW,
+    Stage.LEADERSHIP_REVIEW,
+    Stage.COUNCIL_REVIEW,
+]
+SHORT_ROUTE = [Stage.UNIT_REVIEW, Stage.LEADERSHIP_REVIEW]
+
+
+class AwardTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AwardType
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"award-{n}")
+    name_vi = factory.Sequence(lambda n: f"Danh hiệu {n}")
+    name_en = factory.Sequence(lambda n: f"Title {n}")
+    nominee_kind = NomineeKind.INDIVIDUAL
+
+    @factory.post_generation
+    def stages(self, create, extracted, **kwargs):
+        for position, stage in enumerate(extracted if extracted is not None else FULL_ROUTE):
+            RouteStage.objects.create(award_type=self, position=position + 1, stage=stage)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    code = factory.Sequence(lambda n: f"campaign-{n}")
+    name_vi = factory.Sequence(lambda n: f"Phong trào {n}")
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    submissions_open = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
+    submissions_close = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=30)
+    )

@@ -1,0 +1,50 @@
+"""viewflow's process and task, made for nominations.
+
+One process per submitted nomination. A task records who the nomination waits on: the stage,
+the role and the unit scope are columns (not JSON), so an inbox is one indexed query.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import AbstractProcess, AbstractTask
+
+
+class NominationProcess(AbstractProcess):
+    nomination = models.OneToOneField(
+        "nominations.Nomination", on_delete=models.PROTECT, related_name="process"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination process")
+        verbose_name_plural = _("nomination processes")
+
+
+class NominationTask(AbstractTask):
+    process = models.ForeignKey(NominationProcess, on_delete=models.CASCADE, related_name="tasks")
+    data = models.JSONField(default=dict, blank=True)
+
+    # Who the nomination waits on (human tasks only): the holder of `role` over `scope_unit`.
+    nomination = models.ForeignKey(
+        "nominations.Nomination",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=40, blank=True)
+    scope_unit = models.ForeignKey(
+        "nominations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["role", "status"], name="task_queue_idx"),
+            models.Index(fields=["owner", "status"], name="task_owner_idx"),
+            models.Index(fields=["nomination", "status"], name="task_nomination_idx"),
+        ]

@@ -1,0 +1,281 @@
+"""The actions that move a nomination through its journey.
+
+Each action is one function and one transaction: lock the nomination row, check that the actor
+may act (`nominations.policy`), fire the transition (`Nomination`'s lifecycle), write the
+decision record (`approvals`), the audit event (`audit`), and complete the task the nomination
+waited on so that the flow creates the next one. All of it commits, or none of it does.
+
+Callers pass the nomination as they last saw it: if somebody else moved it since, the action is
+refused with `ConflictingAction` rather than applied to a state the actor never saw.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import PROCESS, STATUS
+
+from approvals.models import Decision
+from approvals.services import record_decision
+from audit import services as audit
+from audit.services import Origin
+from nominations import lifecycle, policy
+from nominations.exceptions import ConflictingAction, NotAllowed
+from nominations.models import Nomination
+from nominations.services import lock
+from nominations.stages import Status
+
+from .flows import NominationFlow
+from .models import NominationTask
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def open_task(nomination: Nomination) -> NominationTask | None:
+    return (
+        NominationTask.objects.filter(nomination=nomination, status__in=OPEN)
+        .select_related("process", "owner")
+        .first()
+    )
+
+
+def _complete(task: NominationTask, nomination: Nomination, actor) -> None:
+    """Finish the task the nomination waited on; the flow creates the next one."""
+    task.process.nomination = nomination  # the locked, transitioned instance
+    with NominationFlow.lock(task.process_id):
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(actor)
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+
+
+def _close_process(task: NominationTask) -> None:
+    """The nomination left the flow early (withdrawn): cancel what it waited on."""
+    with NominationFlow.lock(task.process_id):
+        task.flow_task.activation_class(task).cancel()
+        process = task.process
+        process.status = PROCESS.CANCELED
+        process.finished = task.finished
+        process.save(update_fields=["status", "finished"])
+
+
+def _check_task_owner(task: NominationTask | None, actor) -> None:
+    if task is not None and task.owner_id and task.owner_id != actor.pk:
+        raise NotAllowed(
+            _("%(owner)s has taken this task; ask them to release it first.")
+            % {"owner": task.owner.get_full_name() or task.owner.get_username()}
+        )
+
+
+def _act(
+    nomination: Nomination,
+    action: str,
+    outcome: str,
+    *,
+    actor,
+    reasons: str = "",
+    origin: Origin | None,
+    transition_kwargs: dict | None = None,
+) -> Nomination:
+    with transaction.atomic():
+        n = lock(nomination)
+        role = policy.authorize(actor, action, n)
+        task = open_task(n)
+        if action != "withdraw":
+            _check_task_owner(task, actor)
+        stage = n.current_stage or n.status
+        before = lifecycle.fire(n, action, **(transition_kwargs or {}))
+        n.save()
+        record_decision(
+            n,
+            outcome=outcome,
+            stage=stage,
+            from_status=before,
+            actor=actor,
+            role=role,
+            reasons=reasons,
+        )
+        audit.record(
+            f"nomination.{outcome}",
+            actor=actor,
+            role=role,
+            subject_type="nomination",
+            subject_id=n.pk,
+            nomination_id=n.pk,
+            from_state=before,
+            to_state=n.status,
+            comment=reasons,
+            data={"stage": stage, "task": task.pk if task else None},
+            origin=origin,
+        )
+        if before == Status.DRAFT:
+            NominationFlow.start.run(nomination=n)
+        elif n.status == Status.WITHDRAWN:
+            if task is not None:
+                _close_process(task)
+        elif task is not None:
+            _complete(task, n, actor)
+    return n
+
+
+def submit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+    """The proposing unit sends a draft on its route; it waits at the route's first stage."""
+    return _act(nomination, "submit", Decision.Outcome.SUBMITTED, actor=actor, origin=origin)
+
+
+def approve(
+    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+) -> Nomination:
+    """The reviewer of the current stage approves: the nomination moves to the route's next
+    stage, or, after the last one, awaits the decision."""
+    return _act(
+        nomination,
+        "approve",
+        Decision.Outcome.APPROVED,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+    )
+
+
+def return_for_revision(
+    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+) -> Nomination:
+    """The reviewer sends the dossier back to the proposing unit, saying what to revise."""
+    return _act(
+        nomination,
+        "return_for_revision",
+        Decision.Outcome.RETURNED,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+        transition_kwargs={"reasons": reasons},
+    )
+
+
+def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+    """The unit sends the revised dossier back; it goes through the route again from the start."""
+    return _act(nomination, "resubmit", Decision.Outcome.RESUBMITTED, actor=actor, origin=origin)
+
+
+def reject(
+    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+) -> Nomination:
+    """The reviewer refuses the nomination, with reasons; its journey ends."""
+    return _act(
+        nomination,
+        "reject",
+        Decision.Outcome.REJECTED,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+        transition_kwargs={"reasons": reasons},
+    )
+
+
+def withdraw(
+    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+) -> Nomination:
+    """The proposing unit takes the nomination back, at any time before the council decides."""
+    return _act(
+        nomination,
+        "withdraw",
+        Decision.Outcome.WITHDRAWN,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+    )
+
+
+def record_council_outcome(
+    nomination: Nomination,
+    *,
+    approved: bool,
+    actor,
+    reasons: str = "",
+    origin: Origin | None = None,
+) -> Nomination:
+    """The council's result for a nomination on its agenda (driven by the council's tally)."""
+    if approved:
+        return _act(
+            nomination,
+            "council_approve",
+            Decision.Outcome.COUNCIL_APPROVED,
+            actor=actor,
+            reasons=reasons,
+            origin=origin,
+        )
+    return _act(
+        nomination,
+        "council_reject",
+        Decision.Outcome.COUNCIL_REJECTED,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+    )
+
+
+def confer(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+    """The signed decision confers the award."""
+    return _act(nomination, "confer", Decision.Outcome.CONFERRED, actor=actor, origin=origin)
+
+
+# --- taking and releasing tasks ----------------------------------------------------------
+
+# The action whose authority lets a user take the task a nomination waits on.
+_TASK_AUTHORITY = {
+    "review": "approve",
+    "revise": "resubmit",
+    "council": "council_approve",
+    "sign": "confer",
+}
+
+
+def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+    """The user takes the task from the shared queue; nobody else can act on it until released."""
+    with transaction.atomic():
+        n = lock(task.nomination)
+        task = open_task(n)
+        if task is None:
+            raise ConflictingAction(_("This task is already done."))
+        if task.owner_id:
+            if task.owner_id == actor.pk:
+                return task
+            _check_task_owner(task, actor)
+        role = policy.authorize(actor, _TASK_AUTHORITY[task.flow_task.name], n)
+        with NominationFlow.lock(task.process_id):
+            task.flow_task.activation_class(task).assign(actor)
+        audit.record(
+            "task.taken",
+            actor=actor,
+            role=role,
+            subject_type="task",
+            subject_id=task.pk,
+            nomination_id=n.pk,
+            data={"stage": task.stage},
+            origin=origin,
+        )
+    return task
+
+
+def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+    """The owner puts the task back in the shared queue."""
+    with transaction.atomic():
+        n = lock(task.nomination)
+        task = open_task(n)
+        if task is None or task.owner_id != actor.pk:
+            raise NotAllowed(_("Only the person who took a task can release it."))
+        with NominationFlow.lock(task.process_id):
+            activation = task.flow_task.activation_class(task)
+            activation.unassign()
+        audit.record(
+            "task.released",
+            actor=actor,
+            role=task.role,
+            subject_type="task",
+            subject_id=task.pk,
+            nomination_id=n.pk,
+            data={"stage": task.stage},
+            origin=origin,
+        )
+    return task

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..roles import Role
@@ -39,14 +40,6 @@ class Unit(models.Model):
     def __str__(self):
         return self.name_vi
 
-    @property
-    def name(self):
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
-
     def save(self, *args, **kwargs):
         if self.pk is None:
             super().save(*args, **kwargs)
@@ -57,6 +50,12 @@ class Unit(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+
+    @property
+    def name(self):
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_vi
 
     def is_within(self, other: "Unit") -> bool:
         """True if this unit is `other` or lies below it."""

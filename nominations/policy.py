@@ -117,6 +117,19 @@ def conflict_of_interest(user, nomination: Nomination) -> str | None:
     return None
 
 
+def conflict_q(user, prefix: str = "") -> Q:
+    """`conflict_of_interest` as a filter: matches the nominations the user may not judge."""
+    q = Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}nominee_person": user})
+    profile = getattr(user, "profile", None)
+    if profile is not None:
+        ancestors = [int(pk) for pk in profile.unit.path.strip("/").split("/")]
+        q |= Q(**{f"{prefix}nominee_unit__in": ancestors})
+        q |= Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True}) & Q(
+            **{f"{prefix}proposing_unit__in": ancestors}
+        )
+    return q
+
+
 def authorize(user, action: str, nomination: Nomination) -> str:
     """Return the role in which the user may do `action` now, or raise NotAllowed saying why.
     Whether the status allows the action is the lifecycle's business, not this function's."""
@@ -147,3 +160,14 @@ def can_edit_dossier(user, nomination: Nomination) -> bool:
 
 def units_user_may_propose_for(user):
     return Unit.objects.filter(scope_q(user, {Role.UNIT_PROPOSER}, path_field="path"))
+
+
+# The actions offered on a nomination's page, in the order they are shown.
+PAGE_ACTIONS = ["submit", "resubmit", "approve", "return_for_revision", "reject", "withdraw"]
+
+
+def allowed_actions(user, nomination: Nomination) -> list[str]:
+    """What the user can do to the nomination now: the lifecycle allows it and so do we."""
+    from .lifecycle import is_possible
+
+    return [a for a in PAGE_ACTIONS if is_possible(nomination, a) and may(user, a, nomination)]

@@ -1,0 +1,177 @@
+"""Pages for writing a dossier. Views parse input, call one selector or service, and turn
+domain errors into a page with the error's HTTP status."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.services import Origin
+
+from . import policy, services
+from .exceptions import DomainError, NotAllowed
+from .forms import EvidenceForm, NominationForm
+from .models import Evidence, Nomination
+from .selectors import nomination_for, visible_nominations
+from .stages import Status
+
+
+def refused(request, exc: DomainError, *, back: str | None = None):
+    """Show a refused action: what was refused and why, with the error's status code."""
+    return render(
+        request,
+        "refused.html",
+        {"error": exc, "back": back or request.META.get("HTTP_REFERER") or "/"},
+        status=exc.http_status,
+    )
+
+
+def get_visible(request, pk) -> Nomination:
+    try:
+        return nomination_for(request.user, pk)
+    except Nomination.DoesNotExist:
+        raise Http404(_("No such nomination.")) from None
+
+
+@login_required
+@require_GET
+def nomination_list(request):
+    nominations = visible_nominations(request.user)
+    status = request.GET.get("status")
+    if status in Status.values:
+        nominations = nominations.filter(status=status)
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        nominations = nominations.filter(achievements__icontains=query) | nominations.filter(
+            nominee_person__last_name__icontains=query
+        )
+    page = Paginator(nominations, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "nominations/list.html",
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "q": query,
+            "can_propose": policy.units_user_may_propose_for(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_create(request):
+    if not policy.units_user_may_propose_for(request.user).exists():
+        return refused(request, NotAllowed(_("Only a unit's proposer can start a nomination.")))
+    form = NominationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.create_draft(
+                actor=request.user, origin=Origin.from_request(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Draft saved. Attach the evidence, then submit."))
+            return redirect("nomination_detail", pk=nomination.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "nominations/form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request, pk):
+    nomination = get_visible(request, pk)
+    if not policy.can_edit_dossier(request.user, nomination):
+        return refused(
+            request,
+            NotAllowed(_("Only the proposing unit can edit a draft or returned dossier.")),
+        )
+    form = NominationForm(request.POST or None, instance=nomination, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in services.DOSSIER_FIELDS}
+        # The form wrote its values on the instance; the service works on a fresh locked copy.
+        try:
+            services.update_dossier(
+                Nomination.objects.get(pk=pk),
+                actor=request.user,
+                changes=changes,
+                origin=Origin.from_request(request),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dossier saved."))
+            return redirect("nomination_detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "nominations/form.html", {"form": form, "nomination": nomination}, status=status
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    nomination = get_visible(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return refused(
+            request,
+            DomainError(_("Choose a document type and a file."), reasons=_errors(form)),
+        )
+    try:
+        services.add_evidence(
+            nomination,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Document attached."))
+    return redirect("nomination_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk, evidence_pk):
+    nomination = get_visible(request, pk)
+    evidence = _evidence_of(nomination, evidence_pk)
+    try:
+        services.remove_evidence(evidence, actor=request.user, origin=Origin.from_request(request))
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Document removed."))
+    return redirect("nomination_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk, evidence_pk):
+    nomination = get_visible(request, pk)
+    evidence = _evidence_of(nomination, evidence_pk)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type="application/octet-stream",
+    )
+
+
+def _evidence_of(nomination, evidence_pk) -> Evidence:
+    try:
+        return nomination.evidence.get(pk=evidence_pk)
+    except Evidence.DoesNotExist:
+        raise Http404(_("No such document.")) from None
+
+
+def _errors(form) -> list[str]:
+    return [
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".strip(": ")
+        for f, e in form.errors.items()
+    ]

@@ -1,0 +1,155 @@
+"""The inbox, a nomination's page with its timeline and actions, and the actions themselves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals.selectors import decisions_of, last_return
+from audit.selectors import timeline
+from audit.services import Origin
+from nominations import lifecycle, policy
+from nominations.exceptions import ConflictingAction, DomainError, InvalidInput
+from nominations.forms import ActionForm, EvidenceForm
+from nominations.stages import Status
+from nominations.views import get_visible, refused
+
+from . import services
+from .models import NominationTask
+from .selectors import inbox_for, waiting_task
+
+# The action a page may post, and the service that performs it.
+ACTIONS = {
+    "submit": services.submit,
+    "resubmit": services.resubmit,
+    "approve": services.approve,
+    "return_for_revision": services.return_for_revision,
+    "reject": services.reject,
+    "withdraw": services.withdraw,
+}
+REASONS_REQUIRED = {"return_for_revision", "reject"}
+
+
+@login_required
+@require_GET
+def inbox(request):
+    tasks = list(inbox_for(request.user))
+    mine = [t for t in tasks if t.owner_id == request.user.pk]
+    waiting = [t for t in tasks if t.owner_id is None]
+    return render(
+        request,
+        "workflows/inbox.html",
+        {"mine": mine, "waiting": waiting, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_GET
+def nomination_detail(request, pk):
+    nomination = get_visible(request, pk)
+    task = waiting_task(nomination)
+    actions = policy.allowed_actions(request.user, nomination)
+    taken_by_other = task is not None and task.owner_id not in (None, request.user.pk)
+    if taken_by_other:
+        actions = [a for a in actions if a == "withdraw"]
+    returned = last_return(nomination.pk) if nomination.status != Status.DRAFT else None
+    changes = _changes_since(returned.dossier, nomination.dossier_snapshot()) if returned else []
+    return render(
+        request,
+        "workflows/detail.html",
+        {
+            "nomination": nomination,
+            "task": task,
+            "taken_by_other": taken_by_other,
+            "can_take": task is not None
+            and task.owner_id is None
+            and task.flow_task.name != "revise"
+            and policy.may(request.user, "approve", nomination),
+            "actions": [(a, lifecycle.ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
+            "can_edit": policy.can_edit_dossier(request.user, nomination),
+            "evidence_form": EvidenceForm(),
+            "events": timeline(nomination.pk),
+            "decisions": decisions_of(nomination.pk),
+            "returned": returned,
+            "changes": changes,
+            "route": nomination.award_type.stages,
+        },
+    )
+
+
+def _changes_since(before: dict, now: dict) -> list[tuple[str, str, str]]:
+    return [(k, before.get(k, ""), v) for k, v in now.items() if before.get(k, "") != v]
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    nomination = get_visible(request, pk)
+    form = ActionForm(request.POST, reasons_required=action in REASONS_REQUIRED)
+    if not form.is_valid():
+        reasons = [" ".join(e) for e in form.errors.values()]
+        return refused(
+            request, InvalidInput(_("Reasons are required for this action."), reasons=reasons)
+        )
+    if form.cleaned_data["expected_status"] != nomination.status:
+        # The page the actor acted on showed another status: somebody acted meanwhile.
+        return refused(
+            request,
+            ConflictingAction(
+                _("This nomination changed since you opened it: it is now “%(status)s”.")
+                % {"status": nomination.get_status_display()}
+            ),
+            back=nomination_url(pk),
+        )
+    kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
+    try:
+        ACTIONS[action](
+            nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
+        )
+    except DomainError as exc:
+        return refused(request, exc, back=nomination_url(pk))
+    messages.success(request, _("Done: %(action)s.") % {"action": lifecycle.ACTION_LABELS[action]})
+    return redirect("nomination_detail", pk=pk)
+
+
+def nomination_url(pk) -> str:
+    return reverse("nomination_detail", args=[pk])
+
+
+def _task_or_404(request, task_pk) -> NominationTask:
+    try:
+        task = NominationTask.objects.select_related("nomination").get(pk=task_pk)
+    except NominationTask.DoesNotExist:
+        raise Http404(_("No such task.")) from None
+    get_visible(request, task.nomination_id)  # 404 unless the user may see the nomination
+    return task
+
+
+@login_required
+@require_POST
+def take(request, task_pk):
+    task = _task_or_404(request, task_pk)
+    try:
+        services.take_task(task, actor=request.user, origin=Origin.from_request(request))
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("The task is yours now."))
+    return redirect("nomination_detail", pk=task.nomination_id)
+
+
+@login_required
+@require_POST
+def release(request, task_pk):
+    task = _task_or_404(request, task_pk)
+    try:
+        services.release_task(task, actor=request.user, origin=Origin.from_request(request))
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("The task is back in the shared queue."))
+    return redirect("inbox")

@@ -108,11 +108,11 @@ def _act(
             data={"stage": stage, "task": task.pk if task else None},
             origin=origin,
         )
-        if before == Status.DRAFT:
-            NominationFlow.start.run(nomination=n)
-        elif n.status == Status.WITHDRAWN:
+        if n.status == Status.WITHDRAWN:
             if task is not None:
                 _close_process(task)
+        elif before == Status.DRAFT:
+            NominationFlow.start.run(nomination=n)
         elif task is not None:
             _complete(task, n, actor)
     return n

@@ -1,0 +1,496 @@
+"""`manage.py seed_demo`: a demo agency to try Laurel with.
+
+It creates an agency with its departments and units, holidays, one person per role (and staff to
+nominate), award types with their routes, this year's campaign, and about thirty nominations spread
+over every status. Each nomination gets its history by calling the same services a user's clicks
+call — drafting, evidence, submission, reviews, returns, resubmissions, the council's outcome, the
+signature — each by the person whose role it is, so decisions, audit events and tasks are exactly
+what real use would leave behind.
+
+Running it again changes nothing: reference data is matched on codes and usernames and saved
+only where it differs from the demo values; nominations are created only while the demo campaign
+has none.
+"""
+
+import datetime
+import textwrap
+import unicodedata
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from nominations import services as dossier
+from nominations.exceptions import DomainError
+from nominations.models import (
+    AwardType,
+    Campaign,
+    Evidence,
+    Holiday,
+    Nomination,
+    Profile,
+    RoleAssignment,
+    RouteStage,
+    Unit,
+    VoteBase,
+)
+from nominations.roles import Role
+from nominations.stages import DEFAULT_STAGE_ROLE, Status
+from workflows import services
+
+from . import _demo_data as demo
+
+DEMO_PASSWORD = "laurel-demo"
+DEMO_URL = "http://127.0.0.1:8000/"
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _council_refusal(award_type: AwardType) -> str:
+    base = (
+        "tổng số thành viên Hội đồng"
+        if award_type.vote_base == VoteBase.MEMBERS
+        else "số thành viên có mặt"
+    )
+    return (
+        f"Kết quả bỏ phiếu chưa đạt tỷ lệ {award_type.vote_threshold_percent:.0f}% {base} "
+        "theo quy định."
+    )
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if ord(c) < 128)
+
+
+def demo_pdf(*lines: str) -> bytes:
+    """A small valid one-page PDF showing `lines` (in ASCII: the base fonts have no Vietnamese)."""
+    text = " ".join(
+        f"({_ascii(line).replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj 0 -20 Td"
+        for line in lines
+    )
+    stream = f"BT /F1 12 Tf 72 770 Td {text} ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _upload(name: str, *lines: str) -> ContentFile:
+    upload = ContentFile(demo_pdf(*lines), name=name)
+    upload.content_type = "application/pdf"
+    return upload
+
+
+def unapplied_migrations() -> list:
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo agency, people in every role (password “laurel-demo”), award types, "
+        "this year's campaign and nominations in every status. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            pending = unapplied_migrations()
+        except DatabaseError as exc:
+            detail = str(exc).strip().splitlines() or [type(exc).__name__]
+            raise CommandError(f"Cannot read the database: {detail[0]}") from exc
+        if pending:
+            raise CommandError(
+                f"The database lacks {len(pending)} migration(s): "
+                "run `python manage.py migrate` first."
+            )
+
+        self.today = timezone.localdate()
+        self.tally: dict[str, Counter] = {}
+        self.notes: list[str] = []
+        # All or nothing: a refusal halfway leaves the database as it was (evidence files
+        # already written stay on disk, unreferenced).
+        with transaction.atomic():
+            units = self.seed_units()
+            self.seed_holidays()
+            self.people = self.seed_people(units)
+            awards = self.seed_award_types()
+            campaign = self.seed_campaign(units[demo.AGENCY])
+            created = self.seed_nominations(campaign, units, awards)
+        self.report(campaign, created)
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    def count(self, what: str, outcome: str) -> None:
+        self.tally.setdefault(what, Counter())[outcome] += 1
+
+    def upsert(self, what: str, model, lookup: dict, values: dict, on_create: dict | None = None):
+        """Find the row by `lookup`; create it, or save it only if `values` differ from it."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values, **(on_create or {}))
+            obj.save()
+            self.count(what, "created")
+            return obj
+        changed = [field for field, value in values.items() if getattr(obj, field) != value]
+        for field in changed:
+            setattr(obj, field, values[field])
+        if changed:
+            obj.save()
+            self.count(what, "updated")
+        else:
+            self.count(what, "unchanged")
+        return obj
+
+    # --- reference data ------------------------------------------------------------------
+
+    def seed_units(self) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
+        for spec in demo.UNITS:
+            units[spec.code] = self.upsert(
+                "units",
+                Unit,
+                {"code": spec.code},
+                {
+                    "name_vi": spec.name_vi,
+                    "name_en": spec.name_en,
+                    "kind": spec.kind,
+                    "parent": units[spec.parent] if spec.parent else None,
+                },
+            )
+        return units
+
+    def seed_holidays(self) -> None:
+        for year in (self.today.year, self.today.year + 1):
+            days = [(datetime.date(year, m, d), name) for m, d, name in demo.FIXED_HOLIDAYS]
+            if year in demo.LUNAR_NEW_YEAR:
+                eve = demo.LUNAR_NEW_YEAR[year] - datetime.timedelta(days=1)
+                days += [
+                    (eve + datetime.timedelta(days=i), f"Tết Nguyên đán ({label})")
+                    for i, label in enumerate(demo.TET_DAYS)
+                ]
+            if year in demo.HUNG_KINGS_DAY:
+                days.append((demo.HUNG_KINGS_DAY[year], "Giỗ Tổ Hùng Vương (10/3 âm lịch)"))
+            if year not in demo.LUNAR_NEW_YEAR or year not in demo.HUNG_KINGS_DAY:
+                self.notes.append(
+                    f"Lunar holiday dates for {year} are not known here: add them as holidays."
+                )
+            for date, name in days:
+                self.upsert("holidays", Holiday, {"date": date}, {"name": name})
+
+    def seed_people(self, units: dict[str, Unit]) -> dict[str, object]:
+        User = get_user_model()
+        # One PBKDF2 hash costs a quarter of a second; every demo user has the same password,
+        # so it is hashed (and, on later runs, checked) once rather than once per user.
+        hashed = make_password(DEMO_PASSWORD)
+        verified = {hashed}
+        people = {}
+        for spec in demo.PEOPLE:
+            user = self.upsert(
+                "people",
+                User,
+                {"username": spec.username},
+                {
+                    "first_name": spec.family_names,
+                    "last_name": spec.given_name,
+                    "email": f"{spec.username}@laurel.example",
+                    "is_active": True,
+                    "is_staff": spec.superuser,
+                    "is_superuser": spec.superuser,
+                },
+                on_create={"password": hashed},
+            )
+            if user.password not in verified:
+                if check_password(DEMO_PASSWORD, user.password):
+                    verified.add(user.password)
+                else:
+                    user.password = hashed
+                    user.save(update_fields=["password"])
+                    self.count("passwords reset", "updated")
+            self.upsert(
+                "profiles",
+                Profile,
+                {"user": user},
+                {"unit": units[spec.unit], "position": spec.position},
+            )
+            for role, scope in spec.roles:
+                _, created = RoleAssignment.objects.get_or_create(
+                    user=user, role=role, unit=units[scope]
+                )
+                self.count("role assignments", "created" if created else "unchanged")
+            people[spec.username] = user
+        return people
+
+    def seed_award_types(self) -> dict[str, AwardType]:
+        awards = {}
+        for spec in demo.AWARD_TYPES:
+            values = {k: v for k, v in spec.items() if k not in ("code", "route")}
+            values.update(
+                quorum_numerator=2,
+                quorum_denominator=3,
+                reviewers_from_other_units_only=False,
+                legal_basis=demo.LEGAL_BASIS,
+                in_force_from=demo.IN_FORCE_FROM,
+                in_force_until=None,
+            )
+            award = self.upsert("award types", AwardType, {"code": spec["code"]}, values)
+            stages = [stage for stage, _ in spec["route"]]
+            stale = RouteStage.objects.filter(award_type=award).exclude(stage__in=stages)
+            for _ in stale:
+                self.count("route stages", "deleted")
+            stale.delete()
+            for position, (stage, days) in enumerate(spec["route"], start=1):
+                self.upsert(
+                    "route stages",
+                    RouteStage,
+                    {"award_type": award, "stage": stage},
+                    {
+                        "position": position,
+                        "role": DEFAULT_STAGE_ROLE[stage],
+                        "deadline_working_days": days,
+                    },
+                )
+            awards[award.code] = AwardType.objects.prefetch_related("route").get(pk=award.pk)
+        return awards
+
+    def seed_campaign(self, agency: Unit) -> Campaign:
+        year = self.today.year
+        campaign = self.upsert(
+            "campaigns",
+            Campaign,
+            {"code": f"thi-dua-{year}"},
+            {
+                "name_vi": f"Phong trào thi đua năm {year}",
+                "name_en": f"Emulation movement {year}",
+                "agency": agency,
+                "year": year,
+            },
+            # The window is set once; a later run must not move it (that would be a change).
+            on_create={
+                "submissions_open": self.today - datetime.timedelta(days=60),
+                "submissions_close": self.today + datetime.timedelta(days=60),
+            },
+        )
+        return campaign
+
+    # --- nominations ---------------------------------------------------------------------
+
+    def seed_nominations(self, campaign, units, awards) -> int:
+        if campaign.nominations.exists():
+            return 0
+        if not campaign.accepts_submissions(self.today):
+            # A campaign left without nominations whose window has passed: reopen it for today.
+            campaign.submissions_open = self.today - datetime.timedelta(days=60)
+            campaign.submissions_close = self.today + datetime.timedelta(days=60)
+            campaign.save()
+            self.count("campaigns", "updated")
+        # Who acts in each agency-wide role: the first demo person holding it.
+        agency_actors = {}
+        for spec in demo.PEOPLE:
+            for role, scope in spec.roles:
+                if scope == demo.AGENCY:
+                    agency_actors.setdefault(role, self.people[spec.username])
+        staff = [spec.username for spec in demo.PEOPLE if not spec.roles]
+        for index, plan in enumerate(demo.PLANS):
+            unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
+            actors = {
+                **agency_actors,
+                Role.UNIT_PROPOSER: self.people[proposer],
+                Role.UNIT_HEAD: self.people[head],
+            }
+            nominee_unit = units.get(plan.nominee)
+            # Varies the texts by nominee, deterministically.
+            seq = staff.index(plan.nominee) if nominee_unit is None else 10 + index
+            step = "draft"
+            try:
+                nomination = self.draft(
+                    plan, campaign, awards[plan.award], units[unit_code], nominee_unit, seq, actors
+                )
+                for step in plan.steps.split():
+                    nomination = self.act(nomination, step, plan, index, actors)
+            except DomainError as exc:
+                raise CommandError(
+                    f"Demo nomination #{index + 1} ({plan.award} for {plan.nominee}) was refused "
+                    f"at “{step}”: {exc}"
+                ) from exc
+        return len(demo.PLANS)
+
+    def draft(self, plan, campaign, award, unit, nominee_unit, seq, actors) -> Nomination:
+        """Draft the dossier and attach its documents, as the unit's proposer does."""
+        proposer = actors[Role.UNIT_PROPOSER]
+        fill = {"year": campaign.year, "a": 3 + seq % 5, "b": 12 + 7 * seq, "pct": 8 + seq % 9}
+        if not plan.complete:
+            texts = ("", "", "")
+        elif nominee_unit is not None:
+            texts = (
+                demo.COLLECTIVE_ACHIEVEMENTS[seq % len(demo.COLLECTIVE_ACHIEVEMENTS)],
+                demo.COLLECTIVE_CONTRIBUTIONS,
+                "",
+            )
+        else:
+            texts = (
+                demo.INDIVIDUAL_ACHIEVEMENTS[
+                    (seq + len(plan.award)) % len(demo.INDIVIDUAL_ACHIEVEMENTS)
+                ],
+                demo.CONTRIBUTIONS[seq % len(demo.CONTRIBUTIONS)],
+                # Advanced Worker needs no initiative; the higher titles do.
+                "" if plan.award == demo.LDTT else demo.INITIATIVES[seq % len(demo.INITIATIVES)],
+            )
+        achievements, contributions, initiatives = (text.format(**fill) for text in texts)
+        nomination = dossier.create_draft(
+            actor=proposer,
+            campaign=campaign,
+            award_type=award,
+            proposing_unit=unit,
+            nominee_person=None if nominee_unit else self.people[plan.nominee],
+            nominee_unit=nominee_unit,
+            achievements=achievements,
+            contributions=contributions,
+            initiatives=initiatives,
+        )
+        if not plan.complete:
+            return nomination
+        dossier.add_evidence(
+            nomination,
+            actor=proposer,
+            kind=Evidence.Kind.ACHIEVEMENT_REPORT,
+            upload=_upload(
+                f"bao-cao-thanh-tich-{plan.nominee}.pdf",
+                "Bao cao thanh tich",
+                nomination.nominee_name,
+                award.name_vi,
+            ),
+        )
+        if initiatives:
+            dossier.add_evidence(
+                nomination,
+                actor=proposer,
+                kind=Evidence.Kind.INITIATIVE_CERTIFICATE,
+                upload=_upload(
+                    f"xac-nhan-sang-kien-{plan.nominee}.pdf",
+                    "Giay chung nhan sang kien",
+                    nomination.nominee_name,
+                ),
+            )
+        return nomination
+
+    def act(self, nomination: Nomination, step: str, plan, index: int, actors) -> Nomination:
+        """One step of a demo journey, by whoever holds the role it needs."""
+        proposer = actors[Role.UNIT_PROPOSER]
+        if step == "submit":
+            return services.submit(nomination, actor=proposer)
+        if step == "resubmit":
+            return services.resubmit(nomination, actor=proposer)
+        if step == "withdraw":
+            reasons = demo.WITHDRAW_REASONS[index % len(demo.WITHDRAW_REASONS)]
+            return services.withdraw(nomination, actor=proposer, reasons=reasons)
+        if step == "revise":  # what the unit does with a returned dossier before resubmitting
+            revised = dossier.update_dossier(
+                nomination,
+                actor=proposer,
+                changes={"achievements": nomination.achievements + demo.REVISION},
+            )
+            dossier.add_evidence(
+                revised,
+                actor=proposer,
+                kind=Evidence.Kind.MEETING_MINUTES,
+                upload=_upload(
+                    f"bien-ban-hop-xet-{plan.nominee}.pdf",
+                    "Bien ban hop xet thi dua",
+                    revised.nominee_name,
+                ),
+            )
+            return revised
+        if step == "confer":
+            return services.confer(nomination, actor=actors[Role.DECISION_SIGNER])
+        if step in ("council_approve", "council_reject"):
+            approved = step == "council_approve"
+            reasons = demo.COUNCIL_APPROVAL if approved else _council_refusal(nomination.award_type)
+            return services.record_council_outcome(
+                nomination, approved=approved, actor=actors[Role.COUNCIL_SECRETARY], reasons=reasons
+            )
+        # The review stages: whoever the route names for the stage the nomination is at.
+        reviewer = actors[nomination.award_type.route_stage(nomination.status).role]
+        if step == "approve":
+            reasons = demo.APPROVAL_NOTES[nomination.status]
+            return services.approve(nomination, actor=reviewer, reasons=reasons)
+        if step == "return":
+            reasons = demo.RETURN_REASONS[index % len(demo.RETURN_REASONS)]
+            return services.return_for_revision(nomination, actor=reviewer, reasons=reasons)
+        if step == "reject":
+            reasons = demo.REJECT_REASONS[index % len(demo.REJECT_REASONS)]
+            return services.reject(nomination, actor=reviewer, reasons=reasons)
+        raise ValueError(f"unknown demo step {step!r}")
+
+    # --- output --------------------------------------------------------------------------
+
+    def report(self, campaign: Campaign, created: int) -> None:
+        write = self.stdout.write
+        changed = False
+        write("Laurel demo data")
+        for what, counts in self.tally.items():
+            changed = changed or any(counts[k] for k in ("created", "updated", "deleted"))
+            parts = [f"{n} {k}" for k, n in counts.items() if n]
+            write(f"  {what + ':':<19} {', '.join(parts)}")
+        by_status = Counter(campaign.nominations.values_list("status", flat=True))
+        total = sum(by_status.values())
+        if created:
+            write(f"  {'nominations:':<19} {created} created")
+        else:
+            write(f"  {'nominations:':<19} {total} already in the campaign, none created")
+        for line in textwrap.wrap(
+            ", ".join(f"{s.value} {by_status[s.value]}" for s in Status), width=76
+        ):
+            write(f"  {'':<19} {line}")
+        for note in self.notes:
+            write(f"  Note: {note}")
+        if not changed and not created:
+            write(self.style.SUCCESS("Nothing changed: the demo data was already in place."))
+        else:
+            write(self.style.SUCCESS("Demo data ready."))
+
+        write("")
+        write("Demo logins (same password for everyone):")
+        rows = [("username", "password", "role(s)", "unit")]
+        staff = []
+        for spec in demo.PEOPLE:
+            if not spec.roles:
+                staff.append(spec.username)
+                continue
+            roles = ", ".join(str(Role(role).label) for role, _ in spec.roles)
+            if spec.superuser:
+                roles += " (Django admin)"
+            unit = next(u.name_vi for u in demo.UNITS if u.code == spec.unit)
+            rows.append((spec.username, DEMO_PASSWORD, roles, unit))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for *padded, last in rows:
+            cells = [c.ljust(w) for c, w in zip(padded, widths, strict=True)]
+            write("  " + "  ".join([*cells, last]))
+        for line in textwrap.wrap(
+            f"Staff, the nominees (no role, same password): {', '.join(staff)}", width=96
+        ):
+            write(f"  {line}")
+        write("")
+        write(f"Open {DEMO_URL} after `python manage.py runserver` (admin: {DEMO_URL}admin/).")

@@ -62,12 +62,12 @@ class EvidenceForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """Approve, return, reject…: the reasons, and the status the actor saw (to detect races)."""
+    """Approve, return, reject…: the reasons, and the version the actor saw (to detect races)."""
 
     reasons = forms.CharField(
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    expected_status = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, reasons_required=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,7 +91,7 @@ def create_draft(
 
 def lock(nomination: Nomination) -> Nomination:
     """Lock the nomination's row for this transaction and return it fresh from the database,
-    refusing if it is no longer in the status the caller saw (somebody acted meanwhile)."""
+    refusing if it is no longer the version the caller saw (somebody acted meanwhile)."""
     locked = (
         Nomination.objects.select_for_update(of=("self",))
         .select_related(
@@ -100,10 +100,10 @@ def lock(nomination: Nomination) -> Nomination:
         .prefetch_related("award_type__route")
         .get(pk=nomination.pk)
     )
-    if locked.status != nomination.status:
+    if locked.version != nomination.version:
         last = AuditEvent.objects.filter(nomination_id=locked.pk).order_by("-id").first()
         raise ConflictingAction(
-            _("Someone acted on this nomination while you were viewing it: it is now “%(status)s”.")
+            _("Someone changed this nomination while you were viewing it: it is now “%(status)s”.")
             % {"status": locked.get_status_display()},
             reasons=[_("Last action by %(actor)s.") % {"actor": last.actor_label}] if last else [],
         )
@@ -139,6 +139,7 @@ def update_dossier(
         if not diff:
             return n
         _check_nominee(n)
+        n.version += 1
         n.save()
         audit.record(
             "nomination.dossier_edited",
@@ -177,6 +178,8 @@ def add_evidence(
         evidence.file.save("upload", upload, save=False)
         try:
             evidence.save()
+            n.version += 1
+            n.save(update_fields=["version", "updated_at"])
             audit.record(
                 "nomination.evidence_added",
                 actor=actor,
@@ -210,6 +213,8 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
             evidence.file.name,
         )
         evidence.delete()
+        n.version += 1
+        n.save(update_fields=["version", "updated_at"])
         audit.record(
             "nomination.evidence_removed",
             actor=actor,

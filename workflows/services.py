@@ -231,13 +231,19 @@ _TASK_AUTHORITY = {
 }
 
 
+def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
+    """The requested task, fresh, if the nomination still waits on it."""
+    task = open_task(nomination)
+    if task is None or task.pk != requested.pk:
+        raise ConflictingAction(_("This task is already done; the nomination has moved on."))
+    return task
+
+
 def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
     """The user takes the task from the shared queue; nobody else can act on it until released."""
     with transaction.atomic():
         n = lock(task.nomination)
-        task = open_task(n)
-        if task is None:
-            raise ConflictingAction(_("This task is already done."))
+        task = _still_open(task, n)
         if task.owner_id:
             if task.owner_id == actor.pk:
                 return task
@@ -262,8 +268,8 @@ def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -
     """The owner puts the task back in the shared queue."""
     with transaction.atomic():
         n = lock(task.nomination)
-        task = open_task(n)
-        if task is None or task.owner_id != actor.pk:
+        task = _still_open(task, n)
+        if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))
         with NominationFlow.lock(task.process_id):
             activation = task.flow_task.activation_class(task)

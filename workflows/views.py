@@ -13,7 +13,7 @@ from approvals.selectors import decisions_of, last_return
 from audit.selectors import timeline
 from audit.services import Origin
 from nominations import lifecycle, policy
-from nominations.exceptions import ConflictingAction, DomainError, InvalidInput
+from nominations.exceptions import DomainError, InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.stages import Status
 from nominations.views import get_visible, refused
@@ -95,18 +95,12 @@ def act(request, pk, action):
     if not form.is_valid():
         reasons = [" ".join(e) for e in form.errors.values()]
         return refused(
-            request, InvalidInput(_("Reasons are required for this action."), reasons=reasons)
-        )
-    if form.cleaned_data["expected_status"] != nomination.status:
-        # The page the actor acted on showed another status: somebody acted meanwhile.
-        return refused(
             request,
-            ConflictingAction(
-                _("This nomination changed since you opened it: it is now “%(status)s”.")
-                % {"status": nomination.get_status_display()}
-            ),
+            InvalidInput(_("The action could not be read."), reasons=reasons),
             back=nomination_url(pk),
         )
+    # Act on the nomination as the actor saw it; the service refuses if it changed since.
+    nomination.version = form.cleaned_data["version"]
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
     try:
         ACTIONS[action](

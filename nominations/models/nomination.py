@@ -123,6 +123,10 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # When the current status was entered: time-in-stage and deadlines count from here.
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    # Bumped by every transition and every dossier change. An action names the version its actor
+    # saw, so acting on a nomination that changed meanwhile is refused, even if it came back to
+    # the same status (returned, revised, resubmitted and approved up to the same stage again).
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-id"]
@@ -175,6 +179,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
 
     def _entered(self):
         self.status_changed_at = timezone.now()
+        self.version += 1
 
     # --- the lifecycle -------------------------------------------------------------------
 

@@ -116,7 +116,8 @@ def test_proposer_writes_a_draft_attaches_evidence_and_submits(client, world):
     assert b"".join(download.streaming_content) == b"%PDF-1.4 demo"
 
     response = client.post(
-        reverse("nomination_act", args=[nomination.pk, "submit"]), {"expected_status": "draft"}
+        reverse("nomination_act", args=[nomination.pk, "submit"]),
+        {"version": Nomination.objects.get().version},
     )
     assert response.status_code == 302
     assert Nomination.objects.get().status == "unit_review"
@@ -178,13 +179,15 @@ def test_after_a_return_the_reviewer_sees_what_changed(client, world, walk, draf
 
 
 def test_acting_on_a_page_that_is_out_of_date_is_a_conflict(client, world, walk, draft):
-    walk(draft, "submit")
-    client.force_login(world.unit_head)
+    seen = walk(draft, "submit", "approve")  # the party committee opens the page
+    walk(seen, "return_for_revision", "resubmit", "approve")  # back at the same stage
+    client.force_login(world.party_reviewer)
     response = client.post(
-        reverse("nomination_act", args=[draft.pk, "approve"]), {"expected_status": "draft"}
+        reverse("nomination_act", args=[draft.pk, "approve"]), {"version": seen.version}
     )
     assert response.status_code == 409
-    assert Nomination.objects.get(pk=draft.pk).status == "unit_review"
+    assert "changed this nomination while you were viewing it" in response.content.decode()
+    assert Nomination.objects.get(pk=draft.pk).status == "party_committee_review"
 
 
 def test_return_without_reasons_is_refused_and_changes_nothing(client, world, walk, draft):
@@ -193,7 +196,7 @@ def test_return_without_reasons_is_refused_and_changes_nothing(client, world, wa
     client.force_login(world.unit_head)
     response = client.post(
         reverse("nomination_act", args=[draft.pk, "return_for_revision"]),
-        {"expected_status": "unit_review", "reasons": "  "},
+        {"version": Nomination.objects.get(pk=draft.pk).version, "reasons": "  "},
     )
     assert response.status_code == 400
     assert footprint(draft) == before
@@ -204,7 +207,10 @@ def test_reasons_are_shown_escaped(client, world, walk, draft):
     client.force_login(world.unit_head)
     client.post(
         reverse("nomination_act", args=[draft.pk, "return_for_revision"]),
-        {"expected_status": "unit_review", "reasons": "<script>alert(1)</script>"},
+        {
+            "version": Nomination.objects.get(pk=draft.pk).version,
+            "reasons": "<script>alert(1)</script>",
+        },
     )
     page = client.get(detail(draft.pk)).content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -228,7 +234,7 @@ def test_an_action_whose_button_is_absent_is_refused_when_posted(
         before = footprint(nomination)
         response = client.post(
             reverse("nomination_act", args=[nomination.pk, action]),
-            {"expected_status": nomination.status, "reasons": "thử"},
+            {"version": nomination.version, "reasons": "thử"},
         )
         assert response.status_code in (403, 404, 409), (who, action, response.status_code)
         assert footprint(nomination) == before, (who, action)

@@ -104,6 +104,11 @@ def _upload(name: str, *lines: str) -> ContentFile:
     return upload
 
 
+def _attach(nomination: Nomination, **kwargs) -> Nomination:
+    """Attach evidence; every dossier change makes a new version, so go on with the new one."""
+    return dossier.add_evidence(nomination, **kwargs).nomination
+
+
 def unapplied_migrations() -> list:
     executor = MigrationExecutor(connection)
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -372,7 +377,7 @@ class Command(BaseCommand):
         )
         if not plan.complete:
             return nomination
-        dossier.add_evidence(
+        nomination = _attach(
             nomination,
             actor=proposer,
             kind=Evidence.Kind.ACHIEVEMENT_REPORT,
@@ -384,7 +389,7 @@ class Command(BaseCommand):
             ),
         )
         if initiatives:
-            dossier.add_evidence(
+            nomination = _attach(
                 nomination,
                 actor=proposer,
                 kind=Evidence.Kind.INITIATIVE_CERTIFICATE,
@@ -412,7 +417,7 @@ class Command(BaseCommand):
                 actor=proposer,
                 changes={"achievements": nomination.achievements + demo.REVISION},
             )
-            dossier.add_evidence(
+            revised = _attach(
                 revised,
                 actor=proposer,
                 kind=Evidence.Kind.MEETING_MINUTES,

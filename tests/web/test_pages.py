@@ -279,3 +279,76 @@ def test_detail_and_inbox_query_counts_are_bounded(
         assert client.get(detail(draft.pk)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("inbox")).status_code == 200
+
+
+def test_a_nomination_is_walked_through_the_pages_from_draft_to_council_review(client, world):
+    """The newcomer's walk of README.md, with a return on the way, every step a click."""
+
+    def act(user, action, reasons=""):
+        client.force_login(user)
+        page = client.get(detail(nomination.pk)).content.decode()
+        assert f'/{action}/"' in page, (user, action)
+        version = Nomination.objects.get(pk=nomination.pk).version
+        response = client.post(
+            reverse("nomination_act", args=[nomination.pk, action]),
+            {"version": version, "reasons": reasons},
+        )
+        assert response.status_code == 302, response.content.decode()
+        return Nomination.objects.get(pk=nomination.pk).status
+
+    client.force_login(world.proposer)
+    client.post(
+        reverse("nomination_create"),
+        {
+            "campaign": world.campaign.pk,
+            "award_type": world.full.pk,
+            "proposing_unit": world.unit.pk,
+            "nominee_person": world.staff.pk,
+            "achievements": "Hoàn thành xuất sắc nhiệm vụ.",
+        },
+    )
+    nomination = Nomination.objects.get()
+    assert act(world.proposer, "submit") == "unit_review"
+    assert act(world.unit_head, "approve") == "party_committee_review"
+    assert act(world.party_reviewer, "return_for_revision", "Bổ sung sáng kiến.") == "returned"
+    client.force_login(world.proposer)
+    client.post(
+        reverse("nomination_edit", args=[nomination.pk]),
+        {
+            "award_type": world.full.pk,
+            "nominee_person": world.staff.pk,
+            "achievements": "Hoàn thành xuất sắc nhiệm vụ.",
+            "initiatives": "Sáng kiến số hoá hồ sơ.",
+        },
+    )
+    assert act(world.proposer, "resubmit") == "unit_review"
+    assert act(world.unit_head, "approve") == "party_committee_review"
+    assert act(world.party_reviewer, "approve") == "leadership_review"
+    assert act(world.leader, "approve") == "council_review"
+
+    client.force_login(world.inspector)
+    timeline = client.get(detail(nomination.pk)).content.decode()
+    for label in [
+        "Draft created",
+        "Submitted",
+        "Returned for revision",
+        "Dossier edited",
+        "Resubmitted",
+        "Approved",
+    ]:
+        assert label in timeline
+    outcomes = list(
+        Decision.objects.filter(nomination=nomination).values_list("outcome", "actor__username")
+    )
+    assert outcomes == [
+        ("submitted", "proposer"),
+        ("approved", "head"),
+        ("returned", "party"),
+        ("resubmitted", "proposer"),
+        ("approved", "head"),
+        ("approved", "party"),
+        ("approved", "leader"),
+    ]
+    assert NominationTask.objects.get(nomination=nomination, status="NEW").role == (
+        "council_secretary"
+    )

@@ -47,6 +47,11 @@ class AuditEvent(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=40)
     subject_id = models.CharField(_("subject id"), max_length=40)
     nomination_id = models.BigIntegerField(_("nomination"), null=True, blank=True)
+    # Where the subject sits, kept with the event so inspectors can search by unit (subtree),
+    # campaign and award type without the audit app knowing those models.
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True)
+    campaign_id = models.BigIntegerField(_("campaign"), null=True, blank=True)
+    award_type_id = models.BigIntegerField(_("award type"), null=True, blank=True)
 
     from_state = models.CharField(_("from state"), max_length=40, blank=True)
     to_state = models.CharField(_("to state"), max_length=40, blank=True)
@@ -67,6 +72,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["nomination_id", "id"], name="audit_nomination_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["unit_path"], name="audit_unit_idx"),
+            models.Index(fields=["campaign_id", "award_type_id"], name="audit_campaign_idx"),
         ]
 
     def __str__(self):

@@ -38,6 +38,9 @@ def record(
     subject_type: str,
     subject_id: Any,
     nomination_id: int | None = None,
+    unit_path: str = "",
+    campaign_id: int | None = None,
+    award_type_id: int | None = None,
     role: str = "",
     on_behalf_of=None,
     from_state: str = "",
@@ -47,7 +50,8 @@ def record(
     origin: Origin | None = None,
 ) -> AuditEvent:
     """Append one event. Must run inside the transaction of the change it records, so the
-    event and the change commit together or not at all."""
+    event and the change commit together or not at all. Events about a nomination pass
+    `**nomination.audit_context()` for its id, unit, campaign and award type."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
     origin = origin or Origin()
@@ -62,6 +66,9 @@ def record(
         subject_type=subject_type,
         subject_id=str(subject_id),
         nomination_id=nomination_id,
+        unit_path=unit_path,
+        campaign_id=campaign_id,
+        award_type_id=award_type_id,
         from_state=from_state,
         to_state=to_state,
         comment=comment,

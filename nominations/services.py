@@ -81,7 +81,7 @@ def create_draft(
             role=role,
             subject_type="nomination",
             subject_id=nomination.pk,
-            nomination_id=nomination.pk,
+            **nomination.audit_context(),
             to_state=nomination.status,
             data={"dossier": nomination.dossier_snapshot()},
             origin=origin,
@@ -147,7 +147,7 @@ def update_dossier(
             role=role,
             subject_type="nomination",
             subject_id=n.pk,
-            nomination_id=n.pk,
+            **n.audit_context(),
             data={"changes": diff},
             origin=origin,
         )
@@ -186,7 +186,7 @@ def add_evidence(
                 role=role,
                 subject_type="nomination",
                 subject_id=n.pk,
-                nomination_id=n.pk,
+                **n.audit_context(),
                 data={
                     "evidence": evidence.pk,
                     "kind": kind,
@@ -221,7 +221,7 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
             role=role,
             subject_type="nomination",
             subject_id=n.pk,
-            nomination_id=n.pk,
+            **n.audit_context(),
             data={"evidence": pk, "kind": kind, "name": name},
             origin=origin,
         )

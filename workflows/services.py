@@ -101,7 +101,7 @@ def _act(
             role=role,
             subject_type="nomination",
             subject_id=n.pk,
-            nomination_id=n.pk,
+            **n.audit_context(),
             from_state=before,
             to_state=n.status,
             comment=reasons,
@@ -257,7 +257,7 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
             role=role,
             subject_type="task",
             subject_id=task.pk,
-            nomination_id=n.pk,
+            **n.audit_context(),
             data={"stage": task.stage},
             origin=origin,
         )
@@ -280,7 +280,7 @@ def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -
             role=task.role,
             subject_type="task",
             subject_id=task.pk,
-            nomination_id=n.pk,
+            **n.audit_context(),
             data={"stage": task.stage},
             origin=origin,
         )

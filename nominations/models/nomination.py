@@ -167,6 +167,15 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     def current_stage(self) -> str | None:
         return self.status if self.status in STAGE_ORDER else None
 
+    def audit_context(self) -> dict:
+        """What an audit event about this nomination records of where it sits."""
+        return {
+            "nomination_id": self.pk,
+            "unit_path": self.proposing_unit.path,
+            "campaign_id": self.campaign_id,
+            "award_type_id": self.award_type_id,
+        }
+
     def dossier_snapshot(self) -> dict:
         """The dossier as an inspector compares it between versions (values as shown)."""
         return {

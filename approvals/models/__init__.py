@@ -1,0 +1,3 @@
+from .decisions import Decision
+
+__all__ = ["Decision"]

@@ -1,18 +1,24 @@
 """Who may do what to a nomination. The one home of these rules: services call `authorize` to
-refuse, selectors call `visible_q` to filter, views call `allowed_actions` to decide what to show.
+refuse, selectors call `visible_q` / `conflict_q` to filter, views call `allowed_actions` to
+decide what to show.
 
-A role is held at a unit and covers its whole subtree (see `RoleAssignment`).
+A role is held at a unit and covers its whole subtree (`RoleAssignment`). A delegation lets
+someone act in a role the principal holds directly, on the principal's behalf, for a period.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+
 from .exceptions import NotAllowed
-from .models import Nomination, RoleAssignment, Unit
+from .models import Delegation, Nomination, RoleAssignment, Unit
 from .roles import Role
-from .stages import Status
+from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
 
 
 @dataclass(frozen=True)
@@ -20,31 +26,73 @@ class Assignment:
     role: str
     unit_id: int
     path: str
+    on_behalf_of_id: int | None = None  # set when held through a delegation
+    delegation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """In which capacity a user acts: their role, and whose behalf if delegated."""
+
+    role: str
+    on_behalf_of: object = None
+    delegation_id: int | None = None
+
+
+def _direct(user_ids) -> list[tuple]:
+    return list(
+        RoleAssignment.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "role", "unit_id", "unit__path"
+        )
+    )
 
 
 def assignments(user) -> list[Assignment]:
-    """The user's role assignments, read once per user object (i.e. once per request)."""
+    """The user's roles: held directly, and through delegations active today whose principal
+    still holds the role directly. Read once per user object (i.e. once per request)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_laurel_assignments", None)
-    if cached is None:
-        cached = [
-            Assignment(role, unit_id, path)
-            for role, unit_id, path in RoleAssignment.objects.filter(user=user).values_list(
-                "role", "unit_id", "unit__path"
-            )
-        ]
-        user._laurel_assignments = cached
-    return cached
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    result = [Assignment(role, unit_id, path) for _, role, unit_id, path in _direct([user.pk])]
+    delegations = list(
+        Delegation.objects.filter(
+            delegate=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        ).values_list("pk", "principal_id", "role", "unit_id", "unit__path")
+    )
+    if delegations:
+        principal_holds = {
+            (uid, role, path) for uid, role, _, path in _direct({d[1] for d in delegations})
+        }
+        for pk, principal_id, role, unit_id, path in delegations:
+            if any(
+                uid == principal_id and r == role and path.startswith(p)
+                for uid, r, p in principal_holds
+            ):
+                result.append(Assignment(role, unit_id, path, principal_id, pk))
+    user._laurel_assignments = result
+    return result
 
 
 def roles_of(user) -> set[str]:
     return {a.role for a in assignments(user)}
 
 
+def holding(user, role: str, unit: Unit, *, directly: bool = False) -> Assignment | None:
+    """How the user holds `role` at `unit` or above it (directly if they can), or None."""
+    found = [
+        a
+        for a in assignments(user)
+        if a.role == role and unit.path.startswith(a.path) and not (directly and a.on_behalf_of_id)
+    ]
+    found.sort(key=lambda a: a.on_behalf_of_id is not None)
+    return found[0] if found else None
+
+
 def holds(user, role: str, unit: Unit) -> bool:
-    """True if the user holds `role` at `unit` or above it."""
-    return any(a.role == role and unit.path.startswith(a.path) for a in assignments(user))
+    return holding(user, role, unit) is not None
 
 
 def scope_q(user, roles, path_field: str = "proposing_unit__path") -> Q:
@@ -56,13 +104,17 @@ def scope_q(user, roles, path_field: str = "proposing_unit__path") -> Q:
     return q
 
 
+# --- seeing --------------------------------------------------------------------------------
+
 _UNIT_ROLES = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
-_REVIEW_ROLES = {
-    Role.PARTY_COMMITTEE_REVIEWER,
-    Role.LEADERSHIP_REVIEWER,
-    Role.COUNCIL_SECRETARY,
-    Role.COUNCIL_MEMBER,
-    Role.DECISION_SIGNER,
+# Reviewers see what reached their stage (and stays visible to them afterwards).
+_STAGE_OF_ROLE = {role: stage for stage, role in DEFAULT_STAGE_ROLE.items()}
+_REACHED = {
+    Role.PARTY_COMMITTEE_REVIEWER: PROGRESS[_STAGE_OF_ROLE[Role.PARTY_COMMITTEE_REVIEWER]],
+    Role.LEADERSHIP_REVIEWER: PROGRESS[_STAGE_OF_ROLE[Role.LEADERSHIP_REVIEWER]],
+    Role.COUNCIL_SECRETARY: PROGRESS[Status.COUNCIL_REVIEW],
+    Role.COUNCIL_MEMBER: PROGRESS[Status.COUNCIL_REVIEW],
+    Role.DECISION_SIGNER: PROGRESS[Status.APPROVED],
 }
 
 
@@ -70,19 +122,31 @@ def visible_q(user) -> Q:
     """Which nominations the user may see, as a filter."""
     if Role.INSPECTOR in roles_of(user):
         return Q()
-    # The unit sees its own nominations, drafts included; reviewers see what has left the unit.
-    return scope_q(user, _UNIT_ROLES) | (scope_q(user, _REVIEW_ROLES) & ~Q(status=Status.DRAFT))
+    q = scope_q(user, _UNIT_ROLES)
+    for role, reached in _REACHED.items():
+        q |= scope_q(user, {role}) & Q(progress__gte=reached)
+    return q
 
 
 def can_view(user, nomination: Nomination) -> bool:
     return Nomination.objects.filter(visible_q(user), pk=nomination.pk).exists()
 
 
-# --- acting ------------------------------------------------------------------------------
+# --- acting --------------------------------------------------------------------------------
 
 _UNIT_ACTIONS = {"submit", "resubmit", "withdraw", "edit"}
 _REVIEW_ACTIONS = {"approve", "return_for_revision", "reject"}
 _COUNCIL_ACTIONS = {"council_approve", "council_reject"}
+
+# Events that record somebody judging a nomination at a stage (from_state is the stage).
+JUDGING_EVENTS = [
+    "nomination.approved",
+    "nomination.returned",
+    "nomination.rejected",
+    "nomination.council_approved",
+    "nomination.council_rejected",
+    "nomination.conferred",
+]
 
 
 def acting_role(nomination: Nomination, action: str) -> str:
@@ -100,8 +164,9 @@ def acting_role(nomination: Nomination, action: str) -> str:
 
 
 def conflict_of_interest(user, nomination: Nomination) -> str | None:
-    """Why the user may not judge this nomination, or None. Applies to every review, vote and
-    signature: nobody judges what they proposed or what names them."""
+    """Why the user may not judge this nomination now, or None. Applies to every review, vote
+    and signature: nobody judges what they proposed, what names them or their unit, what comes
+    from their own unit where the award type says so, or at a second stage of its journey."""
     if nomination.created_by_id == user.pk:
         return _("You proposed this nomination.")
     if nomination.nominee_person_id == user.pk:
@@ -114,11 +179,19 @@ def conflict_of_interest(user, nomination: Nomination) -> str | None:
             nomination.proposing_unit
         ):
             return _("This award type is reviewed only by people outside the proposing unit.")
+    acted_elsewhere = (
+        AuditEvent.objects.filter(nomination_id=nomination.pk, action__in=JUDGING_EVENTS)
+        .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
+        .exclude(from_state=nomination.status)
+        .exists()
+    )
+    if acted_elsewhere:
+        return _("You already acted on this nomination at another stage.")
     return None
 
 
 def conflict_q(user, prefix: str = "") -> Q:
-    """`conflict_of_interest` as a filter: matches the nominations the user may not judge."""
+    """`conflict_of_interest` as a filter: matches the nominations the user may not judge now."""
     q = Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}nominee_person": user})
     profile = getattr(user, "profile", None)
     if profile is not None:
@@ -127,23 +200,41 @@ def conflict_q(user, prefix: str = "") -> Q:
         q |= Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True}) & Q(
             **{f"{prefix}proposing_unit__in": ancestors}
         )
-    return q
+    acted_elsewhere = (
+        AuditEvent.objects.filter(nomination_id=OuterRef(f"{prefix}pk"), action__in=JUDGING_EVENTS)
+        .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
+        .exclude(from_state=OuterRef(f"{prefix}status"))
+    )
+    return q | Q(Exists(acted_elsewhere))
 
 
-def authorize(user, action: str, nomination: Nomination) -> str:
-    """Return the role in which the user may do `action` now, or raise NotAllowed saying why.
-    Whether the status allows the action is the lifecycle's business, not this function's."""
+def authorize(user, action: str, nomination: Nomination) -> Authority:
+    """Return the capacity in which the user may do `action` now, or raise NotAllowed saying
+    why. Whether the status allows the action is the lifecycle's business, not this one's."""
     role = acting_role(nomination, action)
-    if not role or not holds(user, role, nomination.proposing_unit):
+    held = holding(user, role, nomination.proposing_unit) if role else None
+    if held is None:
         raise NotAllowed(
             _("This needs the role “%(role)s” for %(unit)s.")
             % {"role": Role(role).label if role else "—", "unit": nomination.proposing_unit}
         )
+    principal = None
+    if held.on_behalf_of_id:
+        principal = (
+            get_user_model().objects.select_related("profile__unit").get(pk=held.on_behalf_of_id)
+        )
     if action not in _UNIT_ACTIONS:
-        reason = conflict_of_interest(user, nomination)
-        if reason:
-            raise NotAllowed(_("You may not act on this nomination."), reasons=[reason])
-    return role
+        # Delegation is no way around separation of duties: both people are checked.
+        for person in filter(None, [user, principal]):
+            reason = conflict_of_interest(person, nomination)
+            if reason:
+                if person is principal:
+                    reason = _("On behalf of %(name)s: %(reason)s") % {
+                        "name": principal.get_full_name() or principal.get_username(),
+                        "reason": reason,
+                    }
+                raise NotAllowed(_("You may not act on this nomination."), reasons=[reason])
+    return Authority(role, principal, held.delegation_id)
 
 
 def may(user, action: str, nomination: Nomination) -> bool:
@@ -171,3 +262,22 @@ def allowed_actions(user, nomination: Nomination) -> list[str]:
     from .lifecycle import is_possible
 
     return [a for a in PAGE_ACTIONS if is_possible(nomination, a) and may(user, a, nomination)]
+
+
+# --- delegating ----------------------------------------------------------------------------
+
+
+def check_delegation(principal, delegate, role: str, unit: Unit) -> None:
+    """Raise NotAllowed unless `principal` may delegate `role` over `unit` to `delegate`."""
+    if role not in Delegation.DELEGABLE_ROLES:
+        raise NotAllowed(_("This role cannot be delegated."))
+    if delegate.pk == principal.pk:
+        raise NotAllowed(_("You cannot delegate to yourself."))
+    if holding(principal, role, unit, directly=True) is None:
+        raise NotAllowed(
+            _("Only a role you hold yourself can be delegated; delegations do not chain.")
+        )
+
+
+def may_revoke(user, delegation: Delegation) -> bool:
+    return delegation.principal_id == user.pk or Role.ADMINISTRATOR in roles_of(user)

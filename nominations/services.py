@@ -71,7 +71,7 @@ def create_draft(
         initiatives=initiatives,
         created_by=actor,
     )
-    role = policy.authorize(actor, "edit", nomination)
+    role = policy.authorize(actor, "edit", nomination).role
     _check_nominee(nomination)
     with transaction.atomic():
         nomination.save()
@@ -112,7 +112,7 @@ def lock(nomination: Nomination) -> Nomination:
 
 def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
     locked = lock(nomination)
-    role = policy.authorize(actor, "edit", locked)
+    role = policy.authorize(actor, "edit", locked).role
     if locked.status not in (Status.DRAFT, Status.RETURNED):
         raise TransitionRefused(
             _("The dossier can be edited only while it is a draft or returned for revision.")

@@ -45,6 +45,20 @@ AWAITING_DECISION = [Status.APPROVED, Status.COUNCIL_APPROVED]
 
 FINAL = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.AWARDED]
 
+# How far along its journey a status is. Returned, rejected and withdrawn nominations have no rank
+# of their own: they keep the furthest rank reached (`Nomination.progress`).
+PROGRESS = {
+    Status.DRAFT: 0,
+    Status.UNIT_REVIEW: 1,
+    Status.PARTY_COMMITTEE_REVIEW: 2,
+    Status.LEADERSHIP_REVIEW: 3,
+    Status.COUNCIL_REVIEW: 4,
+    Status.APPROVED: 5,
+    Status.COUNCIL_APPROVED: 5,
+    Status.COUNCIL_REJECTED: 5,
+    Status.AWARDED: 6,
+}
+
 # Who acts at each stage unless the route says otherwise.
 DEFAULT_STAGE_ROLE = {
     Stage.UNIT_REVIEW: Role.UNIT_HEAD,

@@ -67,6 +67,12 @@ def _check_task_owner(task: NominationTask | None, actor) -> None:
         )
 
 
+def _event_data(authority: policy.Authority, **data) -> dict:
+    if authority.delegation_id:
+        data["delegation"] = authority.delegation_id
+    return data
+
+
 def _act(
     nomination: Nomination,
     action: str,
@@ -79,7 +85,7 @@ def _act(
 ) -> Nomination:
     with transaction.atomic():
         n = lock(nomination)
-        role = policy.authorize(actor, action, n)
+        authority = policy.authorize(actor, action, n)
         task = open_task(n)
         if action != "withdraw":
             _check_task_owner(task, actor)
@@ -92,20 +98,22 @@ def _act(
             stage=stage,
             from_status=before,
             actor=actor,
-            role=role,
+            role=authority.role,
+            on_behalf_of=authority.on_behalf_of,
             reasons=reasons,
         )
         audit.record(
             f"nomination.{outcome}",
             actor=actor,
-            role=role,
+            role=authority.role,
+            on_behalf_of=authority.on_behalf_of,
             subject_type="nomination",
             subject_id=n.pk,
             **n.audit_context(),
             from_state=before,
             to_state=n.status,
             comment=reasons,
-            data={"stage": stage, "task": task.pk if task else None},
+            data=_event_data(authority, stage=stage, task=task.pk if task else None),
             origin=origin,
         )
         if n.status == Status.WITHDRAWN:
@@ -248,17 +256,18 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
             if task.owner_id == actor.pk:
                 return task
             _check_task_owner(task, actor)
-        role = policy.authorize(actor, _TASK_AUTHORITY[task.flow_task.name], n)
+        authority = policy.authorize(actor, _TASK_AUTHORITY[task.flow_task.name], n)
         with NominationFlow.lock(task.process_id):
             task.flow_task.activation_class(task).assign(actor)
         audit.record(
             "task.taken",
             actor=actor,
-            role=role,
+            role=authority.role,
+            on_behalf_of=authority.on_behalf_of,
             subject_type="task",
             subject_id=task.pk,
             **n.audit_context(),
-            data={"stage": task.stage},
+            data=_event_data(authority, stage=task.stage),
             origin=origin,
         )
     return task

@@ -1,11 +1,12 @@
 from .awards import AwardLevel, AwardType, Campaign, NomineeKind, RouteStage, VoteBase
 from .nomination import Evidence, Nomination
-from .units import Holiday, Profile, RoleAssignment, Unit
+from .units import Delegation, Holiday, Profile, RoleAssignment, Unit
 
 __all__ = [
     "AwardLevel",
     "AwardType",
     "Campaign",
+    "Delegation",
     "Evidence",
     "Holiday",
     "Nomination",

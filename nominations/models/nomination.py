@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from ..exceptions import TransitionRefused
-from ..stages import AWAITING_DECISION, REVIEW_STAGES, STAGE_ORDER, WITHDRAWABLE, Stage, Status
+from ..stages import (
+    AWAITING_DECISION,
+    PROGRESS,
+    REVIEW_STAGES,
+    STAGE_ORDER,
+    WITHDRAWABLE,
+    Stage,
+    Status,
+)
 from .awards import AwardType, Campaign
 from .units import Unit
 
@@ -127,6 +135,9 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     # saw, so acting on a nomination that changed meanwhile is refused, even if it came back to
     # the same status (returned, revised, resubmitted and approved up to the same stage again).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The furthest point of the journey ever reached (stages.PROGRESS): reviewers see nominations
+    # that reached their stage, even after they were returned or rejected further on.
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -145,6 +156,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.reference} — {self.nominee_name}"
+
+    def save(self, *args, **kwargs):
+        self.progress = max(self.progress, PROGRESS.get(self.status, 0))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "progress"}
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -120,3 +120,65 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.name}"
+
+
+class Delegation(models.Model):
+    """`principal` lets `delegate` act in `role` over `unit` on the principal's behalf, from
+    `starts_on` to `ends_on` inclusive. It ends by itself; the principal may revoke it sooner.
+    Only a role the principal holds directly can be delegated: delegations do not chain."""
+
+    DELEGABLE_ROLES = [
+        Role.UNIT_HEAD,
+        Role.PARTY_COMMITTEE_REVIEWER,
+        Role.LEADERSHIP_REVIEWER,
+        Role.COUNCIL_SECRETARY,
+        Role.DECISION_SIGNER,
+    ]
+
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("principal"),
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("acting"),
+    )
+    role = models.CharField(
+        _("role"), max_length=40, choices=[(r.value, r.label) for r in DELEGABLE_ROLES]
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("scope")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delegation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("delegate")),
+                name="delegation_not_to_self",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["delegate", "ends_on"], name="delegation_delegate_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.principal} → {self.delegate}: {self.get_role_display()}"
+
+    def is_active(self, today) -> bool:
+        return self.revoked_at is None and self.starts_on <= today <= self.ends_on

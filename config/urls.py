@@ -30,5 +30,7 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
+    path("delegations/", nominations.delegations, name="delegations"),
+    path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),
     path("admin/", admin.site.urls),
 ]

@@ -72,3 +72,33 @@ class ActionForm(forms.Form):
     def __init__(self, *args, reasons_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reasons"].required = reasons_required
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(label=_("Acting person"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"))
+    unit = forms.ModelChoiceField(label=_("Scope"), queryset=None)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+    def __init__(self, *args, user, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from . import policy
+        from .models import Delegation, Unit
+
+        super().__init__(*args, **kwargs)
+        own = [a for a in policy.assignments(user) if a.on_behalf_of_id is None]
+        delegable = [a for a in own if a.role in Delegation.DELEGABLE_ROLES]
+        self.fields["role"].choices = sorted(
+            {(a.role, dict(Delegation._meta.get_field("role").choices)[a.role]) for a in delegable}
+        )
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[a.unit_id for a in delegable])
+        self.fields["delegate"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(pk=user.pk)
+            .order_by("last_name", "first_name")
+        )
+        self.fields["delegate"].label_from_instance = lambda u: u.get_full_name() or u.username

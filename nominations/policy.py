@@ -279,5 +279,11 @@ def check_delegation(principal, delegate, role: str, unit: Unit) -> None:
         )
 
 
+def delegations_visible_q(user) -> Q:
+    if Role.ADMINISTRATOR in roles_of(user):
+        return Q()
+    return Q(principal=user) | Q(delegate=user)
+
+
 def may_revoke(user, delegation: Delegation) -> bool:
     return delegation.principal_id == user.pk or Role.ADMINISTRATOR in roles_of(user)

@@ -6,15 +6,16 @@ audited as a field-level diff so reviewers and inspectors see exactly what chang
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import AuditEvent
 from audit.services import Origin
 
-from . import policy
+from . import policy, uploads
 from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
-from .models import Evidence, Nomination
+from .models import Delegation, Evidence, Nomination
 from .stages import Status
 
 DOSSIER_FIELDS = [
@@ -44,6 +45,13 @@ def _check_nominee(nomination: Nomination) -> None:
     unit = nomination.nominee_unit
     if unit is not None and not unit.is_within(nomination.proposing_unit):
         raise InvalidInput(_("The collective must be the proposing unit or one of its units."))
+
+
+def _display_name(name: str | None) -> str:
+    """The uploaded file's name as shown to people (never used as a path)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip(" .")
+    return (base or "document")[-200:]
 
 
 def create_draft(
@@ -165,13 +173,21 @@ def add_evidence(
             _("The file is too large (at most %(mb)d MB).")
             % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
+    if upload.size == 0:
+        raise InvalidInput(_("The file is empty."))
+    content_type = uploads.sniff(upload)
+    if content_type is None:
+        raise InvalidInput(
+            _("This kind of file cannot be attached. Allowed: %(kinds)s.")
+            % {"kinds": uploads.ALLOWED_DESCRIPTION}
+        )
     with transaction.atomic():
         n, role = _lock_editable(nomination, actor)
         evidence = Evidence(
             nomination=n,
             kind=kind,
-            original_name=(upload.name or "file")[-255:],
-            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            original_name=_display_name(upload.name),
+            content_type=content_type,
             size=upload.size,
             uploaded_by=actor,
         )
@@ -227,3 +243,76 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
         )
         storage = Evidence._meta.get_field("file").storage
         transaction.on_commit(lambda: storage.delete(file_name))
+
+
+# --- delegation ----------------------------------------------------------------------------
+
+
+def grant_delegation(
+    *,
+    principal,
+    delegate,
+    role: str,
+    unit,
+    starts_on,
+    ends_on,
+    reason: str = "",
+    origin: Origin | None = None,
+) -> Delegation:
+    """The principal lets `delegate` act in `role` over `unit` on their behalf for a period."""
+    if ends_on < starts_on:
+        raise InvalidInput(_("The delegation cannot end before it starts."))
+    if ends_on < timezone.localdate():
+        raise InvalidInput(_("The delegation would already be over."))
+    policy.check_delegation(principal, delegate, role, unit)
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            principal=principal,
+            delegate=delegate,
+            role=role,
+            unit=unit,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+        )
+        audit.record(
+            "delegation.granted",
+            actor=principal,
+            role=role,
+            subject_type="delegation",
+            subject_id=delegation.pk,
+            unit_path=unit.path,
+            comment=reason,
+            data={
+                "delegate": delegate.pk,
+                "delegate_name": delegate.get_full_name() or delegate.get_username(),
+                "unit": unit.pk,
+                "delegation_from": starts_on.isoformat(),
+                "delegation_until": ends_on.isoformat(),
+            },
+            origin=origin,
+        )
+    return delegation
+
+
+def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = None) -> Delegation:
+    """End a delegation before its end date."""
+    if not policy.may_revoke(actor, delegation):
+        raise NotAllowed(_("Only the principal or an administrator can revoke a delegation."))
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        if delegation.revoked_at is not None:
+            raise TransitionRefused(_("This delegation was already revoked."))
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at"])
+        audit.record(
+            "delegation.revoked",
+            actor=actor,
+            role=delegation.role,
+            subject_type="delegation",
+            subject_id=delegation.pk,
+            unit_path=delegation.unit.path,
+            data={"delegate": delegation.delegate_id, "principal": delegation.principal_id},
+            origin=origin,
+        )
+    return delegation

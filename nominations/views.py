@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,8 +14,8 @@ from audit.services import Origin
 
 from . import policy, services
 from .exceptions import DomainError, NotAllowed
-from .forms import EvidenceForm, NominationForm
-from .models import Evidence, Nomination
+from .forms import DelegationForm, EvidenceForm, NominationForm
+from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
 from .stages import Status
 
@@ -175,3 +176,52 @@ def _errors(form) -> list[str]:
         f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".strip(": ")
         for f, e in form.errors.items()
     ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegations(request):
+    form = DelegationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_delegation(
+                principal=request.user, origin=Origin.from_request(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Delegation granted."))
+            return redirect("delegations")
+    given = Delegation.objects.filter(principal=request.user).select_related("delegate", "unit")
+    received = Delegation.objects.filter(delegate=request.user).select_related("principal", "unit")
+    return render(
+        request,
+        "nominations/delegations.html",
+        {
+            "form": form,
+            "can_delegate": bool(form.fields["role"].choices),
+            "given": given,
+            "received": received,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def delegation_revoke(request, pk):
+    try:
+        delegation = Delegation.objects.filter(policy.delegations_visible_q(request.user)).get(
+            pk=pk
+        )
+    except Delegation.DoesNotExist:
+        raise Http404(_("No such delegation.")) from None
+    try:
+        services.revoke_delegation(
+            delegation, actor=request.user, origin=Origin.from_request(request)
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Delegation revoked."))
+    return redirect("delegations")

@@ -1,0 +1,93 @@
+"""Reference data for administrators: units, people, roles, award types and routes, campaigns,
+holidays, delegations. Nominations themselves change only through the lifecycle's services,
+so they are read-only here."""
+
+from django.contrib import admin
+
+from .models import (
+    AwardType,
+    Campaign,
+    Delegation,
+    Holiday,
+    Nomination,
+    Profile,
+    RoleAssignment,
+    RouteStage,
+    Unit,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "position"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    list_select_related = ["user", "unit"]
+    search_fields = ["user__username", "user__last_name"]
+
+
+class RouteStageInline(admin.TabularInline):
+    model = RouteStage
+    extra = 0
+    ordering = ["position"]
+
+
+@admin.register(AwardType)
+class AwardTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "nominee_kind", "level", "secret_ballot"]
+    list_filter = ["nominee_kind", "level", "secret_ballot"]
+    inlines = [RouteStageInline]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "year", "submissions_open", "submissions_close"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["principal", "delegate", "role", "unit", "starts_on", "ends_on", "revoked_at"]
+    list_filter = ["role"]
+    readonly_fields = [f.name for f in Delegation._meta.fields]
+
+    def has_add_permission(self, request):  # granted on the delegations page, audited there
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "nominee_name", "award_type", "proposing_unit", "status"]
+    list_filter = ["status", "award_type", "campaign"]
+    list_select_related = ["award_type", "proposing_unit", "nominee_person", "nominee_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

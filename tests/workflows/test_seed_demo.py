@@ -8,6 +8,7 @@ import itertools
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from approvals.models import Decision
 from audit.models import AuditEvent
@@ -110,7 +111,14 @@ def test_every_role_has_a_user_who_logs_in_with_the_printed_password(seeded):
         assert holders, role
         for user in holders:
             assert user.username in seeded
-            assert authenticate(username=user.username, password=seed_demo.DEMO_PASSWORD) == user
+            assert (
+                authenticate(
+                    RequestFactory().post("/accounts/login/"),
+                    username=user.username,
+                    password=seed_demo.DEMO_PASSWORD,
+                )
+                == user
+            )
     assert RoleAssignment.objects.filter(role=Role.COUNCIL_MEMBER).count() == 7
     admin = RoleAssignment.objects.get(role=Role.ADMINISTRATOR).user
     assert admin.is_staff and admin.is_superuser

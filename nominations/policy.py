@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from .exceptions import NotAllowed
 from .models import Delegation, Nomination, RoleAssignment, Unit
 from .roles import Role
-from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
+from .stages import DEFAULT_STAGE_ROLE, PROGRESS, REVIEW_STAGES, Status
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,9 @@ def acting_role(nomination: Nomination, action: str) -> str:
     if action in _UNIT_ACTIONS:
         return Role.UNIT_PROPOSER
     if action in _REVIEW_ACTIONS:
-        stage = nomination.award_type.route_stage(nomination.status)
-        return stage.role if stage else ""
+        if nomination.status not in REVIEW_STAGES:
+            return ""
+        return nomination.award_type.route_stage(nomination.status).role
     if action in _COUNCIL_ACTIONS:
         return Role.COUNCIL_SECRETARY
     if action == "confer":

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import Origin
 
 from . import policy, services
-from .exceptions import DomainError, NotAllowed
+from .exceptions import DomainError, NotAllowed, TransitionRefused
 from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
@@ -87,10 +87,14 @@ def nomination_create(request):
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
     nomination = get_visible(request, pk)
+    if not policy.may(request.user, "edit", nomination):
+        return refused(request, NotAllowed(_("Only the proposing unit can edit its dossiers.")))
     if not policy.can_edit_dossier(request.user, nomination):
         return refused(
             request,
-            NotAllowed(_("Only the proposing unit can edit a draft or returned dossier.")),
+            TransitionRefused(
+                _("The dossier can be edited only while it is a draft or returned for revision.")
+            ),
         )
     form = NominationForm(request.POST or None, instance=nomination, user=request.user)
     if request.method == "POST" and form.is_valid():

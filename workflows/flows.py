@@ -66,6 +66,11 @@ def _at_route_stage(nomination):
     return stage.stage, stage.role, stage.deadline_working_days
 
 
+# The tasks taken from a shared queue, and the action whose authority lets a user take each.
+# The unit's revision is not: the unit's proposers simply resubmit.
+TAKEABLE = {"review": "approve", "council": "council_approve", "sign": "confer"}
+
+
 class NominationFlow(flow.Flow):
     """Nomination
 

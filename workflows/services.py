@@ -23,7 +23,7 @@ from nominations.models import Nomination
 from nominations.services import lock
 from nominations.stages import Status
 
-from .flows import NominationFlow
+from .flows import TAKEABLE, NominationFlow
 from .models import NominationTask
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -230,13 +230,7 @@ def confer(nomination: Nomination, *, actor, origin: Origin | None = None) -> No
 
 # --- taking and releasing tasks ----------------------------------------------------------
 
-# The action whose authority lets a user take the task a nomination waits on.
-_TASK_AUTHORITY = {
-    "review": "approve",
-    "revise": "resubmit",
-    "council": "council_approve",
-    "sign": "confer",
-}
+
 
 
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
@@ -256,7 +250,9 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
             if task.owner_id == actor.pk:
                 return task
             _check_task_owner(task, actor)
-        authority = policy.authorize(actor, _TASK_AUTHORITY[task.flow_task.name], n)
+        if task.flow_task.name not in TAKEABLE:
+            raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
+        authority = policy.authorize(actor, TAKEABLE[task.flow_task.name], n)
         with NominationFlow.lock(task.process_id):
             task.flow_task.activation_class(task).assign(actor)
         audit.record(

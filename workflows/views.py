@@ -19,6 +19,7 @@ from nominations.stages import Status
 from nominations.views import get_visible, refused
 
 from . import services
+from .flows import TAKEABLE
 from .models import NominationTask
 from .selectors import inbox_for, waiting_task
 
@@ -40,6 +41,8 @@ def inbox(request):
     tasks = list(inbox_for(request.user))
     mine = [t for t in tasks if t.owner_id == request.user.pk]
     waiting = [t for t in tasks if t.owner_id is None]
+    for t in waiting:
+        t.takeable = t.flow_task.name in TAKEABLE
     return render(
         request,
         "workflows/inbox.html",
@@ -67,8 +70,8 @@ def nomination_detail(request, pk):
             "taken_by_other": taken_by_other,
             "can_take": task is not None
             and task.owner_id is None
-            and task.flow_task.name != "revise"
-            and policy.may(request.user, "approve", nomination),
+            and task.flow_task.name in TAKEABLE
+            and policy.may(request.user, TAKEABLE[task.flow_task.name], nomination),
             "actions": [(a, lifecycle.ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),

@@ -302,14 +302,16 @@ def test_the_nominee_cannot_take_the_review_task_of_their_own_nomination(world):
     assert "You are the nominee." in refused.value.reasons
 
 
-def test_the_unit_proposer_can_take_the_revise_task(world, submitted, walk):
+def test_the_revise_task_is_not_taken_from_a_queue_the_unit_resubmits(world, submitted, walk):
     n = walk(submitted, "return_for_revision")
     task = services.open_task(n)
 
-    services.take_task(task, actor=world.proposer)
+    with pytest.raises(NotAllowed, match="resubmit instead"):
+        services.take_task(task, actor=world.proposer)
 
     task.refresh_from_db()
-    assert task.owner == world.proposer
+    assert task.owner is None
+    assert walk(n, "resubmit").status == "unit_review"
 
 
 def test_taking_a_task_that_was_done_meanwhile_is_a_conflict_and_takes_nothing(world, draft):

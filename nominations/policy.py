@@ -176,8 +176,10 @@ def conflict_of_interest(user, nomination: Nomination) -> str | None:
     if profile is not None:
         if nomination.nominee_unit_id and profile.unit.is_within(nomination.nominee_unit):
             return _("Your unit is the nominee.")
-        if nomination.award_type.reviewers_from_other_units_only and profile.unit.is_within(
-            nomination.proposing_unit
+        if (
+            nomination.award_type.reviewers_from_other_units_only
+            and nomination.status != Status.UNIT_REVIEW  # the unit head confirms their own unit
+            and profile.unit.is_within(nomination.proposing_unit)
         ):
             return _("This award type is reviewed only by people outside the proposing unit.")
     acted_elsewhere = (
@@ -198,8 +200,10 @@ def conflict_q(user, prefix: str = "") -> Q:
     if profile is not None:
         ancestors = [int(pk) for pk in profile.unit.path.strip("/").split("/")]
         q |= Q(**{f"{prefix}nominee_unit__in": ancestors})
-        q |= Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True}) & Q(
-            **{f"{prefix}proposing_unit__in": ancestors}
+        q |= (
+            Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True})
+            & ~Q(**{f"{prefix}status": Status.UNIT_REVIEW})
+            & Q(**{f"{prefix}proposing_unit__in": ancestors})
         )
     acted_elsewhere = (
         AuditEvent.objects.filter(nomination_id=OuterRef(f"{prefix}pk"), action__in=JUDGING_EVENTS)

@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate seed lint bench clean
+.PHONY: demo test install serve migrate seed lint bench clean e2e-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,13 @@ demo: seed
 	@echo "Serving Laurel on http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+# The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser here).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the end-to-end tests (Debian package)"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install e2e-deps
 	$(PY) -m pytest
 
 lint: install

@@ -1,12 +1,14 @@
 """The one way an audit event is written."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditEvent
+from . import chain
+from .models import AuditEvent, ChainHead
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,16 @@ def record(
     data: dict | None = None,
     origin: Origin | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records, so the
-    event and the change commit together or not at all. Events about a nomination pass
-    `**nomination.audit_context()` for its id, unit, campaign and award type."""
+    """Append one event to the chain. Must run inside the transaction of the change it records,
+    so the event and the change commit together or not at all. Events about a nomination pass
+    `**nomination.audit_context()` for its id, unit, campaign and award type.
+
+    The append locks the chain head until the transaction ends, so concurrent writers form one
+    line: call it as the last write of the transaction to keep that wait short."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
     origin = origin or Origin()
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_label=_label(actor),
@@ -76,3 +80,63 @@ def record(
         origin_ip=origin.ip,
         origin_agent=origin.agent,
     )
+    return _append(event)
+
+
+def _body(event: AuditEvent) -> list:
+    return [
+        chain.timestamp(event.occurred_at) if f == "occurred_at" else getattr(event, f)
+        for f in chain.BODY_FIELDS
+    ]
+
+
+def _append(event: AuditEvent) -> AuditEvent:
+    """Give the event the next number after the head and link it; then move the head."""
+    event.data = json.loads(json.dumps(event.data))  # as it will read back: lists, str keys
+    chain.check_data(event.data)
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # an empty chain (the migration creates the row; a flush removes it)
+        ChainHead.objects.bulk_create(
+            [ChainHead(pk=1, seq=0, hash=chain.GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    # The time is taken under the lock, so the chain's times never go backwards.
+    event.occurred_at = timezone.now()
+    event.seq = head.seq + 1
+    event.prev_hash = head.hash
+    event.hash = chain.event_hash(event.seq, event.prev_hash, _body(event))
+    event.save(force_insert=True)
+    ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def bulk_append(events, *, batch: int = 5000) -> int:
+    """Append many prepared events at once (imports, benchmarks): they are numbered, timed and
+    linked after the head exactly as `record` would, written with `bulk_create` in batches, and
+    the head moves once. Returns how many were appended. Runs in one transaction holding the
+    head lock, so ordinary writers wait until it is done."""
+    count = 0
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = ChainHead.objects.create(pk=1, seq=0, hash=chain.GENESIS_HASH)
+        seq, prev = head.seq, head.hash
+        pending = []
+        for event in events:
+            event.data = json.loads(json.dumps(event.data))
+            chain.check_data(event.data)
+            if event.occurred_at is None:
+                event.occurred_at = timezone.now()
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = chain.event_hash(seq, prev, _body(event))
+            pending.append(event)
+            if len(pending) >= batch:
+                AuditEvent.objects.bulk_create(pending)
+                count += len(pending)
+                pending = []
+        if pending:
+            AuditEvent.objects.bulk_create(pending)
+            count += len(pending)
+        ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return count

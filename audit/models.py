@@ -105,6 +105,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("chain head")
 
+    def __str__(self):
+        return f"head #{self.seq} {self.hash[:12]}"
+
 
 class Checkpoint(models.Model):
     """A signed statement "the chain had `seq` events, the last hashing to `hash`, at
@@ -144,3 +147,6 @@ class VerificationRun(models.Model):
         get_latest_by = "finished_at"
         verbose_name = _("verification run")
         verbose_name_plural = _("verification runs")
+
+    def __str__(self):
+        return f"{'intact' if self.ok else 'broken'} @{self.finished_at:%Y-%m-%d %H:%M}"

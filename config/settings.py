@@ -113,6 +113,18 @@ MEDIA_ROOT = Path(env.str("LAUREL_MEDIA_ROOT", default=str(BASE_DIR / "var" / "m
 LAUREL_MAX_UPLOAD_BYTES = env.int("LAUREL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Ed25519 keys that sign the audit chain's checkpoints. Files, never the database: the private
+# key belongs to whoever runs `audit_checkpoint` (cron); the public one is given to inspectors.
+# The demo generates its own pair on first run (`audit_keygen --if-missing`) under var/keys/.
+LAUREL_AUDIT_SIGNING_KEY = Path(
+    env.str(
+        "LAUREL_AUDIT_SIGNING_KEY", default=str(BASE_DIR / "var" / "keys" / "audit-signing.pem")
+    )
+)
+LAUREL_AUDIT_PUBLIC_KEY = Path(
+    env.str("LAUREL_AUDIT_PUBLIC_KEY", default=str(BASE_DIR / "var" / "keys" / "audit-public.pem"))
+)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -91,20 +91,24 @@ def _body(event: AuditEvent) -> list:
 
 
 def _append(event: AuditEvent) -> AuditEvent:
-    """Give the event the next number after the head and link it; then move the head."""
+    """Give the event the next number after the head and link it; then move the head.
+
+    Everything that does not depend on the event's place in the chain — the time, the
+    canonical body and its digest — is computed before taking the head lock, so the lock is
+    held only for one short hash, one INSERT and one UPDATE (and the caller's commit)."""
     event.data = json.loads(json.dumps(event.data))  # as it will read back: lists, str keys
     chain.check_data(event.data)
+    event.occurred_at = timezone.now()
+    digest = chain.body_digest(_body(event))
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # an empty chain (the migration creates the row; a flush removes it)
         ChainHead.objects.bulk_create(
             [ChainHead(pk=1, seq=0, hash=chain.GENESIS_HASH)], ignore_conflicts=True
         )
         head = ChainHead.objects.select_for_update().get(pk=1)
-    # The time is taken under the lock, so the chain's times never go backwards.
-    event.occurred_at = timezone.now()
     event.seq = head.seq + 1
     event.prev_hash = head.hash
-    event.hash = chain.event_hash(event.seq, event.prev_hash, _body(event))
+    event.hash = chain.link_hash(event.seq, event.prev_hash, digest)
     event.save(force_insert=True)
     ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event

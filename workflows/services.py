@@ -95,6 +95,15 @@ def _act(
             role=role,
             reasons=reasons,
         )
+        if n.status == Status.WITHDRAWN:
+            if task is not None:
+                _close_process(task)
+        elif before == Status.DRAFT:
+            NominationFlow.start.run(nomination=n)
+        elif task is not None:
+            _complete(task, n, actor)
+        # The event is the transaction's last write: appending locks the chain's head until
+        # commit, and every other writer in the agency queues on that lock.
         audit.record(
             f"nomination.{outcome}",
             actor=actor,
@@ -108,13 +117,6 @@ def _act(
             data={"stage": stage, "task": task.pk if task else None},
             origin=origin,
         )
-        if n.status == Status.WITHDRAWN:
-            if task is not None:
-                _close_process(task)
-        elif before == Status.DRAFT:
-            NominationFlow.start.run(nomination=n)
-        elif task is not None:
-            _complete(task, n, actor)
     return n
 
 

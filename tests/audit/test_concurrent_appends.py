@@ -1,6 +1,7 @@
 """Concurrent writers still make one line: every event gets its own number with no gaps, and
 each names the event just before it. Threads with their own connections on PostgreSQL."""
 
+import itertools
 import threading
 
 import pytest
@@ -57,7 +58,7 @@ def test_concurrent_writers_build_one_linear_chain_and_rollbacks_leave_no_gap(
     assert [seq for seq, _, _ in rows] == list(range(1, kept + 1))
     predecessors = [prev for _, prev, _ in rows]
     assert len(set(predecessors)) == kept  # no two events share a predecessor
-    assert all(after[1] == before[2] for before, after in zip(rows, rows[1:], strict=False))
+    assert all(after[1] == before[2] for before, after in itertools.pairwise(rows))
     # Every writer's events are interleaved in the one chain, not in blocks per writer.
     writers_in_first_half = set(
         AuditEvent.objects.filter(seq__lte=kept // 2).values_list("subject_id", flat=True)

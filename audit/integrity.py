@@ -165,3 +165,22 @@ def export_bundle(
         )
     ]
     return bundle
+
+
+def verify_now(*, actor, role: str, origin=None) -> VerificationRun:
+    """An inspector asks for a verification from the integrity panel. It changes no record of
+    the agency's work; the run is kept for the panel and the request itself is audited."""
+    from .services import record_inspection
+
+    label = actor.get_username() if actor is not None else ""
+    _result, run = run_verification(triggered_by=label)
+    record_inspection(
+        "audit.verification_run",
+        actor=actor,
+        role=role,
+        subject_type="verification",
+        subject_id=run.pk,
+        data={"result": "intact" if run.ok else "broken", "count": run.events},
+        origin=origin,
+    )
+    return run

@@ -59,6 +59,7 @@ def record(
     line: call it as the last write of the transaction to keep that wait short."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
+    _refuse_secret_choice(data or {})
     origin = origin or Origin()
     event = AuditEvent(
         action=action,
@@ -81,6 +82,15 @@ def record(
         origin_agent=origin.agent,
     )
     return _append(event)
+
+
+def _refuse_secret_choice(data: dict) -> None:
+    """A secret ballot's event records that the member voted, never how: the chain keeps
+    events forever and exports carry them verbatim, so a choice must never enter it."""
+    from .selectors import CHOICE_KEYS
+
+    if data.get("secret") and CHOICE_KEYS & set(data):
+        raise ValueError("a secret ballot's audit event must not record the choice")
 
 
 def _body(event: AuditEvent) -> list:
@@ -144,3 +154,29 @@ def bulk_append(events, *, batch: int = 5000) -> int:
             count += len(pending)
         ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return count
+
+
+def record_inspection(
+    action: str,
+    *,
+    actor,
+    role: str,
+    subject_type: str,
+    subject_id,
+    data: dict,
+    origin: Origin | None = None,
+    **context,
+) -> AuditEvent:
+    """An inspector's read that leaves a trace (an export, a verification run): recorded in a
+    transaction of its own, since it changes nothing else."""
+    with transaction.atomic():
+        return record(
+            action,
+            actor=actor,
+            role=role,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            data=data,
+            origin=origin,
+            **context,
+        )

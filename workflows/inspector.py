@@ -230,7 +230,7 @@ def _export(request, found, criteria, fmt, filename):
     else:
 
         def chunks():
-            yield '{"filters": %s, "events": [' % json.dumps(filters, ensure_ascii=False)
+            yield '{"filters": ' + json.dumps(filters, ensure_ascii=False) + ', "events": ['
             for i, row in enumerate(rows):
                 yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
             yield "]}"

@@ -137,6 +137,7 @@ def bulk_append(events, *, batch: int = 5000) -> int:
         seq, prev = head.seq, head.hash
         pending = []
         for event in events:
+            _refuse_secret_choice(event.data or {})
             event.data = json.loads(json.dumps(event.data))
             chain.check_data(event.data)
             if event.occurred_at is None:

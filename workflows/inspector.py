@@ -29,6 +29,7 @@ from nominations import policy
 from nominations.exceptions import DomainError, NotAllowed
 from nominations.models import AwardType, Campaign, Unit
 from nominations.roles import Role
+from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
 from nominations.views import get_visible, refused
 
 from .selectors import overdue_tasks
@@ -179,7 +180,7 @@ def timeline(request, pk):
 @require_GET
 def supervision(request):
     names = _Names()
-    stage_times = reports.time_in_stages()
+    stage_times = reports.time_in_stages({*STAGE_ORDER, Status.RETURNED, *AWAITING_DECISION})
     for row in stage_times:
         row.unit_name = names.unit(row.unit_path)
         row.award_name = names.awards.get(row.award_type_id, "")

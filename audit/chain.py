@@ -39,9 +39,10 @@ BODY_FIELDS = (
 )
 OCCURRED_AT = BODY_FIELDS.index("occurred_at")
 
-_encode = json.JSONEncoder(
-    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-).encode
+# The canonical text is Python's json.dumps with its default separators (", " and ": ") and
+# no ASCII escaping — which is also exactly how PostgreSQL writes json_build_array() and jsonb,
+# so the database can hand the verifier each event's canonical body ready-made.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _sha256 = hashlib.sha256
 _UTC = datetime.UTC
 
@@ -76,13 +77,38 @@ def check_data(value, path: str = "data") -> None:
         raise NotCanonical(f"{path}: {type(value).__name__} is not allowed in audit data")
 
 
-def body_bytes(body: list | tuple) -> bytes:
-    """The canonical body: a JSON array of BODY_FIELDS values, `occurred_at` already a string."""
-    return _encode([EVENT_PREFIX, *body]).encode()
+def _key(key: str) -> tuple[int, bytes]:
+    raw = key.encode()
+    return len(raw), raw
+
+
+def canonical_data(value):
+    """`data` with every object's keys in canonical order: shorter (in UTF-8 bytes) first,
+    then bytewise — the order PostgreSQL's jsonb keeps them in."""
+    if isinstance(value, dict):
+        return {k: canonical_data(value[k]) for k in sorted(value, key=_key)}
+    if isinstance(value, list):
+        return [canonical_data(v) for v in value]
+    return value
+
+
+DATA = BODY_FIELDS.index("data")
+
+
+def body_text(body: list | tuple) -> str:
+    """The canonical body: a JSON array of the prefix and the BODY_FIELDS values
+    (`occurred_at` already a string)."""
+    values = list(body)
+    values[DATA] = canonical_data(values[DATA])
+    return _encode([EVENT_PREFIX, *values])
+
+
+def digest_text(text: str) -> str:
+    return _sha256(text.encode()).hexdigest()
 
 
 def body_digest(body: list | tuple) -> str:
-    return _sha256(_encode([EVENT_PREFIX, *body]).encode()).hexdigest()
+    return _sha256(body_text(body).encode()).hexdigest()
 
 
 def link_hash(seq: int, prev_hash: str, digest: str) -> str:

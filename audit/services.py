@@ -1,5 +1,6 @@
 """The one way an audit event is written."""
 
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,16 @@ def _refuse_secret_choice(data: dict) -> None:
         raise ValueError("a secret ballot's audit event must not record the choice")
 
 
+def _as_stored(event: AuditEvent) -> None:
+    """Give the event's values the form the database will return, so that the hash computed
+    now is the one recomputed from the stored row: JSON round trip (lists, string keys), the
+    IP address in its normalised text form."""
+    event.data = json.loads(json.dumps(event.data or {}))
+    chain.check_data(event.data)
+    if event.origin_ip:
+        event.origin_ip = str(ipaddress.ip_address(event.origin_ip))
+
+
 def _body(event: AuditEvent) -> list:
     return [
         chain.timestamp(event.occurred_at) if f == "occurred_at" else getattr(event, f)
@@ -106,8 +117,7 @@ def _append(event: AuditEvent) -> AuditEvent:
     Everything that does not depend on the event's place in the chain — the time, the
     canonical body and its digest — is computed before taking the head lock, so the lock is
     held only for one short hash, one INSERT and one UPDATE (and the caller's commit)."""
-    event.data = json.loads(json.dumps(event.data))  # as it will read back: lists, str keys
-    chain.check_data(event.data)
+    _as_stored(event)
     event.occurred_at = timezone.now()
     digest = chain.body_digest(_body(event))
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
@@ -138,8 +148,7 @@ def bulk_append(events, *, batch: int = 5000) -> int:
         pending = []
         for event in events:
             _refuse_secret_choice(event.data or {})
-            event.data = json.loads(json.dumps(event.data))
-            chain.check_data(event.data)
+            _as_stored(event)
             if event.occurred_at is None:
                 event.occurred_at = timezone.now()
             seq += 1

@@ -266,3 +266,31 @@ def test_a_swapped_key_is_detected(history, audit_keys, tmp_path):
     result = verify_database(public_key=other)
     assert not result.ok
     assert "key swapped" in result.message
+
+
+def test_awkward_values_hash_the_same_when_read_back_from_the_database(world):
+    """The hash is computed from Python values at append time and recomputed from the stored
+    row (on PostgreSQL, from text the database writes itself): they must agree byte for byte."""
+    awkward = 'Quote " backslash \\ tab \t newline \n bell \x07 del \x7f ổ 😀 \u2028 end'
+    with transaction.atomic():
+        services.record(
+            "test.awkward",
+            actor=world.admin,
+            on_behalf_of=world.leader,
+            role="a\\b",
+            subject_type="t",
+            subject_id="x\ty",
+            comment=awkward,
+            data={
+                "zz": 1,
+                "a": [True, False, None, -12345678901234567, "", {"é": 1, "ab": 2, "b": 3}],
+                "ä": awkward,
+                "bb": {},
+                "": [],
+            },
+            origin=services.Origin(ip="2001:0DB8:0000::0001", agent=awkward),
+        )
+        services.record("test.plain", actor=None, subject_type="t", subject_id="")
+    stored = AuditEvent.objects.get(action="test.awkward")
+    assert stored.origin_ip == "2001:db8::1"
+    assert verify().ok

@@ -52,12 +52,16 @@ class NotCanonical(ValueError):
 
 
 def timestamp(moment: datetime.datetime) -> str:
-    """UTC, microseconds, 'Z': 2026-11-25T00:09:34.123456Z."""
+    """UTC in ISO 8601 with "+00:00", fractional seconds without trailing zeros (none at all
+    when whole): 2026-11-25T00:09:34.1234+00:00 — as PostgreSQL writes times in JSON."""
     if moment.tzinfo is None:
         raise NotCanonical("event times must be timezone-aware")
     if moment.utcoffset():
         moment = moment.astimezone(_UTC)
-    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    text = moment.replace(tzinfo=None).isoformat()
+    if "." in text:
+        text = text.rstrip("0")
+    return text + "+00:00"
 
 
 def check_data(value, path: str = "data") -> None:

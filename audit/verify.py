@@ -258,12 +258,8 @@ def checkpoint_records(queryset) -> list[CheckpointRecord]:
 
 # PostgreSQL writes each event's canonical body itself (json_build_array and jsonb print JSON
 # exactly as CHAIN.md specifies), so the verifier only hashes text it receives through COPY.
-_PG_FIELD = {
-    "occurred_at": "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
-    "origin_ip": "host(origin_ip)",
-}
 PG_BODY_SQL = "json_build_array('{}', {})::text".format(
-    chain.EVENT_PREFIX, ", ".join(_PG_FIELD.get(f, f) for f in chain.BODY_FIELDS)
+    chain.EVENT_PREFIX, ", ".join(chain.BODY_FIELDS)
 )
 
 
@@ -273,20 +269,18 @@ def _pg_rows(connection) -> Iterator[tuple]:
         "ORDER BY seq, id) TO STDOUT (FORMAT BINARY)"
     )
     connection.ensure_connection()
-    with connection.connection.cursor() as pg, pg.copy(sql) as copy:
-        copy.set_types(["int8", "text", "text", "text"])
-        yield from copy.rows()
+    with connection.connection.cursor() as pg:
+        pg.execute("SET TIME ZONE 'UTC'")  # times in the JSON as CHAIN.md writes them
+        with pg.copy(sql) as copy:
+            copy.set_types(["int8", "text", "text", "text"])
+            yield from copy.rows()
 
 
-def _generic_rows(batch: int, low: int | None = None, high: int | None = None):
+def _generic_rows(batch: int):
     from .models import AuditEvent
 
-    events = AuditEvent.objects.all()
-    if low is not None:
-        events = events.filter(seq__gte=low)
-    if high is not None:
-        events = events.filter(seq__lte=high)
-    return texts(events.order_by("seq", "id").values_list(*ROW_FIELDS).iterator(chunk_size=batch))
+    events = AuditEvent.objects.order_by("seq", "id").values_list(*ROW_FIELDS)
+    return texts(events.iterator(chunk_size=batch))
 
 
 def verify_database(*, public_key=None, batch: int = BATCH) -> Result:

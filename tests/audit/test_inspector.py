@@ -219,3 +219,24 @@ def test_nothing_but_known_data_appears_in_the_workspace_or_its_exports(inspecto
         assert response.status_code == 200
         assert SECRET not in text
     assert "Secret ballot: the member voted" in body(pages[0])
+
+
+def test_the_search_page_costs_the_same_queries_for_ten_or_fifty_events(
+    inspector, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n):
+        with transaction.atomic():
+            for i in range(n):
+                audit.record("test.event", actor=world.admin, subject_type="t", subject_id=i)
+        with CaptureQueriesContext(connection) as captured:
+            assert inspector.get(reverse("inspector_events")).status_code == 200
+        return len(captured)
+
+    few = queries_for(10)
+    many = queries_for(40)
+    assert few == many
+    with django_assert_max_num_queries(12):
+        inspector.get(reverse("inspector_events"))

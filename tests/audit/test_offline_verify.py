@@ -2,6 +2,7 @@
 proofs for events not shown in full, is named."""
 
 import copy
+import datetime
 import json
 import subprocess
 import sys
@@ -215,3 +216,19 @@ def test_the_offline_verifier_says_plainly_when_it_cannot_read(tmp_path):
     (tmp_path / "junk.json").write_text("{not json")
     code, out, _ = _offline(tmp_path / "junk.json")
     assert code == 2 and out.startswith("ERROR: bundle") and "\n" not in out
+
+
+def test_bundles_filter_by_campaign_and_dates(two_nominations, audit_keys, world):
+    today = AuditEvent.objects.latest("seq").occurred_at.date()
+    whole = export_bundle(campaign_id=world.campaign.pk, since=today, until=today)
+    assert all("event" in e for e in whole["chain"])  # every event of the campaign, in full
+    assert verify(whole).startswith(f"OK: {len(whole['chain'])} events verified in full")
+    before = export_bundle(until=datetime.date(2000, 1, 1))
+    assert before["chain"] == [] and verify(before) == "OK: the bundle holds no events"
+
+
+def test_audit_export_refuses_a_bad_date_in_one_line(db, audit_keys):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("audit_export", "--since", "25/11/2026")

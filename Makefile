@@ -20,6 +20,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
+	$(PY) manage.py audit_keygen --if-missing
 	$(PY) manage.py seed_demo
 
 demo: seed

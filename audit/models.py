@@ -19,6 +19,12 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
+    # The chain (see audit/CHAIN.md): position, predecessor's hash, own hash. `seq` starts at 1
+    # and has no gaps; the first event's predecessor is GENESIS_HASH.
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
 
@@ -65,11 +71,11 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [
-            models.Index(fields=["nomination_id", "id"], name="audit_nomination_idx"),
+            models.Index(fields=["nomination_id", "seq"], name="audit_nomination_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
             models.Index(fields=["unit_path"], name="audit_unit_idx"),
@@ -77,7 +83,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
+        return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -86,3 +92,61 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class ChainHead(models.Model):
+    """The chain's last link, one row (pk=1). Every append locks it, so concurrent writers
+    queue here and each gets the next number and its predecessor's hash; a rolled-back append
+    rolls back its head update too, so numbers are never lost."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("chain head")
+
+    def __str__(self):
+        return f"head #{self.seq} {self.hash[:12]}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the chain had `seq` events, the last hashing to `hash`, at
+    `signed_at`". The signature is Ed25519 over the checkpoint's canonical bytes (CHAIN.md);
+    the private key never enters the database."""
+
+    seq = models.BigIntegerField(_("sequence"))
+    hash = models.CharField(_("hash"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    key_id = models.CharField(_("key id"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    class Meta:
+        ordering = ["seq", "id"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self):
+        return f"checkpoint @{self.seq} {self.hash[:12]}"
+
+
+class VerificationRun(models.Model):
+    """The outcome of one run of the verifier, shown on the inspectors' integrity panel."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    ok = models.BooleanField(_("intact"))
+    events = models.BigIntegerField(_("events verified"))
+    checkpoints = models.IntegerField(_("checkpoints verified"), default=0)
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+    broken_seq = models.BigIntegerField(_("first broken event"), null=True, blank=True)
+    message = models.TextField(_("message"))
+    triggered_by = models.CharField(_("run by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        get_latest_by = "finished_at"
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
+
+    def __str__(self):
+        return f"{'intact' if self.ok else 'broken'} @{self.finished_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,168 @@
+"""Reads of the audit trail: a nomination's timeline, the inspectors' search, and what an event
+may show of its data."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
 from .models import AuditEvent
 
+# What of an event's `data` pages and exports may show. Anything else stays out — in
+# particular anything about how a member voted in a secret ballot: ballot events record
+# `secret: true` and never carry a choice, and even if one did, it would not be shown.
+SHOWN_DATA = {
+    "stage",
+    "task",
+    "changes",
+    "evidence",
+    "kind",
+    "name",
+    "size",
+    "dossier",
+    "delegation_from",
+    "delegation_until",
+    "objection",
+    "session",
+    "item",
+    "secret",
+    "tally",
+    "counts",
+    "quorum",
+    "filters",
+    "count",
+    "format",
+    "result",
+    "decision",
+}
+# Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
+CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}
 
-def timeline(nomination_id: int):
-    """Every event of one nomination, oldest first."""
-    return AuditEvent.objects.filter(nomination_id=nomination_id).order_by("id")
+
+def shown_data(event: AuditEvent) -> dict:
+    """The part of the event's data an inspector's page or export shows."""
+    data = event.data or {}
+    shown = {k: v for k, v in data.items() if k in SHOWN_DATA}
+    if data.get("secret"):
+        shown = {k: v for k, v in shown.items() if k not in CHOICE_KEYS}
+    return shown
+
+
+def timeline(nomination_id: int) -> QuerySet[AuditEvent]:
+    """Every event of one nomination, in chain order."""
+    return AuditEvent.objects.filter(nomination_id=nomination_id).order_by("seq")
+
+
+def search_events(
+    *,
+    actor: str = "",
+    unit_path: str = "",
+    action: str = "",
+    award_type_id: int | None = None,
+    campaign_id: int | None = None,
+    nomination_id: int | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events matching every given criterion, newest first. `actor` matches the acting or
+    represented person's name or username; `unit_path` a unit and everything under it;
+    `action` an exact action or a prefix ending in '.' ("nomination.")."""
+    events = AuditEvent.objects.all()
+    if actor:
+        events = events.filter(
+            Q(actor_label__icontains=actor) | Q(on_behalf_of_label__icontains=actor)
+        )
+    if unit_path:
+        events = events.filter(unit_path__startswith=unit_path)
+    if action:
+        events = (
+            events.filter(action__startswith=action)
+            if action.endswith(".")
+            else events.filter(action=action)
+        )
+    if award_type_id is not None:
+        events = events.filter(award_type_id=award_type_id)
+    if campaign_id is not None:
+        events = events.filter(campaign_id=campaign_id)
+    if nomination_id is not None:
+        events = events.filter(nomination_id=nomination_id)
+    if since is not None:
+        events = events.filter(occurred_at__date__gte=since)
+    if until is not None:
+        events = events.filter(occurred_at__date__lte=until)
+    return events.order_by("-seq")
+
+
+def actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+EXPORT_FIELDS = [
+    "seq",
+    "occurred_at",
+    "action",
+    "actor_label",
+    "role",
+    "on_behalf_of_label",
+    "subject_type",
+    "subject_id",
+    "nomination_id",
+    "unit_path",
+    "campaign_id",
+    "award_type_id",
+    "from_state",
+    "to_state",
+    "comment",
+    "data",
+    "hash",
+]
+
+
+def export_rows(events):
+    """Events as plain dicts for CSV/JSON exports, their data reduced to what may be shown."""
+    for event in events.iterator(chunk_size=2000):
+        row = {f: getattr(event, f) for f in EXPORT_FIELDS if f != "data"}
+        row["occurred_at"] = event.occurred_at.isoformat()
+        row["data"] = shown_data(event)
+        yield row
+
+
+# --- dossier history ----------------------------------------------------------------------
+
+EDITS = {
+    "nomination.dossier_edited",
+    "nomination.evidence_added",
+    "nomination.evidence_removed",
+}
+
+
+def revisions(nomination_id: int) -> list[dict]:
+    """Each return for revision and what the unit changed before sending the dossier back:
+    fields (value when returned → value when resubmitted) and documents added or removed."""
+    cycles, current = [], None
+    for event in timeline(nomination_id):
+        if event.action == "nomination.returned":
+            current = {
+                "returned": event,
+                "resubmitted": None,
+                "fields": {},
+                "added": [],
+                "removed": [],
+            }
+            cycles.append(current)
+        elif current is None or current["resubmitted"] is not None:
+            continue
+        elif event.action == "nomination.dossier_edited":
+            for field, (old, new) in (event.data.get("changes") or {}).items():
+                first = current["fields"].get(field, (old, new))[0]
+                current["fields"][field] = (first, new)
+        elif event.action == "nomination.evidence_added":
+            current["added"].append(event.data.get("name", ""))
+        elif event.action == "nomination.evidence_removed":
+            current["removed"].append(event.data.get("name", ""))
+        elif event.action == "nomination.resubmitted":
+            current["resubmitted"] = event
+    for cycle in cycles:
+        # An edit undone before resubmitting is no change.
+        cycle["fields"] = {f: pair for f, pair in cycle["fields"].items() if pair[0] != pair[1]}
+        cycle["changed"] = bool(cycle["fields"] or cycle["added"] or cycle["removed"])
+    return cycles

@@ -1,12 +1,15 @@
 """The one way an audit event is written."""
 
+import ipaddress
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditEvent
+from . import chain
+from .models import AuditEvent, ChainHead
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,17 @@ def record(
     data: dict | None = None,
     origin: Origin | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records, so the
-    event and the change commit together or not at all. Events about a nomination pass
-    `**nomination.audit_context()` for its id, unit, campaign and award type."""
+    """Append one event to the chain. Must run inside the transaction of the change it records,
+    so the event and the change commit together or not at all. Events about a nomination pass
+    `**nomination.audit_context()` for its id, unit, campaign and award type.
+
+    The append locks the chain head until the transaction ends, so concurrent writers form one
+    line: call it as the last write of the transaction to keep that wait short."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
+    _refuse_secret_choice(data or {})
     origin = origin or Origin()
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_label=_label(actor),
@@ -76,3 +82,111 @@ def record(
         origin_ip=origin.ip,
         origin_agent=origin.agent,
     )
+    return _append(event)
+
+
+def _refuse_secret_choice(data: dict) -> None:
+    """A secret ballot's event records that the member voted, never how: the chain keeps
+    events forever and exports carry them verbatim, so a choice must never enter it."""
+    from .selectors import CHOICE_KEYS
+
+    if data.get("secret") and CHOICE_KEYS & set(data):
+        raise ValueError("a secret ballot's audit event must not record the choice")
+
+
+def _as_stored(event: AuditEvent) -> None:
+    """Give the event's values the form the database will return, so that the hash computed
+    now is the one recomputed from the stored row: JSON round trip (lists, string keys), the
+    IP address in its normalised text form."""
+    event.data = json.loads(json.dumps(event.data or {}))
+    chain.check_data(event.data)
+    if event.origin_ip:
+        event.origin_ip = str(ipaddress.ip_address(event.origin_ip))
+
+
+def _body(event: AuditEvent) -> list:
+    return [
+        chain.timestamp(event.occurred_at) if f == "occurred_at" else getattr(event, f)
+        for f in chain.BODY_FIELDS
+    ]
+
+
+def _append(event: AuditEvent) -> AuditEvent:
+    """Give the event the next number after the head and link it; then move the head.
+
+    Everything that does not depend on the event's place in the chain — the time, the
+    canonical body and its digest — is computed before taking the head lock, so the lock is
+    held only for one short hash, one INSERT and one UPDATE (and the caller's commit)."""
+    _as_stored(event)
+    event.occurred_at = timezone.now()
+    digest = chain.body_digest(_body(event))
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # an empty chain (the migration creates the row; a flush removes it)
+        ChainHead.objects.bulk_create(
+            [ChainHead(pk=1, seq=0, hash=chain.GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    event.seq = head.seq + 1
+    event.prev_hash = head.hash
+    event.hash = chain.link_hash(event.seq, event.prev_hash, digest)
+    event.save(force_insert=True)
+    ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def bulk_append(events, *, batch: int = 5000) -> int:
+    """Append many prepared events at once (imports, benchmarks): they are numbered, timed and
+    linked after the head exactly as `record` would, written with `bulk_create` in batches, and
+    the head moves once. Returns how many were appended. Runs in one transaction holding the
+    head lock, so ordinary writers wait until it is done."""
+    count = 0
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = ChainHead.objects.create(pk=1, seq=0, hash=chain.GENESIS_HASH)
+        seq, prev = head.seq, head.hash
+        pending = []
+        for event in events:
+            _refuse_secret_choice(event.data or {})
+            _as_stored(event)
+            if event.occurred_at is None:
+                event.occurred_at = timezone.now()
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = chain.event_hash(seq, prev, _body(event))
+            pending.append(event)
+            if len(pending) >= batch:
+                AuditEvent.objects.bulk_create(pending)
+                count += len(pending)
+                pending = []
+        if pending:
+            AuditEvent.objects.bulk_create(pending)
+            count += len(pending)
+        ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return count
+
+
+def record_inspection(
+    action: str,
+    *,
+    actor,
+    role: str,
+    subject_type: str,
+    subject_id,
+    data: dict,
+    origin: Origin | None = None,
+    **context,
+) -> AuditEvent:
+    """An inspector's read that leaves a trace (an export, a verification run): recorded in a
+    transaction of its own, since it changes nothing else."""
+    with transaction.atomic():
+        return record(
+            action,
+            actor=actor,
+            role=role,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            data=data,
+            origin=origin,
+            **context,
+        )

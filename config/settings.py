@@ -144,6 +144,18 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# Ed25519 keys that sign the audit chain's checkpoints. Files, never the database: the private
+# key belongs to whoever runs `audit_checkpoint` (cron); the public one is given to inspectors.
+# The demo generates its own pair on first run (`audit_keygen --if-missing`) under var/keys/.
+LAUREL_AUDIT_SIGNING_KEY = Path(
+    env.str(
+        "LAUREL_AUDIT_SIGNING_KEY", default=str(BASE_DIR / "var" / "keys" / "audit-signing.pem")
+    )
+)
+LAUREL_AUDIT_PUBLIC_KEY = Path(
+    env.str("LAUREL_AUDIT_PUBLIC_KEY", default=str(BASE_DIR / "var" / "keys" / "audit-public.pem"))
+)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

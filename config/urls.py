@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from nominations import views as nominations
+from workflows import inspector
 from workflows import views as workflows
 
 urlpatterns = [
@@ -32,5 +33,10 @@ urlpatterns = [
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),
+    path("inspector/", inspector.home, name="inspector_home"),
+    path("inspector/verify/", inspector.verify_now, name="inspector_verify"),
+    path("inspector/events/", inspector.events, name="inspector_events"),
+    path("inspector/nominations/<int:pk>/", inspector.timeline, name="inspector_timeline"),
+    path("inspector/reports/", inspector.supervision, name="inspector_reports"),
     path("admin/", admin.site.urls),
 ]

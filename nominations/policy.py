@@ -28,6 +28,7 @@ class Assignment:
     path: str
     on_behalf_of_id: int | None = None  # set when held through a delegation
     delegation_id: int | None = None
+    delegation_period: tuple | None = None  # (starts_on, ends_on)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Authority:
     role: str
     on_behalf_of: object = None
     delegation_id: int | None = None
+    delegation_period: tuple | None = None
 
 
 def _direct(user_ids) -> list[tuple]:
@@ -60,18 +62,20 @@ def assignments(user) -> list[Assignment]:
     delegations = list(
         Delegation.objects.filter(
             delegate=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        ).values_list("pk", "principal_id", "role", "unit_id", "unit__path")
+        ).values_list("pk", "principal_id", "role", "unit_id", "unit__path", "starts_on", "ends_on")
     )
     if delegations:
         principal_holds = {
             (uid, role, path) for uid, role, _, path in _direct({d[1] for d in delegations})
         }
-        for pk, principal_id, role, unit_id, path in delegations:
+        for pk, principal_id, role, unit_id, path, starts_on, ends_on in delegations:
             if any(
                 uid == principal_id and r == role and path.startswith(p)
                 for uid, r, p in principal_holds
             ):
-                result.append(Assignment(role, unit_id, path, principal_id, pk))
+                result.append(
+                    Assignment(role, unit_id, path, principal_id, pk, (starts_on, ends_on))
+                )
     user._laurel_assignments = result
     return result
 
@@ -239,7 +243,7 @@ def authorize(user, action: str, nomination: Nomination) -> Authority:
                         "reason": reason,
                     }
                 raise NotAllowed(_("You may not act on this nomination."), reasons=[reason])
-    return Authority(role, principal, held.delegation_id)
+    return Authority(role, principal, held.delegation_id, held.delegation_period)
 
 
 def may(user, action: str, nomination: Nomination) -> bool:

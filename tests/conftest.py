@@ -1,6 +1,7 @@
 """Shared fixtures: an agency with two departments and three units, one person per role, award
 types with a full and a short route, an open campaign, and helpers to walk a nomination."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,34 @@ def pytest_collection_modifyitems(config, items):
                     reason="needs PostgreSQL (row locks); run with DATABASE_URL=postgres://...",
                 )
             )
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_on(request):
+    """The audit tables' append-only triggers refuse the TRUNCATE with which a
+    `transactional_db` test's tables are flushed afterwards. The test connection (a superuser)
+    switches triggers off just for that flush (`session_replication_role`) and every test that
+    uses the database starts with them on again."""
+    used = [f for f in ("transactional_db", "db") if f in request.fixturenames]
+    if not used:
+        yield
+        return
+    request.getfixturevalue(used[0])
+    triggers = importlib.import_module("audit.migrations.0002_chain")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:  # SQLite cannot switch triggers off: they are dropped for the flush, put back here
+            for statement in triggers.SQLITE_INSTALL:
+                cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    if used[0] == "transactional_db":
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = replica")
+            else:
+                for statement in triggers.SQLITE_REMOVE:
+                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

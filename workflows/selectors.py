@@ -1,12 +1,14 @@
 """What waits for whom."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from viewflow.workflow.status import STATUS
 
 from nominations import policy
 from nominations.roles import Role
 
 from .models import NominationTask
+
+OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 def _may_take_q(user) -> Q:
@@ -44,4 +46,17 @@ def waiting_task(nomination) -> NominationTask | None:
         )
         .select_related("owner")
         .first()
+    )
+
+
+def overdue_tasks(today) -> QuerySet[NominationTask]:
+    """Stages past their deadline: finished after the due day, or still open after it."""
+    late = Q(finished__isnull=True, due_on__lt=today, status__in=OPEN_STATUSES) | Q(
+        finished__isnull=False, finished__date__gt=F("due_on")
+    )
+    return (
+        NominationTask.objects.filter(due_on__isnull=False)
+        .filter(late)
+        .select_related("nomination__proposing_unit", "nomination__award_type", "owner")
+        .order_by("due_on", "pk")
     )

@@ -69,7 +69,10 @@ def _check_task_owner(task: NominationTask | None, actor) -> None:
 
 def _event_data(authority: policy.Authority, **data) -> dict:
     if authority.delegation_id:
+        starts_on, ends_on = authority.delegation_period
         data["delegation"] = authority.delegation_id
+        data["delegation_from"] = starts_on.isoformat()
+        data["delegation_until"] = ends_on.isoformat()
     return data
 
 
@@ -102,6 +105,15 @@ def _act(
             on_behalf_of=authority.on_behalf_of,
             reasons=reasons,
         )
+        if n.status == Status.WITHDRAWN:
+            if task is not None:
+                _close_process(task)
+        elif before == Status.DRAFT:
+            NominationFlow.start.run(nomination=n)
+        elif task is not None:
+            _complete(task, n, actor)
+        # The event is the transaction's last write: appending locks the chain's head until
+        # commit, and every other writer in the agency queues on that lock.
         audit.record(
             f"nomination.{outcome}",
             actor=actor,
@@ -116,13 +128,6 @@ def _act(
             data=_event_data(authority, stage=stage, task=task.pk if task else None),
             origin=origin,
         )
-        if n.status == Status.WITHDRAWN:
-            if task is not None:
-                _close_process(task)
-        elif before == Status.DRAFT:
-            NominationFlow.start.run(nomination=n)
-        elif task is not None:
-            _complete(task, n, actor)
     return n
 
 
@@ -229,8 +234,6 @@ def confer(nomination: Nomination, *, actor, origin: Origin | None = None) -> No
 
 
 # --- taking and releasing tasks ----------------------------------------------------------
-
-
 
 
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:

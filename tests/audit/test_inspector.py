@@ -1,0 +1,242 @@
+"""The inspectors' workspace: full timelines with revisions, search, audited exports, the
+integrity panel; inspectors change nothing; secret-ballot choices never show."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import transaction
+from django.urls import get_resolver, reverse
+
+from audit import services as audit
+from audit.models import AuditEvent, VerificationRun
+from nominations.models import Evidence, Nomination
+from workflows.models import NominationTask
+from workflows.views import ACTIONS
+
+SECRET = "CHOICE-THAT-MUST-NOT-LEAK"
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.fixture
+def inspector(client, world):
+    client.force_login(world.inspector)
+    return client
+
+
+def test_an_inspector_follows_a_nomination_from_draft_to_resubmission(inspector, history):
+    page = body(inspector.get(reverse("inspector_timeline", args=[history.pk])))
+    events = AuditEvent.objects.filter(nomination_id=history.pk)
+    for event in events:
+        assert f"#{event.seq}" in page
+    assert "Lý do: return_for_revision" in page  # the reviewer's reasons
+    assert "Party committee reviewer" in page or "party" in page
+    assert "Returns for revision" in page
+    assert "<ins>Thêm.</ins>" in page  # the field changed between returned and resubmitted
+
+
+def test_the_timeline_says_when_a_dossier_came_back_unchanged(inspector, world, draft, walk):
+    n = walk(draft, "submit", "return_for_revision", "resubmit")
+    page = body(inspector.get(reverse("inspector_timeline", args=[n.pk])))
+    assert "Resubmitted without any change to the dossier." in page
+
+
+def test_only_inspectors_enter_the_workspace(client, world, history):
+    client.force_login(world.party_reviewer)
+    for name, args in [
+        ("inspector_home", []),
+        ("inspector_events", []),
+        ("inspector_reports", []),
+        ("inspector_timeline", [history.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 403
+    assert client.post(reverse("inspector_verify")).status_code == 403
+    assert not VerificationRun.objects.exists()
+
+
+def test_search_finds_events_by_actor_action_unit_award_campaign_and_dates(
+    inspector, world, history, walk, draft
+):
+    url = reverse("inspector_events")
+    returned = AuditEvent.objects.get(action="nomination.returned")
+    page = body(inspector.get(url, {"actor": world.party_reviewer.username}))
+    assert f"#{returned.seq}" in page
+    assert body(inspector.get(url, {"action": "nomination.returned"})).count("<tr>") == 2
+    assert "1 event" in body(inspector.get(url, {"action": "nomination.returned"}))
+    other = body(inspector.get(url, {"unit": world.other_unit.pk}))
+    assert "0 events" in other
+    assert f"#{returned.seq}" in body(
+        inspector.get(url, {"award_type": world.full.pk, "campaign": world.campaign.pk})
+    )
+    day = returned.occurred_at.date().isoformat()
+    assert f"#{returned.seq}" in body(inspector.get(url, {"since": day, "until": day}))
+    assert "0 events" in body(inspector.get(url, {"until": "2000-01-01"}))
+
+
+def test_search_results_are_paginated(inspector, world):
+    with transaction.atomic():
+        for i in range(60):
+            audit.record("test.event", actor=world.admin, subject_type="t", subject_id=i)
+    first = body(inspector.get(reverse("inspector_events")))
+    assert "Page 1 of 2" in first
+    second = body(inspector.get(reverse("inspector_events"), {"page": 2}))
+    assert "Page 2 of 2" in second and "#1<" in second.replace("#1 ", "#1<")
+
+
+def test_exports_hold_the_events_and_are_themselves_audited(inspector, world, history):
+    url = reverse("inspector_events")
+    response = inspector.get(url, {"action": "nomination.returned", "export": "csv"})
+    assert response["Content-Disposition"].startswith("attachment")
+    rows = list(csv.DictReader(io.StringIO(body(response))))
+    assert [r["action"] for r in rows] == ["nomination.returned"]
+    assert rows[0]["comment"] == "Lý do: return_for_revision"
+    exported = AuditEvent.objects.get(action="inspector.exported")
+    assert exported.actor == world.inspector and exported.role == "inspector"
+    assert exported.data == {
+        "format": "csv",
+        "filters": {"action": "nomination.returned"},
+        "count": 1,
+    }
+
+    response = inspector.get(reverse("inspector_timeline", args=[history.pk]), {"export": "json"})
+    document = json.loads(body(response))
+    second = AuditEvent.objects.filter(action="inspector.exported").latest("seq")
+    assert second.nomination_id == history.pk and second.data["format"] == "json"
+    # The nomination's whole history, down to the record of this very export.
+    assert [e["seq"] for e in document["events"]] == list(
+        AuditEvent.objects.filter(nomination_id=history.pk).values_list("seq", flat=True)
+    )
+    assert document["events"][-1]["action"] == "inspector.exported"
+
+
+def test_the_integrity_panel_runs_a_verification_and_records_the_request(inspector, world, history):
+    assert "Never run." in body(inspector.get(reverse("inspector_home")))
+    response = inspector.post(reverse("inspector_verify"))
+    assert response.status_code == 302
+    run = VerificationRun.objects.get()
+    assert run.ok and run.triggered_by == world.inspector.username
+    event = AuditEvent.objects.get(action="audit.verification_run")
+    assert event.actor == world.inspector and event.data["result"] == "intact"
+    page = body(inspector.get(reverse("inspector_home")))
+    assert "Intact" in page and run.message in page
+
+
+def _post_targets(history):
+    """Every URL of the site that accepts a POST, with real ids filled in."""
+    evidence = Evidence.objects.filter(nomination=history).first()
+    task = NominationTask.objects.filter(nomination=history).first()
+    values = {
+        "pk": history.pk,
+        "evidence_pk": evidence.pk if evidence else 1,
+        "task_pk": task.pk,
+    }
+    for pattern in get_resolver().url_patterns:
+        name = getattr(pattern, "name", None)
+        if name is None or name in ("login", "logout"):
+            continue  # admin/, i18n/ and logging in or out are not the agency's records
+        converters = pattern.pattern.converters
+        if "action" in converters:
+            for action in ACTIONS:
+                yield name, reverse(name, kwargs={**{"pk": history.pk}, "action": action})
+            continue
+        yield name, reverse(name, kwargs={k: values[k] for k in converters})
+
+
+def _footprint():
+    return (
+        list(Nomination.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(NominationTask.objects.order_by("pk").values_list("pk", "status", "owner_id")),
+        Evidence.objects.count(),
+        list(AuditEvent.objects.exclude(action="audit.verification_run").values_list("seq")),
+    )
+
+
+def test_every_post_an_inspector_makes_is_refused_except_verification(inspector, world, walk):
+    from nominations import services as dossier
+
+    n = dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=world.full,
+        proposing_unit=world.unit,
+        nominee_person=world.staff,
+        achievements="Xuất sắc.",
+    )
+    n = walk(n, "submit", "approve", "return_for_revision")
+    before = _footprint()
+    targets = list(_post_targets(n))
+    assert len(targets) > 10
+    for name, url in targets:
+        response = inspector.post(
+            url, {"version": n.version, "reasons": "Thanh tra.", "achievements": "Sửa."}
+        )
+        if name == "inspector_verify":
+            assert response.status_code == 302
+        else:
+            assert response.status_code in (400, 403, 404, 405), (name, url)
+    assert _footprint() == before
+    assert AuditEvent.objects.filter(action="audit.verification_run").count() == 1
+
+
+def test_a_secret_ballots_choice_cannot_enter_the_trail(world):
+    with pytest.raises(ValueError, match="secret ballot"), transaction.atomic():
+        audit.record(
+            "council.vote_cast",
+            actor=world.member,
+            subject_type="ballot",
+            subject_id=1,
+            data={"secret": True, "choice": "disapprove"},
+        )
+
+
+def test_nothing_but_known_data_appears_in_the_workspace_or_its_exports(inspector, world, draft):
+    with transaction.atomic():
+        audit.record(
+            "council.vote_cast",
+            actor=world.member,
+            role="council_member",
+            subject_type="ballot",
+            subject_id=7,
+            **draft.audit_context(),
+            data={"secret": True, "session": 3, "member_note": SECRET, "how": SECRET},
+        )
+    pages = [
+        inspector.get(reverse("inspector_timeline", args=[draft.pk])),
+        inspector.get(reverse("inspector_events")),
+        inspector.get(reverse("inspector_events"), {"export": "csv"}),
+        inspector.get(reverse("inspector_events"), {"export": "json"}),
+        inspector.get(reverse("inspector_timeline", args=[draft.pk]), {"export": "json"}),
+        inspector.get(reverse("inspector_reports")),
+    ]
+    for response in pages:
+        text = body(response)
+        assert response.status_code == 200
+        assert SECRET not in text
+    assert "Secret ballot: the member voted" in body(pages[0])
+
+
+def test_the_search_page_costs_the_same_queries_for_ten_or_fifty_events(
+    inspector, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n):
+        with transaction.atomic():
+            for i in range(n):
+                audit.record("test.event", actor=world.admin, subject_type="t", subject_id=i)
+        with CaptureQueriesContext(connection) as captured:
+            assert inspector.get(reverse("inspector_events")).status_code == 200
+        return len(captured)
+
+    few = queries_for(10)
+    many = queries_for(40)
+    assert few == many
+    with django_assert_max_num_queries(13):
+        inspector.get(reverse("inspector_events"))

@@ -1,0 +1,241 @@
+"""The inspectors' workspace: every nomination's full timeline, a search across all events with
+CSV/JSON exports, the integrity panel and the supervision reports.
+
+Inspectors read everything and change nothing. The services refuse them every action (they
+hold no acting role); the only thing they may post here is "verify the chain now", which
+changes no record of the agency's work and is itself audited, as is every export.
+"""
+
+import csv
+import json
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from audit import integrity, reports
+from audit import selectors as trail
+from audit.integrity import IntegrityProblem
+from audit.services import Origin, record_inspection
+from nominations import policy
+from nominations.exceptions import DomainError, NotAllowed
+from nominations.models import AwardType, Campaign, Unit
+from nominations.roles import Role
+from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
+from nominations.views import get_visible, refused
+
+from .selectors import overdue_tasks
+
+PAGE_SIZE = 50
+
+
+def inspector_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if Role.INSPECTOR not in policy.roles_of(request.user):
+            return refused(request, NotAllowed(_("This workspace is for inspectors.")))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class EventSearchForm(forms.Form):
+    actor = forms.CharField(label=gettext_lazy("Person"), required=False)
+    unit = forms.ModelChoiceField(
+        Unit.objects.order_by("path"), label=gettext_lazy("Unit"), required=False
+    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    award_type = forms.ModelChoiceField(
+        AwardType.objects.order_by("code"), label=gettext_lazy("Award"), required=False
+    )
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.order_by("-year", "code"),
+        label=gettext_lazy("Campaign"),
+        required=False,
+    )
+    since = forms.DateField(label=gettext_lazy("From"), required=False)
+    until = forms.DateField(label=gettext_lazy("To"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "—")] + [(a, a) for a in trail.actions()]
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "actor": data.get("actor") or "",
+            "unit_path": data["unit"].path if data.get("unit") else "",
+            "action": data.get("action") or "",
+            "award_type_id": data["award_type"].pk if data.get("award_type") else None,
+            "campaign_id": data["campaign"].pk if data.get("campaign") else None,
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
+
+
+class _Names:
+    """Names of the units, award types and campaigns events refer to by id (three queries)."""
+
+    def __init__(self):
+        self.units = {u.path: u for u in Unit.objects.all()}
+        self.awards = {a.pk: a for a in AwardType.objects.all()}
+        self.campaigns = {c.pk: c for c in Campaign.objects.all()}
+
+    def unit(self, path):
+        return self.units.get(path, path)
+
+    def label(self, event):
+        event.unit_name = self.unit(event.unit_path) if event.unit_path else ""
+        event.award_name = self.awards.get(event.award_type_id, "")
+        event.campaign_name = self.campaigns.get(event.campaign_id, "")
+        event.shown = trail.shown_data(event)
+        return event
+
+
+@inspector_required
+@require_GET
+def home(request):
+    return render(
+        request,
+        "inspector/home.html",
+        {
+            "last_run": integrity.last_run(),
+            "last_checkpoint": integrity.last_checkpoint(),
+        },
+    )
+
+
+@inspector_required
+@require_POST
+def verify_now(request):
+    try:
+        run = integrity.verify_now(
+            actor=request.user, role=Role.INSPECTOR, origin=Origin.from_request(request)
+        )
+    except IntegrityProblem as exc:
+        return refused(request, DomainError(_("Verification could not run."), reasons=[str(exc)]))
+    (messages.success if run.ok else messages.error)(request, run.message)
+    return redirect("inspector_home")
+
+
+@inspector_required
+@require_GET
+def events(request):
+    form = EventSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "inspector/events.html", {"form": form}, status=400)
+    criteria = form.criteria() if form.is_bound else {}
+    found = trail.search_events(**criteria)
+    export = request.GET.get("export")
+    if export in ("csv", "json"):
+        return _export(request, found, criteria, export, f"laurel-events.{export}")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = _Names()
+    page.object_list = [names.label(e) for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspector/events.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@inspector_required
+@require_GET
+def timeline(request, pk):
+    nomination = get_visible(request, pk)
+    found = trail.timeline(nomination.pk)
+    export = request.GET.get("export")
+    if export in ("csv", "json"):
+        return _export(
+            request,
+            found,
+            {"nomination_id": nomination.pk},
+            export,
+            f"laurel-{nomination.reference}.{export}",
+        )
+    names = _Names()
+    return render(
+        request,
+        "inspector/timeline.html",
+        {
+            "nomination": nomination,
+            "events": [names.label(e) for e in found],
+            "revisions": trail.revisions(nomination.pk),
+        },
+    )
+
+
+@inspector_required
+@require_GET
+def supervision(request):
+    names = _Names()
+    stage_times = reports.time_in_stages({*STAGE_ORDER, Status.RETURNED, *AWAITING_DECISION})
+    for row in stage_times:
+        row.unit_name = names.unit(row.unit_path)
+        row.award_name = names.awards.get(row.award_type_id, "")
+    return render(
+        request,
+        "inspector/reports.html",
+        {
+            "two_stages": reports.same_person_at_two_stages(),
+            "delegates": reports.delegates_outside_their_dates(),
+            "overdue": overdue_tasks(timezone.localdate()),
+            "unchanged": reports.resubmissions_without_change(),
+            "objections": reports.objections_left_open(),
+            "stage_times": stage_times,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export(request, found, criteria, fmt, filename):
+    """Stream the events as CSV or JSON; the export is audited before the first byte leaves."""
+    filters = {k: (str(v) if v is not None else None) for k, v in criteria.items() if v}
+    record_inspection(
+        "inspector.exported",
+        actor=request.user,
+        role=Role.INSPECTOR,
+        subject_type="export",
+        subject_id=fmt,
+        nomination_id=criteria.get("nomination_id"),
+        data={"format": fmt, "filters": filters, "count": found.count()},
+        origin=Origin.from_request(request),
+    )
+    rows = trail.export_rows(found.order_by("seq"))
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(trail.EXPORT_FIELDS)
+            for row in rows:
+                row["data"] = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
+                yield writer.writerow([row[f] for f in trail.EXPORT_FIELDS])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    else:
+
+        def chunks():
+            yield '{"filters": ' + json.dumps(filters, ensure_ascii=False) + ', "events": ['
+            for i, row in enumerate(rows):
+                yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
+            yield "]}"
+
+        response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

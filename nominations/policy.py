@@ -82,7 +82,7 @@ def can_view(user, nomination: Nomination) -> bool:
 
 _UNIT_ACTIONS = {"submit", "resubmit", "withdraw", "edit"}
 _REVIEW_ACTIONS = {"approve", "return_for_revision", "reject"}
-_COUNCIL_ACTIONS = {"council_approve", "council_reject"}
+_COUNCIL_ACTIONS = {"council_approve", "council_reject", "objection_return", "objection_reject"}
 
 
 def acting_role(nomination: Nomination, action: str) -> str:

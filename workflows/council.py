@@ -477,3 +477,16 @@ def sign_correction(
             origin=origin,
         )
     return correction
+
+
+def awaiting_decision(agency: Unit) -> list[tuple[Nomination, str | None]]:
+    """Nominations of the agency's campaigns awaiting the decision, each with why it cannot be
+    signed yet (None: it can)."""
+    candidates = (
+        Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
+        .select_related(
+            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+        )
+        .order_by("id")
+    )
+    return [(n, why_not_signable(n)) for n in candidates]

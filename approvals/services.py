@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,13 +74,13 @@ def label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def council_members(agency: Unit) -> list:
+def council_members(agency: Unit) -> QuerySet:
     """Everyone holding the council-member role over the agency."""
     ancestors = [int(pk) for pk in agency.path.strip("/").split("/")]
     ids = RoleAssignment.objects.filter(
         role=Role.COUNCIL_MEMBER, unit_id__in=ancestors
     ).values_list("user_id", flat=True)
-    return list(
+    return (
         get_user_model()
         .objects.filter(pk__in=ids, is_active=True)
         .order_by("last_name", "first_name", "username")
@@ -137,7 +137,7 @@ def plan_session(
     at council review."""
     agency = campaign.agency
     policy.authorize_planning(actor, agency)
-    members = council_members(agency)
+    members = list(council_members(agency))
     if not members:
         raise InvalidInput(_("Nobody holds the council-member role: assign the members first."))
     if chair not in members:

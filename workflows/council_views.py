@@ -89,11 +89,10 @@ def session_new(request):
     if not campaigns.exists():
         return refused(request, NotAllowed(_("Only the council secretary plans sessions.")))
     agency = campaigns.first().agency
-    members = council_services.council_members(agency)
     form = SessionForm(
         request.POST or None,
         campaigns=campaigns,
-        members=type(request.user).objects.filter(pk__in=[m.pk for m in members]),
+        members=council_services.council_members(agency),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -106,12 +106,14 @@ def _refuse_quorum(q: council.Quorum):
 
 def _add_waiting_nominations(session: CouncilSession) -> list[AgendaItem]:
     """Put on the agenda every nomination of the campaign waiting at council review that is on
-    no other agenda (deferred ones included). The campaign's row is locked so that two sessions
-    being prepared at once do not both take the same nomination."""
+    no other agenda (deferred ones included, unless deferred from this very session). The
+    campaign's row is locked so that two sessions being prepared at once do not both take the
+    same nomination."""
     Campaign.objects.select_for_update().get(pk=session.campaign_id)
     waiting = (
         Nomination.objects.filter(campaign_id=session.campaign_id, status=Status.COUNCIL_REVIEW)
         .exclude(agenda_items__status=AgendaItem.Status.PENDING)
+        .exclude(agenda_items__session=session)  # deferred from this one: for a later session
         .select_related("award_type")
         .order_by("id")
     )

@@ -155,6 +155,23 @@ def test_the_secretary_defers_an_item_to_a_later_session(world, members, at_coun
     assert event.nomination_id == nomination.pk and event.comment == "Chờ xác minh thêm."
 
 
+def test_an_item_deferred_before_opening_stays_off_that_sessions_agenda(
+    world, members, at_council, plan
+):
+    kept, deferred = at_council(), at_council()
+    session = plan()
+    council.defer_item(
+        session.items.get(nomination=deferred), actor=world.secretary, reasons="Hoãn."
+    )
+
+    council.open_session(session, actor=world.secretary, present=[m.pk for m in members])
+
+    assert list(
+        session.items.filter(status=AgendaItem.Status.PENDING).values_list("nomination", flat=True)
+    ) == [kept.pk]
+    assert session.items.filter(nomination=deferred).count() == 1
+
+
 def test_deferring_needs_reasons(world, members, at_council, plan):
     at_council()
     item = plan().items.get()

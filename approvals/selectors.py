@@ -162,7 +162,13 @@ def on_notice() -> QuerySet[Nomination]:
 def open_objections() -> QuerySet[Objection]:
     return (
         Objection.objects.filter(status=Objection.Status.OPEN)
-        .select_related("nomination__proposing_unit", "nomination__award_type", "filed_by")
+        .select_related(
+            "nomination__proposing_unit",
+            "nomination__award_type",
+            "nomination__nominee_person",
+            "nomination__nominee_unit",
+            "filed_by",
+        )
         .order_by("filed_at")
     )
 

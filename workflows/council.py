@@ -6,6 +6,7 @@ events and task bookkeeping of `workflows.services`."""
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from approvals.models import (
     SignedDecision,
     Tally,
 )
-from approvals.notice import notice_ends_on, notice_over
+from approvals.notice import holidays_for, notice_ends_on, notice_over
 from approvals.services import QuorumNotMet, label, lock_session, quorum_of
 from audit import services as audit
 from audit.services import Origin
@@ -284,19 +285,28 @@ def next_decision_number(agency: Unit, year: int) -> int:
     return counter.last_number
 
 
-def why_not_signable(nomination: Nomination, today=None) -> str | None:
-    """Why the decision cannot confer this nomination's award now, or None."""
+def why_not_signable(
+    nomination: Nomination,
+    today=None,
+    *,
+    has_open_objection: bool | None = None,
+    holidays=None,
+) -> str | None:
+    """Why the decision cannot confer this nomination's award now, or None. Lists pass what
+    they read for all rows at once (open objections, holidays)."""
     if nomination.status not in AWAITING_DECISION:
         return _("%(ref)s is “%(status)s”, not awaiting the decision.") % {
             "ref": nomination.reference,
             "status": nomination.get_status_display(),
         }
-    if nomination.objections.filter(status=Objection.Status.OPEN).exists():
+    if has_open_objection is None:
+        has_open_objection = nomination.objections.filter(status=Objection.Status.OPEN).exists()
+    if has_open_objection:
         return _("%(ref)s has an open objection.") % {"ref": nomination.reference}
-    if not notice_over(nomination, today):
+    if not notice_over(nomination, today, holidays):
         return _("%(ref)s is on public notice until %(date)s.") % {
             "ref": nomination.reference,
-            "date": notice_ends_on(nomination).isoformat(),
+            "date": notice_ends_on(nomination, holidays).isoformat(),
         }
     return None
 
@@ -481,12 +491,21 @@ def sign_correction(
 
 def awaiting_decision(agency: Unit) -> list[tuple[Nomination, str | None]]:
     """Nominations of the agency's campaigns awaiting the decision, each with why it cannot be
-    signed yet (None: it can)."""
-    candidates = (
+    signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
+    candidates = list(
         Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
         .select_related(
             "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
         )
+        .annotate(
+            open_objection=Exists(
+                Objection.objects.filter(nomination=OuterRef("pk"), status=Objection.Status.OPEN)
+            )
+        )
         .order_by("id")
     )
-    return [(n, why_not_signable(n)) for n in candidates]
+    holidays = holidays_for(candidates)
+    return [
+        (n, why_not_signable(n, has_open_objection=n.open_objection, holidays=holidays))
+        for n in candidates
+    ]

@@ -27,7 +27,7 @@ from approvals.forms import (
     SignForm,
 )
 from approvals.models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
-from approvals.notice import notice_ends_on
+from approvals.notice import holidays_for, notice_ends_on
 from audit.services import Origin
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
 from nominations.models import Nomination, Unit
@@ -282,7 +282,9 @@ def ballot_cast(request, pk, item_pk):
 @require_GET
 def notice(request):
     today = timezone.localdate()
-    rows = [(n, notice_ends_on(n)) for n in selectors.on_notice()]
+    candidates = list(selectors.on_notice())
+    holidays = holidays_for(candidates)
+    rows = [(n, notice_ends_on(n, holidays)) for n in candidates]
     return render(
         request,
         "council/notice.html",

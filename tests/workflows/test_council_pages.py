@@ -359,3 +359,51 @@ def test_the_signer_signs_a_correction_from_the_decision_page(client, world, app
     correction = SignedDecision.objects.exclude(pk=decision.pk).get()
     assert correction.corrects == decision
     assert "Awards revoked" in _text(response)
+
+
+# --- lists cost a fixed number of queries ---------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_council_pages_do_not_query_per_row(
+    client, world, members, at_council, opened, vote, award
+):
+    rule = award(vote_threshold_percent=Decimal("50"), public_notice_days=5)
+
+    def scenario(count):
+        for _ in range(count):
+            at_council(rule)
+        session = opened()
+        for item in session.items.all():
+            vote(item, {m: "approve" for m in members[:5]})
+        council.cast_ballot(session.items.first(), actor=members[5], choice="abstain")
+        wf.close_voting(session, actor=world.secretary)
+        for n in Nomination.objects.filter(status=Status.COUNCIL_APPROVED):
+            if not n.objections.exists():
+                council.file_objection(n, actor=world.staff, reasons="Đề nghị làm rõ.")
+        return session
+
+    def costs(session):
+        result = {}
+        for page, who, url in [
+            ("sessions", world.secretary, reverse("council_sessions")),
+            ("session", world.secretary, reverse("council_session", args=[session.pk])),
+            ("notice", world.secretary, reverse("council_notice")),
+            ("decisions", world.signer, reverse("decisions")),
+            ("ballot", members[0], reverse("council_ballot", args=[session.pk])),
+        ]:
+            client.force_login(who)
+            result[page] = _queries(client, url)
+        return result
+
+    small = costs(scenario(1))
+    large = costs(scenario(3))
+    assert large == small

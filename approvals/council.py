@@ -7,6 +7,10 @@ Choices made here (see DOMAIN.md):
   "two thirds of the council's members present". Recusal changes an item's base, not the quorum.
 - The base is the award type's: all members, or members present; either way less the members
   recused from the item. Abstentions and members who did not vote count as not approving.
+- An absent member's written opinion is counted as that member's vote ("counted and recorded as
+  such"): over members present, the base grows by the written opinions counted, so that an
+  absent member's approval can never be counted out of a base that leaves them out. It does not
+  make the member present for the quorum.
 """
 
 from dataclasses import dataclass
@@ -40,12 +44,21 @@ def quorum(*, members: int, present: int, rule: Fraction) -> Quorum:
     return Quorum(members=members, present=present, rule=Fraction(rule))
 
 
-def base(vote_base: str, *, members: int, present: int, recused: int, recused_present: int) -> int:
-    """How many members the threshold is a percentage of, for one item."""
+def base(
+    vote_base: str,
+    *,
+    members: int,
+    present: int,
+    recused: int,
+    recused_present: int,
+    written: int = 0,
+) -> int:
+    """How many members the threshold is a percentage of, for one item. `written`: absent,
+    non-recused members whose written opinion is counted."""
     if vote_base == MEMBERS:
         return members - recused
     if vote_base == PRESENT:
-        return present - recused_present
+        return present - recused_present + written
     raise ValueError(f"unknown vote base {vote_base!r}")
 
 
@@ -74,6 +87,7 @@ class ItemResult:
     disapprove: int
     abstain: int
     not_voted: int
+    written: int
     quorum_met: bool
     passed: bool
 
@@ -90,9 +104,13 @@ def tally_item(
     vote_base: str,
     threshold_percent,
     quorum_rule: Fraction,
+    written: int = 0,
 ) -> ItemResult:
-    """The result of one item. Without a quorum nothing passes."""
-    voters = present - recused_present
+    """The result of one item; the counts include the `written` opinions of absent members.
+    Without a quorum nothing passes."""
+    if written > members - present:
+        raise ValueError("more written opinions than absent members")
+    voters = present - recused_present + written
     cast = approve + disapprove + abstain
     if cast > voters:
         raise ValueError("more ballots than members entitled to vote")
@@ -103,6 +121,7 @@ def tally_item(
         present=present,
         recused=recused,
         recused_present=recused_present,
+        written=written,
     )
     return ItemResult(
         members=members,
@@ -113,6 +132,7 @@ def tally_item(
         disapprove=disapprove,
         abstain=abstain,
         not_voted=voters - cast,
+        written=written,
         quorum_met=q.met,
         passed=q.met
         and passes(approvals=approve, base=item_base, threshold_percent=threshold_percent),

@@ -38,6 +38,17 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=Choice.choices)
 
 
+class WrittenOpinionForm(forms.Form):
+    member = forms.ChoiceField(label=_("Absent member"))
+    choice = forms.ChoiceField(label=_("Written opinion"), choices=Choice.choices)
+
+    def __init__(self, *args, absent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [
+            (str(s.member_id), s.member.get_full_name() or s.member.username) for s in absent
+        ]
+
+
 class ResolutionForm(forms.Form):
     UPHOLD_RETURN = "uphold_return"
     UPHOLD_REJECT = "uphold_reject"

@@ -60,6 +60,17 @@ def authorize_vote(user, item: AgendaItem, seat: SessionMember | None, recused: 
     return Role.COUNCIL_MEMBER
 
 
+def check_written_opinion(item: AgendaItem, seat: SessionMember | None, recused: bool) -> None:
+    """Whose written opinion the secretary may record: a member of the session who is absent
+    and not recused from the item."""
+    if seat is None:
+        raise NotAllowed(_("Only a member of the council for this session gives an opinion."))
+    if seat.present:
+        raise NotAllowed(_("This member is present and votes in person."))
+    if recused:
+        raise NotAllowed(_("This member is recused from this item."))
+
+
 def may_object(user) -> bool:
     """Every signed-in staff member may read the notice and object."""
     return bool(getattr(user, "is_authenticated", False))

@@ -346,6 +346,55 @@ def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None =
             )
 
 
+def record_written_opinion(
+    item: AgendaItem, *, actor, member, choice: str, origin: Origin | None = None
+) -> None:
+    """The secretary records the written opinion an absent member sent in: counted like a vote
+    and recorded as a written opinion. For a secret ballot it is kept like one (a receipt and the
+    counters); either way it is final."""
+    if choice not in Choice.values:
+        raise InvalidInput(_("Choose approve, disapprove or abstain."))
+    with transaction.atomic():
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("session__campaign__agency", "nomination__proposing_unit")
+            .get(pk=item.pk)
+        )
+        role = policy.authorize_secretary(actor, item.session)
+        if not item.session.is_open:
+            raise TransitionRefused(_("Voting is not open for this session."))
+        if item.status != AgendaItem.Status.PENDING:
+            raise TransitionRefused(_("This item is no longer on the agenda."))
+        seat = SessionMember.objects.filter(session=item.session, member=member).first()
+        recused = Recusal.objects.filter(item=item, member=member).exists()
+        policy.check_written_opinion(item, seat, recused)
+        already = (
+            BallotReceipt.objects.filter(item=item, member=member).exists()
+            if item.secret
+            else OpenBallot.objects.filter(item=item, member=member).exists()
+        )
+        if already:
+            raise TransitionRefused(_("This member's opinion on this item is already recorded."))
+        data = {"session": item.session_id, "secret": item.secret, "member": label(member)}
+        if item.secret:
+            BallotReceipt.objects.create(item=item, member=member, written=True)
+            counter = f"secret_{choice}"
+            AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
+        else:
+            OpenBallot.objects.create(item=item, member=member, choice=choice, written=True)
+            data["choice"] = choice
+        audit.record(
+            "ballot.written_opinion",
+            actor=actor,
+            role=role,
+            subject_type="agenda_item",
+            subject_id=item.pk,
+            **item.nomination.audit_context(),
+            data=data,
+            origin=origin,
+        )
+
+
 def file_objection(
     nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
 ) -> Objection:

@@ -46,6 +46,11 @@ urlpatterns = [
         council.item_defer,
         name="council_item_defer",
     ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/written-opinion/",
+        council.written_opinion,
+        name="council_written_opinion",
+    ),
     path("council/sessions/<int:pk>/ballot/", council.ballot_page, name="council_ballot"),
     path(
         "council/sessions/<int:pk>/items/<int:item_pk>/vote/",

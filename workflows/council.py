@@ -34,19 +34,24 @@ from nominations.stages import AWAITING_DECISION, Status
 from . import services
 
 
-def _counts(item: AgendaItem) -> tuple[int, int, int]:
+def _counts(item: AgendaItem) -> tuple[int, int, int, int]:
+    """(approve, disapprove, abstain, written opinions among them) of the item."""
     if item.secret:
-        return item.secret_approve, item.secret_disapprove, item.secret_abstain
-    choices = Counter(item.open_ballots.values_list("choice", flat=True))
-    return choices["approve"], choices["disapprove"], choices["abstain"]
+        written = item.receipts.filter(written=True).count()
+        return item.secret_approve, item.secret_disapprove, item.secret_abstain, written
+    ballots = list(item.open_ballots.values_list("choice", "written"))
+    choices = Counter(choice for choice, _ in ballots)
+    written = sum(1 for _, was_written in ballots if was_written)
+    return choices["approve"], choices["disapprove"], choices["abstain"], written
 
 
 def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
     return _(
         "Council session #%(session)d: %(approve)d approve, %(disapprove)d disapprove, "
-        "%(abstain)d abstain, %(not_voted)d did not vote; threshold %(threshold)s%% of "
-        "%(base)d (%(base_kind)s)."
+        "%(abstain)d abstain (%(written)d by written opinion), %(not_voted)d did not vote; "
+        "threshold %(threshold)s%% of %(base)d (%(base_kind)s)."
     ) % {
+        "written": result.written,
         "session": item.session_id,
         "approve": result.approve,
         "disapprove": result.disapprove,
@@ -110,7 +115,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 continue
             award = nomination.award_type
             recused = list(item.recusals.all())
-            approve, disapprove, abstain = _counts(item)
+            approve, disapprove, abstain, written = _counts(item)
             result = council.tally_item(
                 members=len(seats),
                 present=len(present_ids),
@@ -119,6 +124,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 approve=approve,
                 disapprove=disapprove,
                 abstain=abstain,
+                written=written,
                 vote_base=award.vote_base,
                 threshold_percent=award.vote_threshold_percent,
                 quorum_rule=award.quorum,
@@ -134,6 +140,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 disapprove=result.disapprove,
                 abstain=result.abstain,
                 not_voted=result.not_voted,
+                written=result.written,
                 threshold_percent=award.vote_threshold_percent,
                 vote_base=award.vote_base,
                 quorum_met=result.quorum_met,
@@ -166,6 +173,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                     "disapprove": result.disapprove,
                     "abstain": result.abstain,
                     "not_voted": result.not_voted,
+                    "written": result.written,
                     "recused": [{"member": label(r.member), "reason": r.reason} for r in recused],
                     "notice_ends_on": tally.notice_ends_on.isoformat()
                     if tally.notice_ends_on

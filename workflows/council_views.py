@@ -25,6 +25,7 @@ from approvals.forms import (
     ResolutionForm,
     SessionForm,
     SignForm,
+    WrittenOpinionForm,
 )
 from approvals.models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
 from approvals.notice import holidays_for, notice_ends_on
@@ -115,6 +116,9 @@ def session_detail(request, pk):
     seats = selectors.seats(session)
     is_secretary = session.secretary_id == request.user.pk
     items = selectors.agenda(session)
+    absent = [s for s in seats if s.present is False]
+    for item in items:  # one form per item, with its own field ids
+        item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
     return render(
         request,
         "council/session.html",
@@ -127,6 +131,7 @@ def session_detail(request, pk):
             "is_secretary": is_secretary,
             "is_member": any(s.member_id == request.user.pk for s in seats),
             "attendance_form": AttendanceForm(seats=seats) if is_secretary else None,
+            "can_record_written": is_secretary and session.is_open and absent,
             "minutes": session.minutes,
         },
     )
@@ -175,6 +180,32 @@ def item_defer(request, pk, item_pk):
 
 @login_required
 @require_POST
+def written_opinion(request, pk, item_pk):
+    session = _session_or_404(request, pk)
+    item = _item_of(session, item_pk)
+    seats = selectors.seats(session)
+    form = WrittenOpinionForm(
+        request.POST, absent=[s for s in seats if s.present is False], prefix=f"item{item.pk}"
+    )
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    member = next(s.member for s in seats if str(s.member_id) == form.cleaned_data["member"])
+    try:
+        council_services.record_written_opinion(
+            item,
+            actor=request.user,
+            member=member,
+            choice=form.cleaned_data["choice"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("The written opinion is recorded."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_POST
 def session_close(request, pk):
     session = _session_or_404(request, pk)
     try:
@@ -207,6 +238,7 @@ def session_minutes_csv(request, pk):
             _("Disapprove"),
             _("Abstain"),
             _("Did not vote"),
+            _("Written opinions"),
             _("Recused"),
             _("Outcome"),
         ]
@@ -224,6 +256,7 @@ def session_minutes_csv(request, pk):
                 item.get("disapprove", ""),
                 item.get("abstain", ""),
                 item.get("not_voted", ""),
+                item.get("written", ""),
                 "; ".join(r["member"] for r in item.get("recused", [])),
                 item["outcome"],
             ]

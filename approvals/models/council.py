@@ -170,6 +170,9 @@ class OpenBallot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="open_ballots"
     )
     choice = models.CharField(_("choice"), max_length=20, choices=Choice.choices)
+    # The written opinion of a member absent from the session, recorded by the secretary:
+    # counted, and shown as such. It is final.
+    written = models.BooleanField(_("written opinion"), default=False)
     cast_at = models.DateTimeField(_("cast"), default=timezone.now)
     changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -192,6 +195,9 @@ class BallotReceipt(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballot_receipts"
     )
+    # An absent member's written opinion (a sealed ballot the secretary counted), not a vote
+    # cast in the session. Still nothing about the choice.
+    written = models.BooleanField(_("written opinion"), default=False)
 
     class Meta:
         verbose_name = _("ballot receipt")
@@ -216,6 +222,7 @@ class Tally(models.Model):
     disapprove = models.PositiveSmallIntegerField(_("disapprove"))
     abstain = models.PositiveSmallIntegerField(_("abstain"))
     not_voted = models.PositiveSmallIntegerField(_("did not vote"))
+    written = models.PositiveSmallIntegerField(_("written opinions"), default=0)
     threshold_percent = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
     vote_base = models.CharField(_("threshold base"), max_length=20)
     quorum_met = models.BooleanField(_("quorum met"))

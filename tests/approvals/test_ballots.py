@@ -68,8 +68,13 @@ def test_a_secret_ballot_is_counted_without_a_row_that_names_the_choice(members,
     assert not OpenBallot.objects.filter(item=item).exists()
     receipts = BallotReceipt.objects.filter(item=item)
     assert {r.member for r in receipts} == set(members[:4])
-    # A receipt has nothing but the item and the member: no choice, no time.
-    assert {f.name for f in BallotReceipt._meta.concrete_fields} == {"id", "item", "member"}
+    # A receipt has the item, the member and whether it was a written opinion: no choice, no time.
+    assert {f.name for f in BallotReceipt._meta.concrete_fields} == {
+        "id",
+        "item",
+        "member",
+        "written",
+    }
 
 
 def test_no_table_of_the_database_links_a_member_to_a_secret_choice(members, open_item):
@@ -150,3 +155,55 @@ def test_nobody_votes_on_a_deferred_item(world, members, open_item):
     council.defer_item(item, actor=world.secretary, reasons="Hoãn.")
     with pytest.raises(TransitionRefused, match="no longer on the agenda"):
         council.cast_ballot(item, actor=members[0], choice="approve")
+
+
+# --- written opinions of absent members --------------------------------------------------------
+
+
+def test_the_secretary_records_an_absent_members_written_opinion(world, members, open_item):
+    item = open_item(present=members[:8])
+
+    council.record_written_opinion(item, actor=world.secretary, member=members[9], choice="approve")
+
+    ballot = OpenBallot.objects.get(item=item)
+    assert (ballot.member, ballot.choice, ballot.written) == (members[9], "approve", True)
+    event = AuditEvent.objects.get(action="ballot.written_opinion")
+    assert event.actor == world.secretary and event.data["choice"] == "approve"
+
+
+def test_a_secret_written_opinion_is_kept_like_a_secret_ballot(world, members, open_item):
+    item = open_item(secret=True, present=members[:8])
+
+    council.record_written_opinion(
+        item, actor=world.secretary, member=members[9], choice="disapprove"
+    )
+
+    item.refresh_from_db()
+    assert item.secret_disapprove == 1
+    receipt = BallotReceipt.objects.get(item=item)
+    assert (receipt.member, receipt.written) == (members[9], True)
+    event = AuditEvent.objects.get(action="ballot.written_opinion")
+    assert "choice" not in event.data and "disapprove" not in repr(event.__dict__)
+
+
+def test_a_written_opinion_is_only_for_an_absent_member_and_only_once(world, members, open_item):
+    item = open_item(present=members[:8])
+    with pytest.raises(NotAllowed, match="present and votes in person"):
+        council.record_written_opinion(
+            item, actor=world.secretary, member=members[0], choice="approve"
+        )
+    with pytest.raises(NotAllowed, match="Only a member"):
+        council.record_written_opinion(
+            item, actor=world.secretary, member=world.leader, choice="approve"
+        )
+    council.record_written_opinion(item, actor=world.secretary, member=members[9], choice="abstain")
+    with pytest.raises(TransitionRefused, match="already recorded"):
+        council.record_written_opinion(
+            item, actor=world.secretary, member=members[9], choice="approve"
+        )
+
+
+def test_only_the_secretary_records_written_opinions(world, members, open_item):
+    item = open_item(present=members[:8])
+    with pytest.raises(NotAllowed):
+        council.record_written_opinion(item, actor=members[0], member=members[9], choice="approve")

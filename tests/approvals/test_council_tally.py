@@ -153,3 +153,33 @@ def test_approvals_needed_is_the_exact_ceiling():
     assert council.approvals_needed(base=10, threshold_percent=Decimal("70")) == 7
     assert council.approvals_needed(base=7, threshold_percent=Decimal("70")) == 5
     assert council.approvals_needed(base=9, threshold_percent=Decimal("66.67")) == 7
+
+
+# --- written opinions of absent members ------------------------------------------------------
+
+
+def test_a_written_opinion_counts_toward_the_all_members_threshold():
+    # 7 present of 10; 6 approve in person and one absent member approves in writing: 7 of 10.
+    assert not _tally(present=7, approve=6, disapprove=1).passed
+    result = _tally(present=7, approve=7, disapprove=1, written=1)
+    assert result.passed
+    assert (result.base, result.written, result.not_voted) == (10, 1, 0)
+
+
+def test_over_those_present_written_opinions_join_the_base():
+    rule = {"vote_base": council.PRESENT, "threshold_percent": Decimal("75"), "present": 7}
+    # 5 of 7 present approve (71%): fails; a written approval makes it 6 of 8 (75%): passes.
+    assert not _tally(approve=5, disapprove=2, **rule).passed
+    result = _tally(approve=6, disapprove=2, written=1, **rule)
+    assert result.base == 8
+    assert result.passed
+
+
+def test_a_written_opinion_does_not_make_a_quorum():
+    result = _tally(present=6, approve=9, written=3)
+    assert not result.quorum_met and not result.passed
+
+
+def test_no_more_written_opinions_than_absent_members():
+    with pytest.raises(ValueError):
+        _tally(present=9, written=2)

@@ -144,6 +144,25 @@ def test_a_recused_nominee_leaves_the_base_so_the_others_can_pass_it(
     assert _status(nomination) == Status.COUNCIL_APPROVED
 
 
+def test_an_absent_members_written_opinion_is_counted_and_recorded_as_such(
+    world, members, at_council, opened, vote, award
+):
+    rule = award(vote_threshold_percent=Decimal("70"), vote_base="members", secret_ballot=True)
+    nomination = at_council(rule)
+    session = opened(present=members[:8])
+    item = session.items.get()
+    vote(item, {m: "approve" for m in members[:6]} | {m: "disapprove" for m in members[6:8]})
+    council.record_written_opinion(item, actor=world.secretary, member=members[8], choice="approve")
+
+    session = wf.close_voting(session, actor=world.secretary)
+
+    # 6 in person + 1 in writing = 7 of 10 members: exactly 70%.
+    assert _status(nomination) == Status.COUNCIL_APPROVED
+    assert (item.tally.approve, item.tally.written, item.tally.not_voted) == (7, 1, 0)
+    assert session.minutes["items"][0]["written"] == 1
+    assert session.minutes["quorum"]["present"] == 8
+
+
 def test_the_outcome_comes_with_its_decision_record_audit_event_and_next_task(
     world, members, at_council, opened, vote, award
 ):

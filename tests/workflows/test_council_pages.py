@@ -155,6 +155,42 @@ def test_a_member_votes_on_the_ballot_page(client, world, members, at_council, o
     assert "Current vote" in _text(response) and "Change my vote" in _text(response)
 
 
+def test_the_secretary_records_a_written_opinion_on_the_session_page(
+    client, world, members, at_council, opened
+):
+    at_council()
+    session = opened(present=members[:8])
+    item = session.items.get()
+    client.force_login(world.secretary)
+    assert "Record the written opinion" in _text(
+        client.get(reverse("council_session", args=[session.pk]))
+    )
+
+    response = client.post(
+        reverse("council_written_opinion", args=[session.pk, item.pk]),
+        {f"item{item.pk}-member": members[9].pk, f"item{item.pk}-choice": "approve"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "(written opinion)" in _text(response)
+
+
+def test_a_written_opinion_for_a_member_present_is_a_clear_form_error(
+    client, world, members, at_council, opened
+):
+    at_council()
+    session = opened(present=members[:8])
+    client.force_login(world.secretary)
+    item = session.items.get()
+    response = client.post(
+        reverse("council_written_opinion", args=[session.pk, item.pk]),
+        {f"item{item.pk}-member": members[0].pk, f"item{item.pk}-choice": "approve"},
+    )
+    assert response.status_code == 400
+    assert "Absent member" in _text(response)
+
+
 def test_an_unreadable_vote_is_a_clear_form_error(client, world, members, open_session):
     item = open_session.items.get()
     client.force_login(members[0])
@@ -231,7 +267,7 @@ def test_after_closing_pages_and_exports_show_counts_never_who_chose_what(
     export = client.get(reverse("council_minutes_csv", args=[open_session.pk]))
     assert export.status_code == 200
     rows = list(csv.reader(io.StringIO(export.content.decode())))
-    assert rows[1][6:10] == ["6", "1", "1", "2"]
+    assert rows[1][6:11] == ["6", "1", "1", "2", "0"]
     assert not any(name in export.content.decode() for name in names)
 
 

@@ -443,3 +443,10 @@ def test_the_council_pages_do_not_query_per_row(
     small = costs(scenario(1))
     large = costs(scenario(3))
     assert large == small
+
+
+def test_the_council_link_shows_to_the_council_not_to_staff(client, world):
+    client.force_login(world.staff)
+    assert reverse("council_sessions") not in _text(client.get(reverse("inbox")))
+    client.force_login(world.member)
+    assert reverse("council_sessions") in _text(client.get(reverse("inbox")))

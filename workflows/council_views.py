@@ -33,6 +33,7 @@ from audit.services import Origin
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
 from nominations.models import Nomination, Unit
 from nominations.policy import assignments
+from nominations.stages import Status
 from nominations.views import refused
 
 from . import council
@@ -336,9 +337,10 @@ def notice(request):
 @require_POST
 def objection_file(request, pk):
     try:
-        nomination = Nomination.objects.get(pk=pk)
+        # Only candidates the council approved are public; nothing else is found here.
+        nomination = Nomination.objects.get(pk=pk, status=Status.COUNCIL_APPROVED)
     except Nomination.DoesNotExist:
-        raise Http404(_("No such nomination.")) from None
+        raise Http404(_("No such candidate awaiting the decision.")) from None
     form = ReasonsForm(request.POST)
     if not form.is_valid():
         return refused(request, _form_error(form))

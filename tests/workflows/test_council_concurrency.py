@@ -107,6 +107,52 @@ def test_an_open_vote_sent_twice_at_once_leaves_one_ballot(
     assert actions == ["ballot.cast", "ballot.changed"]
 
 
+def test_a_ballot_racing_the_close_is_either_counted_or_refused_never_lost(
+    committed_world, members, at_council, opened, award, slow_audit
+):
+    item = _item(committed_world, members, at_council, opened, award, secret=True)
+    session = item.session
+
+    results = race(
+        lambda: council.cast_ballot(item, actor=members[0], choice="approve"),
+        lambda: wf.close_voting(session, actor=committed_world.secretary),
+    )
+
+    ballot, closed = results
+    assert not isinstance(closed, Exception), results
+    item.refresh_from_db()
+    receipts = BallotReceipt.objects.filter(item=item).count()
+    assert item.tally.approve == receipts == item.secret_approve
+    if isinstance(ballot, Exception):
+        assert isinstance(ballot, TransitionRefused) and receipts == 0
+    else:
+        assert receipts == 1
+
+
+def test_two_sessions_planned_at_once_never_share_a_nomination(
+    committed_world, members, at_council
+):
+    nominations = [at_council() for _ in range(3)]
+
+    def plan():
+        return council.plan_session(
+            actor=committed_world.secretary,
+            campaign=committed_world.campaign,
+            scheduled_on=committed_world.campaign.submissions_close,
+            chair=members[0],
+        )
+
+    results = race(plan, plan)
+
+    assert not any(isinstance(r, Exception) for r in results), results
+    on_agendas = list(
+        AgendaItem.objects.filter(status=AgendaItem.Status.PENDING).values_list(
+            "nomination", flat=True
+        )
+    )
+    assert sorted(on_agendas) == sorted(n.pk for n in nominations)
+
+
 def test_two_decisions_signed_at_once_take_distinct_consecutive_numbers(
     committed_world, members, at_council, opened, vote, award, monkeypatch
 ):

@@ -301,6 +301,13 @@ def test_every_signed_in_staff_member_reads_the_notice_and_may_object(client, wo
     assert Objection.objects.get().filed_by == world.staff
 
 
+def test_an_objection_to_a_nomination_not_on_notice_finds_nothing(client, world, draft):
+    client.force_login(world.staff)
+    response = client.post(reverse("objection_file", args=[draft.pk]), {"reasons": "Sai."})
+    assert response.status_code == 404
+    assert not Objection.objects.exists()
+
+
 def test_an_objection_without_reasons_is_a_clear_form_error(client, world, approved):
     nomination = approved(notice_days=5)
     client.force_login(world.staff)

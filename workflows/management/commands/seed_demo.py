@@ -29,7 +29,6 @@ from django.utils import timezone
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from nominations import services as dossier
-from nominations.calendar import add_working_days
 from nominations.exceptions import DomainError
 from nominations.models import (
     AwardType,
@@ -444,7 +443,7 @@ class Command(BaseCommand):
         council.plan_session(
             actor=self.people[demo.SECRETARY],
             campaign=campaign,
-            scheduled_on=add_working_days(self.today, 1),
+            scheduled_on=self.today,
             chair=self.people[demo.COUNCIL_CHAIR],
         )
         self.count("council sessions", "created")

@@ -1,6 +1,38 @@
-from nominations.models import Nomination
+"""Writes of the approvals app: the decision record of each review action, and the council's
+own business — planning a session, opening it with its attendance, deferring an item, casting
+ballots, filing objections. None of these changes a nomination's status; closing the vote,
+resolving an objection and signing a decision do, and live in `workflows.council` together with
+the nominations' task bookkeeping."""
 
-from .models import Decision
+import datetime
+from collections.abc import Iterable
+from fractions import Fraction
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from audit.services import Origin
+from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
+from nominations.models import Campaign, Nomination, RoleAssignment, Unit
+from nominations.roles import Role
+from nominations.stages import Status
+
+from . import council, policy
+from .models import (
+    AgendaItem,
+    BallotReceipt,
+    Choice,
+    CouncilSession,
+    Decision,
+    Objection,
+    OpenBallot,
+    Recusal,
+    SessionMember,
+)
 
 
 def record_decision(
@@ -27,3 +59,370 @@ def record_decision(
         on_behalf_of=on_behalf_of,
         dossier=nomination.dossier_snapshot(),
     )
+
+
+DEFAULT_QUORUM = Fraction(2, 3)
+
+
+class QuorumNotMet(DomainError):
+    """Too few members present: the council cannot decide anything."""
+
+    http_status = 409
+
+
+def label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def council_members(agency: Unit) -> QuerySet:
+    """Everyone holding the council-member role over the agency."""
+    ancestors = [int(pk) for pk in agency.path.strip("/").split("/")]
+    ids = RoleAssignment.objects.filter(
+        role=Role.COUNCIL_MEMBER, unit_id__in=ancestors
+    ).values_list("user_id", flat=True)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def quorum_of(seats: list[SessionMember], items: list[AgendaItem]) -> council.Quorum:
+    """The session's quorum. Each item's award type states its rule (2/3 by default); one
+    attendance serves them all, so the session must meet the strictest."""
+    rule = max((item.nomination.award_type.quorum for item in items), default=DEFAULT_QUORUM)
+    return council.quorum(members=len(seats), present=sum(1 for s in seats if s.present), rule=rule)
+
+
+def _refuse_quorum(q: council.Quorum):
+    raise QuorumNotMet(
+        _(
+            "No quorum: %(present)d of %(members)d members are present, and at least "
+            "%(needed)d are needed. The council cannot decide any item."
+        )
+        % {"present": q.present, "members": q.members, "needed": q.needed}
+    )
+
+
+def _add_waiting_nominations(session: CouncilSession) -> list[AgendaItem]:
+    """Put on the agenda every nomination of the campaign waiting at council review that is on
+    no other agenda (deferred ones included, unless deferred from this very session). The
+    campaign's row is locked so that two sessions being prepared at once do not both take the
+    same nomination."""
+    Campaign.objects.select_for_update().get(pk=session.campaign_id)
+    waiting = (
+        Nomination.objects.filter(campaign_id=session.campaign_id, status=Status.COUNCIL_REVIEW)
+        .exclude(agenda_items__status=AgendaItem.Status.PENDING)
+        .exclude(agenda_items__session=session)  # deferred from this one: for a later session
+        .select_related("award_type")
+        .order_by("id")
+    )
+    last = session.items.order_by("-position").values_list("position", flat=True).first() or 0
+    added = []
+    for position, nomination in enumerate(waiting, start=last + 1):
+        added.append(
+            AgendaItem.objects.create(
+                session=session,
+                nomination=nomination,
+                position=position,
+                secret=nomination.award_type.secret_ballot,
+            )
+        )
+    return added
+
+
+def plan_session(
+    *, actor, campaign: Campaign, scheduled_on: datetime.date, chair, origin: Origin | None = None
+) -> CouncilSession:
+    """The secretary plans a session of the council for the campaign: its date, chair and
+    members (everyone holding the council-member role), and its agenda, the nominations waiting
+    at council review."""
+    agency = campaign.agency
+    policy.authorize_planning(actor, agency)
+    members = list(council_members(agency))
+    if not members:
+        raise InvalidInput(_("Nobody holds the council-member role: assign the members first."))
+    if chair not in members:
+        raise InvalidInput(_("The chair must be one of the council's members."))
+    with transaction.atomic():
+        session = CouncilSession.objects.create(
+            campaign=campaign, scheduled_on=scheduled_on, chair=chair, secretary=actor
+        )
+        SessionMember.objects.bulk_create(
+            [SessionMember(session=session, member=m) for m in members]
+        )
+        items = _add_waiting_nominations(session)
+        audit.record(
+            "council.session_planned",
+            actor=actor,
+            role=Role.COUNCIL_SECRETARY,
+            subject_type="council_session",
+            subject_id=session.pk,
+            campaign_id=campaign.pk,
+            unit_path=agency.path,
+            to_state=session.status,
+            data={
+                "scheduled_on": scheduled_on.isoformat(),
+                "chair": label(chair),
+                "members": [label(m) for m in members],
+                "agenda": [item.nomination_id for item in items],
+            },
+            origin=origin,
+        )
+    return session
+
+
+def lock_session(session: CouncilSession) -> CouncilSession:
+    return (
+        CouncilSession.objects.select_for_update(of=("self",))
+        .select_related("campaign__agency", "chair", "secretary")
+        .get(pk=session.pk)
+    )
+
+
+def defer_item(item: AgendaItem, *, actor, reasons: str, origin: Origin | None = None):
+    """The secretary takes an item off this session's agenda; the nomination stays at council
+    review and goes on the agenda of a later session."""
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Say why the item is deferred."))
+    with transaction.atomic():
+        session = lock_session(item.session)
+        role = policy.authorize_secretary(actor, session)
+        if session.is_closed:
+            raise TransitionRefused(_("Voting has closed: the session's items are decided."))
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("nomination__proposing_unit")
+            .get(pk=item.pk)
+        )
+        if item.status != AgendaItem.Status.PENDING:
+            raise TransitionRefused(_("This item is no longer on the agenda."))
+        item.status = AgendaItem.Status.DEFERRED
+        item.deferral_reasons = reasons
+        item.save(update_fields=["status", "deferral_reasons"])
+        audit.record(
+            "council.item_deferred",
+            actor=actor,
+            role=role,
+            subject_type="agenda_item",
+            subject_id=item.pk,
+            **item.nomination.audit_context(),
+            comment=reasons,
+            data={"session": session.pk},
+            origin=origin,
+        )
+    return item
+
+
+def open_session(
+    session: CouncilSession, *, actor, present: Iterable[int], origin: Origin | None = None
+) -> CouncilSession:
+    """The secretary opens the session: records who is present, checks the quorum, records who
+    is recused from which item, and opens voting. Without a quorum nothing opens."""
+    present_ids = {int(pk) for pk in present}
+    with transaction.atomic():
+        session = lock_session(session)
+        role = policy.authorize_secretary(actor, session)
+        if not session.is_planned:
+            raise TransitionRefused(_("This session has already been opened."))
+        seats = list(session.members.select_related("member__profile__unit"))
+        unknown = present_ids - {s.member_id for s in seats}
+        if unknown:
+            raise InvalidInput(_("Only the session's members can be recorded as present."))
+        for seat in seats:
+            seat.present = seat.member_id in present_ids
+        SessionMember.objects.bulk_update(seats, ["present"])
+        # Nominations withdrawn meanwhile leave the agenda; those arrived meanwhile join it.
+        for item in session.items.filter(status=AgendaItem.Status.PENDING).exclude(
+            nomination__status=Status.COUNCIL_REVIEW
+        ):
+            item.status = AgendaItem.Status.WITHDRAWN
+            item.save(update_fields=["status"])
+        _add_waiting_nominations(session)
+        items = list(
+            session.items.filter(status=AgendaItem.Status.PENDING).select_related(
+                "nomination__award_type", "nomination__proposing_unit"
+            )
+        )
+        if not items:
+            raise TransitionRefused(_("The agenda is empty: no nomination waits for the council."))
+        q = quorum_of(seats, items)
+        if not q.met:
+            _refuse_quorum(q)
+        recusals = []
+        for item in items:
+            for seat in seats:
+                reason = policy.recusal_reason(seat.member, item)
+                if reason:
+                    recusals.append(Recusal(item=item, member=seat.member, reason=reason))
+        Recusal.objects.bulk_create(recusals)
+        session.status = CouncilSession.Status.OPEN
+        session.opened_at = timezone.now()
+        session.save(update_fields=["status", "opened_at"])
+        audit.record(
+            "council.session_opened",
+            actor=actor,
+            role=role,
+            subject_type="council_session",
+            subject_id=session.pk,
+            campaign_id=session.campaign_id,
+            unit_path=session.campaign.agency.path,
+            from_state=CouncilSession.Status.PLANNED,
+            to_state=session.status,
+            data={
+                "present": [label(s.member) for s in seats if s.present],
+                "absent": [label(s.member) for s in seats if not s.present],
+                "quorum": {"members": q.members, "present": q.present, "needed": q.needed},
+                "recused": [
+                    {"item": r.item_id, "member": label(r.member), "reason": r.reason}
+                    for r in recusals
+                ],
+            },
+            origin=origin,
+        )
+    return session
+
+
+def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None = None) -> None:
+    """A member present and not recused votes on an item: approve, disapprove or abstain.
+
+    Open ballot: the choice is recorded with the member's name and may be changed until voting
+    closes. Secret ballot: only a receipt (that the member voted) is kept, and the choice goes
+    into the item's counters; it is final, and nothing links it to the member."""
+    if choice not in Choice.values:
+        raise InvalidInput(_("Choose approve, disapprove or abstain."))
+    with transaction.atomic():
+        # The item's row lock serialises every vote on it (and the tally that reads it).
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("session__campaign__agency", "nomination__proposing_unit")
+            .get(pk=item.pk)
+        )
+        if not item.session.is_open:
+            raise TransitionRefused(_("Voting is not open for this session."))
+        if item.status != AgendaItem.Status.PENDING:
+            raise TransitionRefused(_("This item is no longer on the agenda."))
+        seat = SessionMember.objects.filter(session=item.session, member=actor).first()
+        recused = Recusal.objects.filter(item=item, member=actor).exists()
+        role = policy.authorize_vote(actor, item, seat, recused)
+        context = {
+            "actor": actor,
+            "role": role,
+            "subject_type": "agenda_item",
+            "subject_id": item.pk,
+            **item.nomination.audit_context(),
+            "origin": origin,
+        }
+        if item.secret:
+            if BallotReceipt.objects.filter(item=item, member=actor).exists():
+                raise TransitionRefused(
+                    _("You have already voted on this item; a secret ballot is final.")
+                )
+            BallotReceipt.objects.create(item=item, member=actor)
+            counter = f"secret_{choice}"
+            AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
+            # Says that the member voted, never how.
+            audit.record(
+                "ballot.cast", data={"session": item.session_id, "secret": True}, **context
+            )
+            return
+        ballot = OpenBallot.objects.filter(item=item, member=actor).first()
+        if ballot is None:
+            OpenBallot.objects.create(item=item, member=actor, choice=choice)
+            audit.record(
+                "ballot.cast",
+                data={"session": item.session_id, "secret": False, "choice": choice},
+                **context,
+            )
+        elif ballot.choice != choice:
+            before = ballot.choice
+            ballot.choice = choice
+            ballot.changed_at = timezone.now()
+            ballot.save(update_fields=["choice", "changed_at"])
+            audit.record(
+                "ballot.changed",
+                data={"session": item.session_id, "secret": False, "from": before, "to": choice},
+                **context,
+            )
+
+
+def record_written_opinion(
+    item: AgendaItem, *, actor, member, choice: str, origin: Origin | None = None
+) -> None:
+    """The secretary records the written opinion an absent member sent in: counted like a vote
+    and recorded as a written opinion. For a secret ballot it is kept like one (a receipt and the
+    counters); either way it is final."""
+    if choice not in Choice.values:
+        raise InvalidInput(_("Choose approve, disapprove or abstain."))
+    with transaction.atomic():
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("session__campaign__agency", "nomination__proposing_unit")
+            .get(pk=item.pk)
+        )
+        role = policy.authorize_secretary(actor, item.session)
+        if not item.session.is_open:
+            raise TransitionRefused(_("Voting is not open for this session."))
+        if item.status != AgendaItem.Status.PENDING:
+            raise TransitionRefused(_("This item is no longer on the agenda."))
+        seat = SessionMember.objects.filter(session=item.session, member=member).first()
+        recused = Recusal.objects.filter(item=item, member=member).exists()
+        policy.check_written_opinion(item, seat, recused)
+        already = (
+            BallotReceipt.objects.filter(item=item, member=member).exists()
+            if item.secret
+            else OpenBallot.objects.filter(item=item, member=member).exists()
+        )
+        if already:
+            raise TransitionRefused(_("This member's opinion on this item is already recorded."))
+        data = {"session": item.session_id, "secret": item.secret, "member": label(member)}
+        if item.secret:
+            BallotReceipt.objects.create(item=item, member=member, written=True)
+            counter = f"secret_{choice}"
+            AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
+        else:
+            OpenBallot.objects.create(item=item, member=member, choice=choice, written=True)
+            data["choice"] = choice
+        audit.record(
+            "ballot.written_opinion",
+            actor=actor,
+            role=role,
+            subject_type="agenda_item",
+            subject_id=item.pk,
+            **item.nomination.audit_context(),
+            data=data,
+            origin=origin,
+        )
+
+
+def file_objection(
+    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+) -> Objection:
+    """A staff member objects to a proposed awardee, with reasons. Until the secretary resolves
+    it, no decision can confer that nomination's award."""
+    if not policy.may_object(actor):
+        raise InvalidInput(_("Sign in to file an objection."))
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Write the reasons for the objection."))
+    with transaction.atomic():
+        # The nomination's row lock orders the objection against a signature of the decision.
+        n = (
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("proposing_unit")
+            .get(pk=nomination.pk)
+        )
+        if n.status != Status.COUNCIL_APPROVED:
+            raise TransitionRefused(
+                _("Objections concern candidates the council approved, before the decision.")
+            )
+        objection = Objection.objects.create(nomination=n, filed_by=actor, reasons=reasons)
+        audit.record(
+            "objection.filed",
+            actor=actor,
+            subject_type="objection",
+            subject_id=objection.pk,
+            **n.audit_context(),
+            comment=reasons,
+            origin=origin,
+        )
+    return objection

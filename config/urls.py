@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from nominations import views as nominations
+from workflows import council_views as council
 from workflows import inspector
 from workflows import views as workflows
 
@@ -38,5 +39,42 @@ urlpatterns = [
     path("inspector/events/", inspector.events, name="inspector_events"),
     path("inspector/nominations/<int:pk>/", inspector.timeline, name="inspector_timeline"),
     path("inspector/reports/", inspector.supervision, name="inspector_reports"),
+    path("council/sessions/", council.session_list, name="council_sessions"),
+    path("council/sessions/new/", council.session_new, name="council_session_new"),
+    path("council/sessions/<int:pk>/", council.session_detail, name="council_session"),
+    path("council/sessions/<int:pk>/open/", council.session_open, name="council_session_open"),
+    path("council/sessions/<int:pk>/close/", council.session_close, name="council_session_close"),
+    path(
+        "council/sessions/<int:pk>/minutes.csv",
+        council.session_minutes_csv,
+        name="council_minutes_csv",
+    ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/defer/",
+        council.item_defer,
+        name="council_item_defer",
+    ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/written-opinion/",
+        council.written_opinion,
+        name="council_written_opinion",
+    ),
+    path("council/sessions/<int:pk>/ballot/", council.ballot_page, name="council_ballot"),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/vote/",
+        council.ballot_cast,
+        name="council_vote",
+    ),
+    path("council/notice/", council.notice, name="council_notice"),
+    path("council/notice/<int:pk>/object/", council.objection_file, name="objection_file"),
+    path(
+        "council/objections/<int:pk>/resolve/",
+        council.objection_resolve,
+        name="objection_resolve",
+    ),
+    path("decisions/", council.decision_list, name="decisions"),
+    path("decisions/sign/", council.decision_sign, name="decision_sign"),
+    path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
     path("admin/", admin.site.urls),
 ]

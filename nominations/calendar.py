@@ -1,25 +1,32 @@
 """Working days: Monday to Friday, less the holidays in `Holiday`."""
 
 import datetime
+from collections.abc import Collection
 
 from .models import Holiday
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start` (start itself not counted)."""
+def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    """The holidays from `start` to `end`, inclusive, in one query (for computing many dates)."""
+    return set(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
+
+
+def add_working_days(
+    start: datetime.date, days: int, holidays: Collection[datetime.date] | None = None
+) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted). Pass `holidays`
+    (covering the whole span) to compute without reading the database."""
     current, remaining = start, days
-    holidays: set[datetime.date] = set()
-    known_until = start
+    known: set[datetime.date] = set(holidays) if holidays is not None else set()
+    known_until = datetime.date.max if holidays is not None else start
     while remaining > 0:
         current += datetime.timedelta(days=1)
         if current > known_until:  # read the holidays ahead in one query, rarely more
             until = current + datetime.timedelta(days=max(2 * days, 31))
-            holidays.update(
-                Holiday.objects.filter(date__gte=current, date__lte=until).values_list(
-                    "date", flat=True
-                )
-            )
+            known.update(holidays_between(current, until))
             known_until = until
-        if current.weekday() < 5 and current not in holidays:
+        if current.weekday() < 5 and current not in known:
             remaining -= 1
     return current

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "withdraw": _("withdraw"),
     "council_approve": _("record the council's approval of"),
     "council_reject": _("record the council's rejection of"),
+    "objection_return": _("return after an upheld objection"),
+    "objection_reject": _("reject after an upheld objection"),
     "confer": _("confer the award of"),
 }
 

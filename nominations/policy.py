@@ -140,7 +140,7 @@ def can_view(user, nomination: Nomination) -> bool:
 
 _UNIT_ACTIONS = {"submit", "resubmit", "withdraw", "edit"}
 _REVIEW_ACTIONS = {"approve", "return_for_revision", "reject"}
-_COUNCIL_ACTIONS = {"council_approve", "council_reject"}
+_COUNCIL_ACTIONS = {"council_approve", "council_reject", "objection_return", "objection_reject"}
 
 # Events that record somebody judging a nomination at a stage (from_state is the stage).
 JUDGING_EVENTS = [
@@ -168,6 +168,14 @@ def acting_role(nomination: Nomination, action: str) -> str:
     raise ValueError(action)
 
 
+# The council's stage spans its vote and the public notice that follows (objections).
+COUNCIL_STAGE = [Status.COUNCIL_REVIEW, Status.COUNCIL_APPROVED, Status.COUNCIL_REJECTED]
+
+
+def _same_stage(status: str) -> list[str]:
+    return COUNCIL_STAGE if status in COUNCIL_STAGE else [status]
+
+
 def conflict_of_interest(user, nomination: Nomination) -> str | None:
     """Why the user may not judge this nomination now, or None. Applies to every review, vote
     and signature: nobody judges what they proposed, what names them or their unit, what comes
@@ -189,7 +197,7 @@ def conflict_of_interest(user, nomination: Nomination) -> str | None:
     acted_elsewhere = (
         AuditEvent.objects.filter(nomination_id=nomination.pk, action__in=JUDGING_EVENTS)
         .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
-        .exclude(from_state=nomination.status)
+        .exclude(from_state__in=_same_stage(nomination.status))
         .exists()
     )
     if acted_elsewhere:
@@ -209,12 +217,15 @@ def conflict_q(user, prefix: str = "") -> Q:
             & ~Q(**{f"{prefix}status": Status.UNIT_REVIEW})
             & Q(**{f"{prefix}proposing_unit__in": ancestors})
         )
-    acted_elsewhere = (
-        AuditEvent.objects.filter(nomination_id=OuterRef(f"{prefix}pk"), action__in=JUDGING_EVENTS)
-        .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
-        .exclude(from_state=OuterRef(f"{prefix}status"))
+    judged = AuditEvent.objects.filter(
+        nomination_id=OuterRef(f"{prefix}pk"), action__in=JUDGING_EVENTS
+    ).filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
+    in_council = Q(**{f"{prefix}status__in": COUNCIL_STAGE})
+    return (
+        q
+        | (in_council & Exists(judged.exclude(from_state__in=COUNCIL_STAGE)))
+        | (~in_council & Exists(judged.exclude(from_state=OuterRef(f"{prefix}status"))))
     )
-    return q | Q(Exists(acted_elsewhere))
 
 
 def authorize(user, action: str, nomination: Nomination) -> Authority:

@@ -85,12 +85,14 @@ def _act(
     reasons: str = "",
     origin: Origin | None,
     transition_kwargs: dict | None = None,
+    check_owner: bool = True,
+    data: dict | None = None,
 ) -> Nomination:
     with transaction.atomic():
         n = lock(nomination)
         authority = policy.authorize(actor, action, n)
         task = open_task(n)
-        if action != "withdraw":
+        if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
         stage = n.current_stage or n.status
         before = lifecycle.fire(n, action, **(transition_kwargs or {}))
@@ -125,7 +127,9 @@ def _act(
             from_state=before,
             to_state=n.status,
             comment=reasons,
-            data=_event_data(authority, stage=stage, task=task.pk if task else None),
+            data=_event_data(
+                authority, stage=stage, task=task.pk if task else None, **(data or {})
+            ),
             origin=origin,
         )
     return n
@@ -207,30 +211,75 @@ def record_council_outcome(
     actor,
     reasons: str = "",
     origin: Origin | None = None,
+    check_owner: bool = True,
+    data: dict | None = None,
 ) -> Nomination:
-    """The council's result for a nomination on its agenda (driven by the council's tally)."""
-    if approved:
-        return _act(
-            nomination,
-            "council_approve",
-            Decision.Outcome.COUNCIL_APPROVED,
-            actor=actor,
-            reasons=reasons,
-            origin=origin,
-        )
+    """The council's result for a nomination on its agenda (driven by the council's tally, see
+    `workflows.council.close_voting`, which passes the tally in `data` and does not wait for
+    whoever took the council task: the council has voted)."""
+    action, outcome = (
+        ("council_approve", Decision.Outcome.COUNCIL_APPROVED)
+        if approved
+        else ("council_reject", Decision.Outcome.COUNCIL_REJECTED)
+    )
     return _act(
         nomination,
-        "council_reject",
-        Decision.Outcome.COUNCIL_REJECTED,
+        action,
+        outcome,
         actor=actor,
         reasons=reasons,
         origin=origin,
+        check_owner=check_owner,
+        data=data,
     )
 
 
-def confer(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
-    """The signed decision confers the award."""
-    return _act(nomination, "confer", Decision.Outcome.CONFERRED, actor=actor, origin=origin)
+def uphold_objection(
+    nomination: Nomination,
+    *,
+    actor,
+    remedy: str,
+    reasons: str,
+    origin: Origin | None = None,
+    data: dict | None = None,
+) -> Nomination:
+    """An objection upheld during the public notice: the council-approved nomination goes back
+    to the proposing unit (`remedy="return"`) or is rejected (`"reject"`), with reasons."""
+    action, outcome = {
+        "return": ("objection_return", Decision.Outcome.RETURNED),
+        "reject": ("objection_reject", Decision.Outcome.REJECTED),
+    }[remedy]
+    return _act(
+        nomination,
+        action,
+        outcome,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+        transition_kwargs={"reasons": reasons},
+        check_owner=False,
+        data=data,
+    )
+
+
+def confer(
+    nomination: Nomination,
+    *,
+    actor,
+    origin: Origin | None = None,
+    check_owner: bool = True,
+    data: dict | None = None,
+) -> Nomination:
+    """The signed decision confers the award (see `workflows.council.sign_decision`)."""
+    return _act(
+        nomination,
+        "confer",
+        Decision.Outcome.CONFERRED,
+        actor=actor,
+        origin=origin,
+        check_owner=check_owner,
+        data=data,
+    )
 
 
 # --- taking and releasing tasks ----------------------------------------------------------

@@ -1,4 +1,5 @@
 from .awards import AwardLevel, AwardType, Campaign, NomineeKind, RouteStage, VoteBase
+from .honours import ConferredAward
 from .nomination import Evidence, Nomination
 from .units import Delegation, Holiday, Profile, RoleAssignment, Unit
 
@@ -6,6 +7,7 @@ __all__ = [
     "AwardLevel",
     "AwardType",
     "Campaign",
+    "ConferredAward",
     "Delegation",
     "Evidence",
     "Holiday",

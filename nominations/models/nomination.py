@@ -258,6 +258,17 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     def council_reject(self):
         self._entered()
 
+    # An objection upheld during the public notice: the council's approval does not stand.
+    @transition(field=status, source=Status.COUNCIL_APPROVED, target=Status.RETURNED)
+    def objection_return(self, reasons: str):
+        _require_reasons(reasons)
+        self._entered()
+
+    @transition(field=status, source=Status.COUNCIL_APPROVED, target=Status.REJECTED)
+    def objection_reject(self, reasons: str):
+        _require_reasons(reasons)
+        self._entered()
+
     @transition(field=status, source=AWAITING_DECISION, target=Status.AWARDED)
     def confer(self):
         self._entered()

@@ -135,6 +135,7 @@ def _post_targets(history):
         "pk": history.pk,
         "evidence_pk": evidence.pk if evidence else 1,
         "task_pk": task.pk,
+        "item_pk": 1,
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

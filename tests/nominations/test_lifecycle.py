@@ -46,6 +46,10 @@ ALLOWED = {
     # The signed decision confers the award, after the route or the council approved it.
     (Status.APPROVED, "confer"): Status.AWARDED,
     (Status.COUNCIL_APPROVED, "confer"): Status.AWARDED,
+    # During the public notice an upheld objection sends the council-approved nomination back
+    # to the unit, or ends it.
+    (Status.COUNCIL_APPROVED, "objection_return"): Status.RETURNED,
+    (Status.COUNCIL_APPROVED, "objection_reject"): Status.REJECTED,
 }
 
 ACTION_NAMES = [
@@ -57,6 +61,8 @@ ACTION_NAMES = [
     "withdraw",
     "council_approve",
     "council_reject",
+    "objection_return",
+    "objection_reject",
     "confer",
 ]
 
@@ -71,7 +77,7 @@ def _case_id(value):
 
 
 def _kwargs(action: str) -> dict:
-    if action in ("return_for_revision", "reject"):
+    if action in ("return_for_revision", "reject", "objection_return", "objection_reject"):
         return {"reasons": "Hồ sơ thiếu minh chứng."}
     return {}
 

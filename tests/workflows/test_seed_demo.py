@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
-from approvals.models import Decision
+from approvals.models import AgendaItem, CouncilSession, Decision, Objection, SignedDecision, Tally
 from audit.models import AuditEvent
-from nominations.models import Evidence, Nomination, RoleAssignment
+from nominations.models import AwardType, ConferredAward, Evidence, Nomination, RoleAssignment
 from nominations.roles import Role
 from nominations.stages import FINAL, STAGE_ORDER, Status
 from workflows.management.commands import seed_demo
@@ -125,7 +126,19 @@ def test_every_role_has_a_user_who_logs_in_with_the_printed_password(seeded):
 
 
 def test_running_seed_demo_again_creates_nothing(seeded):
-    models = [Nomination, AuditEvent, Decision, get_user_model(), Evidence, NominationTask]
+    models = [
+        Nomination,
+        AuditEvent,
+        Decision,
+        get_user_model(),
+        Evidence,
+        NominationTask,
+        CouncilSession,
+        AgendaItem,
+        Tally,
+        SignedDecision,
+        Objection,
+    ]
     before = {m.__name__: m.objects.count() for m in models}
     passwords = dict(get_user_model().objects.values_list("username", "password"))
 
@@ -141,3 +154,84 @@ def test_seed_demo_refuses_an_unmigrated_database_in_one_line(db, monkeypatch):
     with pytest.raises(CommandError, match=r"run `python manage\.py migrate` first"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not Nomination.objects.exists()
+
+
+# --- the council in the demo ----------------------------------------------------------------
+
+
+def test_every_council_outcome_in_the_demo_comes_from_a_tallied_session(seeded):
+    decided = Nomination.objects.filter(
+        decisions__outcome__in=[
+            Decision.Outcome.COUNCIL_APPROVED,
+            Decision.Outcome.COUNCIL_REJECTED,
+        ]
+    ).distinct()
+    assert decided.count() == 6
+    for nomination in decided:
+        tally = Tally.objects.get(item__nomination=nomination)
+        approved = nomination.decisions.filter(outcome=Decision.Outcome.COUNCIL_APPROVED).exists()
+        assert tally.passed is approved, nomination.reference
+        assert tally.quorum_met
+    held = CouncilSession.objects.get(status=CouncilSession.Status.CLOSED)
+    assert held.minutes["quorum"]["present"] == 6
+    assert [a["present"] for a in held.minutes["attendance"]].count(False) == 1
+
+
+def test_every_award_in_the_demo_is_conferred_by_a_signed_decision(seeded):
+    decision = SignedDecision.objects.get()
+    awarded = set(Nomination.objects.filter(status=Status.AWARDED).values_list("pk", flat=True))
+    assert set(decision.entries.values_list("nomination", flat=True)) == awarded
+    assert set(ConferredAward.objects.values_list("nomination", flat=True)) == awarded
+
+
+def test_the_demo_leaves_a_session_planned_with_items_waiting(seeded):
+    planned = CouncilSession.objects.get(status=CouncilSession.Status.PLANNED)
+    waiting = set(
+        Nomination.objects.filter(status=Status.COUNCIL_REVIEW).values_list("pk", flat=True)
+    )
+    assert waiting
+    assert set(planned.items.values_list("nomination", flat=True)) == waiting
+    assert planned.members.count() == 7
+    assert f"Council session #{planned.pk} is planned" in seeded
+
+
+def test_the_demo_has_a_candidate_on_notice_with_an_open_objection(seeded):
+    objection = Objection.objects.get()
+    assert objection.status == Objection.Status.OPEN
+    assert objection.nomination.status == Status.COUNCIL_APPROVED
+    assert objection.nomination.award_type.public_notice_days > 0
+
+
+def test_a_newcomer_runs_the_planned_session_and_signs_the_decision(seeded, client):
+    """The README's walk: attendance, votes from several members, close, tally and minutes,
+    then the signature of the decision for the award type without public notice."""
+    users = {u.username: u for u in get_user_model().objects.all()}
+    session = CouncilSession.objects.get(status=CouncilSession.Status.PLANNED)
+    client.force_login(users["secretary"])
+    present = [users[f"member{i}"].pk for i in range(1, 7)]
+    response = client.post(reverse("council_session_open", args=[session.pk]), {"present": present})
+    assert response.status_code == 302
+    for i in range(1, 7):
+        client.force_login(users[f"member{i}"])
+        for item in session.items.filter(status=AgendaItem.Status.PENDING):
+            url = reverse("council_vote", args=[session.pk, item.pk])
+            assert client.post(url, {"choice": "approve"}).status_code == 302
+    client.force_login(users["secretary"])
+    page = client.post(reverse("council_session_close", args=[session.pk]), follow=True)
+    assert "Minutes" in page.content.decode()
+
+    no_notice = Nomination.objects.filter(
+        status=Status.COUNCIL_APPROVED, award_type__public_notice_days=0
+    )
+    assert no_notice.exists()
+    client.force_login(users["signer"])
+    response = client.post(
+        reverse("decision_sign"),
+        {"nominations": list(no_notice.values_list("pk", flat=True)), "title": "Quyết định"},
+    )
+    assert response.status_code == 302
+    assert AwardType.objects.filter(public_notice_days=0, secret_ballot=True).exists()
+    assert SignedDecision.objects.count() == 2
+    assert not Nomination.objects.filter(
+        status=Status.COUNCIL_APPROVED, award_type__public_notice_days=0
+    ).exists()

@@ -363,8 +363,10 @@ AWARD_TYPES = [
         "secret_ballot": True,
         "vote_threshold_percent": 70,
         "vote_base": VoteBase.MEMBERS,
-        # One day, so that a demo can take a nomination through the public notice quickly.
-        "public_notice_days": 1,
+        # No notice in the demo (5 working days in the regulation's default), so that a newcomer
+        # can run a council session and sign the decision at once; the other council titles
+        # keep their notice and show the notice page at work.
+        "public_notice_days": 0,
         "route": FULL_ROUTE,
     },
 ]
@@ -384,7 +386,8 @@ class Plan:
     """One demo nomination: which unit proposes it (a key of PROPOSING_UNITS), for whom (a
     username or a unit code), for which award, and the steps of its journey after the draft:
     submit, approve, return, revise (edit the dossier and add the missing minutes), resubmit,
-    reject, withdraw, council_approve, council_reject, confer."""
+    reject, withdraw, council_approve, council_reject (the outcome the demo council session's
+    vote gives it), confer (in the demo's signed decision)."""
 
     unit: str
     nominee: str
@@ -405,7 +408,7 @@ PLANS = [
     Plan("b", "huydq", LDTT, ""),
     Plan("b", "huongntt", LDTT, "submit approve approve confer"),
     Plan("b", "namtv", LDTT, "submit approve reject"),
-    Plan("a", "lannt", CSTD, "submit approve approve approve council_approve confer"),
+    Plan("a", "lannt", CSTD, "submit approve approve approve council_approve"),
     Plan(
         "a",
         "quanlm",
@@ -503,4 +506,27 @@ WITHDRAW_REASONS = [
     "Đơn vị rút hồ sơ để đề nghị hình thức khen thưởng phù hợp hơn.",
     "Cá nhân chuyển công tác khỏi đơn vị; đơn vị rút hồ sơ.",
 ]
-COUNCIL_APPROVAL = "Hội đồng Thi đua – Khen thưởng nhất trí đề nghị khen thưởng."
+
+# --- the council ---------------------------------------------------------------------------
+
+SECRETARY = "secretary"
+COUNCIL_CHAIR = "member1"
+COUNCIL_MEMBERS = [f"member{i}" for i in range(1, 8)]
+ABSENT_MEMBERS = {"member7"}  # 6 of 7 present: the quorum (5) is met
+# The ballots of the members present, in order, for an item the council approves (5 of the 7
+# members: over 70% of all members, and over half of those present) and for one it does not.
+BALLOTS_FOR = ["approve"] * 5 + ["abstain"]
+BALLOTS_AGAINST = ["approve", "approve", "approve", "disapprove", "disapprove", "abstain"]
+DEFERRAL_REASONS = (
+    "Hồ sơ đến sau khi chương trình phiên họp đã gửi các thành viên; xét ở phiên sau."
+)
+DECISION_TITLE = "Quyết định về việc tặng danh hiệu thi đua và hình thức khen thưởng năm {year}"
+DECISION_GROUNDS = (
+    "Căn cứ Luật Thi đua, Khen thưởng 2022; xét đề nghị của Hội đồng Thi đua – Khen thưởng."
+)
+# (nominee on public notice, staff member objecting, reasons)
+OBJECTION = (
+    "quanlm",
+    "thanghd",
+    "Đề nghị làm rõ: sáng kiến nêu trong hồ sơ do tập thể phòng thực hiện, không phải cá nhân.",
+)

@@ -16,6 +16,7 @@ import datetime
 import textwrap
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -25,6 +26,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from approvals import services as council
+from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -37,10 +40,10 @@ from nominations.models import (
     RoleAssignment,
     RouteStage,
     Unit,
-    VoteBase,
 )
 from nominations.roles import Role
 from nominations.stages import DEFAULT_STAGE_ROLE, Status
+from workflows import council as council_acts
 from workflows import services
 
 from . import _demo_data as demo
@@ -49,18 +52,6 @@ DEMO_PASSWORD = "laurel-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _council_refusal(award_type: AwardType) -> str:
-    base = (
-        "tổng số thành viên Hội đồng"
-        if award_type.vote_base == VoteBase.MEMBERS
-        else "số thành viên có mặt"
-    )
-    return (
-        f"Kết quả bỏ phiếu chưa đạt tỷ lệ {award_type.vote_threshold_percent:.0f}% {base} "
-        "theo quy định."
-    )
 
 
 def _ascii(text: str) -> str:
@@ -107,6 +98,19 @@ def _upload(name: str, *lines: str) -> ContentFile:
 def _attach(nomination: Nomination, **kwargs) -> Nomination:
     """Attach evidence; every dossier change makes a new version, so go on with the new one."""
     return dossier.add_evidence(nomination, **kwargs).nomination
+
+
+@dataclass
+class AtCouncil:
+    """A demo nomination stopped at council review, with the outcome its session must give it
+    and the steps of its journey after the council."""
+
+    nomination: Nomination
+    approve: bool
+    rest: list[str]
+    plan: object
+    index: int
+    actors: dict
 
 
 def unapplied_migrations() -> list:
@@ -318,6 +322,8 @@ class Command(BaseCommand):
                 if scope == demo.AGENCY:
                     agency_actors.setdefault(role, self.people[spec.username])
         staff = [spec.username for spec in demo.PEOPLE if not spec.roles]
+        self.to_confer: list[Nomination] = []
+        at_council: list[AtCouncil] = []
         for index, plan in enumerate(demo.PLANS):
             unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
             actors = {
@@ -333,14 +339,114 @@ class Command(BaseCommand):
                 nomination = self.draft(
                     plan, campaign, awards[plan.award], units[unit_code], nominee_unit, seq, actors
                 )
-                for step in plan.steps.split():
+                steps = plan.steps.split()
+                for position, step in enumerate(steps):
+                    if step in ("council_approve", "council_reject"):
+                        # The council decides in a session, with the others on its agenda.
+                        at_council.append(
+                            AtCouncil(
+                                nomination,
+                                step == "council_approve",
+                                steps[position + 1 :],
+                                plan,
+                                index,
+                                actors,
+                            )
+                        )
+                        break
                     nomination = self.act(nomination, step, plan, index, actors)
             except DomainError as exc:
                 raise CommandError(
                     f"Demo nomination #{index + 1} ({plan.award} for {plan.nominee}) was refused "
                     f"at “{step}”: {exc}"
                 ) from exc
+        try:
+            self.hold_council(campaign, at_council)
+            for waiting in at_council:
+                nomination = Nomination.objects.get(pk=waiting.nomination.pk)
+                for step in waiting.rest:
+                    nomination = self.act(
+                        nomination, step, waiting.plan, waiting.index, waiting.actors
+                    )
+            self.sign_decision(campaign, agency_actors[Role.DECISION_SIGNER])
+            self.object_during_notice()
+            self.plan_next_session(campaign)
+        except DomainError as exc:
+            raise CommandError(f"The demo council was refused: {exc}") from exc
         return len(demo.PLANS)
+
+    # --- the council ---------------------------------------------------------------------
+
+    def hold_council(self, campaign, at_council: list[AtCouncil]) -> None:
+        """A session that met today: attendance (one member absent), the items whose plans
+        wait for the council voted on by the members, the rest deferred to the next session,
+        voting closed and tallied."""
+        secretary = self.people[demo.SECRETARY]
+        members = [self.people[name] for name in demo.COUNCIL_MEMBERS]
+        session = council.plan_session(
+            actor=secretary,
+            campaign=campaign,
+            scheduled_on=self.today,
+            chair=self.people[demo.COUNCIL_CHAIR],
+        )
+        wanted = {w.nomination.pk: w.approve for w in at_council}
+        for item in session.items.all():
+            if item.nomination_id not in wanted:
+                council.defer_item(item, actor=secretary, reasons=demo.DEFERRAL_REASONS)
+        present = [m for m in members if m.username not in demo.ABSENT_MEMBERS]
+        session = council.open_session(session, actor=secretary, present=[m.pk for m in present])
+        items = session.items.filter(status=AgendaItem.Status.PENDING)
+        recused = set(Recusal.objects.filter(item__session=session).values_list("item", "member"))
+        for item in items:
+            voters = [m for m in present if (item.pk, m.pk) not in recused]
+            pattern = demo.BALLOTS_FOR if wanted[item.nomination_id] else demo.BALLOTS_AGAINST
+            for member, choice in zip(voters, pattern, strict=False):
+                council.cast_ballot(item, actor=member, choice=choice)
+        council_acts.close_voting(session, actor=secretary)
+        self.count("council sessions", "created")
+        for waiting in at_council:
+            status = Nomination.objects.values_list("status", flat=True).get(
+                pk=waiting.nomination.pk
+            )
+            expected = Status.COUNCIL_APPROVED if waiting.approve else Status.COUNCIL_REJECTED
+            if status != expected:
+                raise CommandError(
+                    f"The demo council's vote gave {status} to {waiting.nomination.reference}, "
+                    f"not {expected}: adjust the demo ballots."
+                )
+
+    def sign_decision(self, campaign, signer) -> None:
+        if not self.to_confer:
+            return
+        council_acts.sign_decision(
+            actor=signer,
+            agency=campaign.agency,
+            nominations=[Nomination.objects.get(pk=n.pk) for n in self.to_confer],
+            title=demo.DECISION_TITLE.format(year=campaign.year),
+            reasons=demo.DECISION_GROUNDS,
+        )
+        self.count("signed decisions", "created")
+
+    def object_during_notice(self) -> None:
+        """A staff member objects to one candidate on public notice; the secretary has it to
+        resolve."""
+        nominee, filer, reasons = demo.OBJECTION
+        nomination = Nomination.objects.filter(
+            status=Status.COUNCIL_APPROVED, nominee_person__username=nominee
+        ).first()
+        if nomination is not None:
+            council.file_objection(nomination, actor=self.people[filer], reasons=reasons)
+            self.count("objections", "created")
+
+    def plan_next_session(self, campaign) -> None:
+        """The next session, planned, with the deferred items waiting: for a newcomer to run."""
+        council.plan_session(
+            actor=self.people[demo.SECRETARY],
+            campaign=campaign,
+            scheduled_on=self.today,
+            chair=self.people[demo.COUNCIL_CHAIR],
+        )
+        self.count("council sessions", "created")
 
     def draft(self, plan, campaign, award, unit, nominee_unit, seq, actors) -> Nomination:
         """Draft the dossier and attach its documents, as the unit's proposer does."""
@@ -428,14 +534,9 @@ class Command(BaseCommand):
                 ),
             )
             return revised
-        if step == "confer":
-            return services.confer(nomination, actor=actors[Role.DECISION_SIGNER])
-        if step in ("council_approve", "council_reject"):
-            approved = step == "council_approve"
-            reasons = demo.COUNCIL_APPROVAL if approved else _council_refusal(nomination.award_type)
-            return services.record_council_outcome(
-                nomination, approved=approved, actor=actors[Role.COUNCIL_SECRETARY], reasons=reasons
-            )
+        if step == "confer":  # signed in one decision with the others, once all are walked
+            self.to_confer.append(nomination)
+            return nomination
         # The review stages: whoever the route names for the stage the nomination is at.
         reviewer = actors[nomination.award_type.route_stage(nomination.status).role]
         if step == "approve":
@@ -469,6 +570,19 @@ class Command(BaseCommand):
             ", ".join(f"{s.value} {by_status[s.value]}" for s in Status), width=76
         ):
             write(f"  {'':<19} {line}")
+        planned = (
+            CouncilSession.objects.filter(campaign=campaign, status=CouncilSession.Status.PLANNED)
+            .order_by("-id")
+            .first()
+        )
+        decisions = SignedDecision.objects.filter(agency=campaign.agency).count()
+        open_objections = Objection.objects.filter(
+            nomination__campaign=campaign, status=Objection.Status.OPEN
+        ).count()
+        write(
+            f"  {'council:':<19} {campaign.council_sessions.count()} session(s), "
+            f"{decisions} signed decision(s), {open_objections} open objection(s)"
+        )
         for note in self.notes:
             write(f"  Note: {note}")
         if not changed and not created:
@@ -498,4 +612,13 @@ class Command(BaseCommand):
         ):
             write(f"  {line}")
         write("")
+        if planned is not None:
+            items = planned.items.filter(status=AgendaItem.Status.PENDING).count()
+            write(
+                f"Council session #{planned.pk} is planned with {items} item(s) waiting: as "
+                "`secretary`, open Council, record attendance and open voting; vote as member1 … "
+                "member7 (My ballot); close voting to see the tally and minutes; then, as "
+                "`signer`, sign the decision under Decisions (the Certificate of Merit has no "
+                "public notice in the demo, so it can be signed at once)."
+            )
         write(f"Open {DEMO_URL} after `python manage.py runserver` (admin: {DEMO_URL}admin/).")

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Choice, Objection
+
+
+class SessionForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=None, label=_("Campaign"))
+    scheduled_on = forms.DateField(
+        label=_("Date of the session"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    chair = forms.ModelChoiceField(queryset=None, label=_("Chair"))
+
+    def __init__(self, *args, campaigns, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["chair"].queryset = members
+        self.fields["chair"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Members present"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [
+            (str(s.member_id), s.member.get_full_name() or s.member.username) for s in seats
+        ]
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=Choice.choices)
+
+
+class WrittenOpinionForm(forms.Form):
+    member = forms.ChoiceField(label=_("Absent member"))
+    choice = forms.ChoiceField(label=_("Written opinion"), choices=Choice.choices)
+
+    def __init__(self, *args, absent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [
+            (str(s.member_id), s.member.get_full_name() or s.member.username) for s in absent
+        ]
+
+
+class ResolutionForm(forms.Form):
+    UPHOLD_RETURN = "uphold_return"
+    UPHOLD_REJECT = "uphold_reject"
+    DISMISS = "dismiss"
+    resolution = forms.ChoiceField(
+        label=_("Resolution"),
+        choices=[
+            (DISMISS, _("Dismiss: the nomination proceeds")),
+            (UPHOLD_RETURN, _("Uphold: return the nomination to the proposing unit")),
+            (UPHOLD_REJECT, _("Uphold: reject the nomination")),
+        ],
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def outcome(self) -> tuple[bool, str]:
+        value = self.cleaned_data["resolution"]
+        if value == self.DISMISS:
+            return False, ""
+        remedy = Objection.Remedy.RETURN if value == self.UPHOLD_RETURN else "reject"
+        return True, remedy
+
+
+class SignForm(forms.Form):
+    nominations = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Nominations the decision confers"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Title of the decision"), max_length=300)
+    reasons = forms.CharField(
+        label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = candidates
+        self.fields["nominations"].label_from_instance = lambda n: (
+            f"{n.reference} — {n.nominee_name} — {n.award_type}"
+        )
+
+
+class CorrectionForm(forms.Form):
+    nominations = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Revoke the award of"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reasons = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, conferred, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = conferred
+        self.fields["nominations"].label_from_instance = lambda n: (
+            f"{n.reference} — {n.nominee_name} — {n.award_type}"
+        )

@@ -1,0 +1,519 @@
+"""The council's acts that move nominations: closing the vote (each item to council approved or
+not approved, with its tally), resolving an objection, and signing a numbered decision that
+confers the awards. Each is one transaction with the transitions, decision records, audit
+events and task bookkeeping of `workflows.services`."""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import council
+from approvals import policy as council_policy
+from approvals.models import (
+    AgendaItem,
+    CouncilSession,
+    DecisionCounter,
+    DecisionEntry,
+    Objection,
+    SignedDecision,
+    Tally,
+)
+from approvals.notice import holidays_for, notice_ends_on, notice_over
+from approvals.services import QuorumNotMet, label, lock_session, quorum_of
+from audit import services as audit
+from audit.services import Origin
+from nominations import policy
+from nominations.calendar import add_working_days
+from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from nominations.models import ConferredAward, Nomination, Unit
+from nominations.stages import AWAITING_DECISION, Status
+
+from . import services
+
+
+def _counts(item: AgendaItem) -> tuple[int, int, int, int]:
+    """(approve, disapprove, abstain, written opinions among them) of the item."""
+    if item.secret:
+        written = item.receipts.filter(written=True).count()
+        return item.secret_approve, item.secret_disapprove, item.secret_abstain, written
+    ballots = list(item.open_ballots.values_list("choice", "written"))
+    choices = Counter(choice for choice, _ in ballots)
+    written = sum(1 for _, was_written in ballots if was_written)
+    return choices["approve"], choices["disapprove"], choices["abstain"], written
+
+
+def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
+    return _(
+        "Council session #%(session)d: %(approve)d approve, %(disapprove)d disapprove, "
+        "%(abstain)d abstain (%(written)d by written opinion), %(not_voted)d did not vote; "
+        "threshold %(threshold)s%% of %(base)d (%(base_kind)s)."
+    ) % {
+        "written": result.written,
+        "session": item.session_id,
+        "approve": result.approve,
+        "disapprove": result.disapprove,
+        "abstain": result.abstain,
+        "not_voted": result.not_voted,
+        "threshold": item.nomination.award_type.vote_threshold_percent.normalize(),
+        "base": result.base,
+        "base_kind": item.nomination.award_type.get_vote_base_display(),
+    }
+
+
+def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None) -> CouncilSession:
+    """The secretary closes the vote. Every item on the agenda is tallied against its award
+    type's threshold and base and moves to council approved or not approved, with its tally
+    record, decision record and audit event; the minutes are generated and kept. Closing a
+    closed session changes nothing."""
+    with transaction.atomic():
+        session = lock_session(session)
+        role = council_policy.authorize_secretary(actor, session)
+        if session.is_closed:
+            return session
+        if not session.is_open:
+            raise TransitionRefused(_("Voting has not been opened for this session."))
+        seats = list(session.members.select_related("member").order_by("id"))
+        present_ids = {s.member_id for s in seats if s.present}
+        items = list(
+            AgendaItem.objects.select_for_update(of=("self",))
+            .filter(session=session)
+            .select_related("nomination__award_type", "nomination__proposing_unit")
+            .prefetch_related("recusals__member")
+            .order_by("position")
+        )
+        pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
+        q = quorum_of(seats, pending)
+        if not q.met:  # opening checked it; attendance does not change after
+            raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
+        today = timezone.localdate()
+        minutes_items = []
+        for item in items:
+            nomination = item.nomination
+            entry = {
+                "position": item.position,
+                "nomination": nomination.pk,
+                "reference": nomination.reference,
+                "nominee": nomination.nominee_name,
+                "award": str(nomination.award_type),
+                "secret": item.secret,
+            }
+            if item.status == AgendaItem.Status.DEFERRED:
+                minutes_items.append(
+                    {**entry, "outcome": "deferred", "reasons": item.deferral_reasons}
+                )
+                continue
+            if item.status != AgendaItem.Status.PENDING:
+                minutes_items.append({**entry, "outcome": item.status})
+                continue
+            if nomination.status != Status.COUNCIL_REVIEW:  # withdrawn while voting was open
+                item.status = AgendaItem.Status.WITHDRAWN
+                item.save(update_fields=["status"])
+                minutes_items.append({**entry, "outcome": AgendaItem.Status.WITHDRAWN})
+                continue
+            award = nomination.award_type
+            recused = list(item.recusals.all())
+            approve, disapprove, abstain, written = _counts(item)
+            result = council.tally_item(
+                members=len(seats),
+                present=len(present_ids),
+                recused=len(recused),
+                recused_present=sum(1 for r in recused if r.member_id in present_ids),
+                approve=approve,
+                disapprove=disapprove,
+                abstain=abstain,
+                written=written,
+                vote_base=award.vote_base,
+                threshold_percent=award.vote_threshold_percent,
+                quorum_rule=award.quorum,
+            )
+            notice_days = award.public_notice_days if result.passed else 0
+            tally = Tally.objects.create(
+                item=item,
+                members=result.members,
+                present=result.present,
+                recused=result.recused,
+                base=result.base,
+                approve=result.approve,
+                disapprove=result.disapprove,
+                abstain=result.abstain,
+                not_voted=result.not_voted,
+                written=result.written,
+                threshold_percent=award.vote_threshold_percent,
+                vote_base=award.vote_base,
+                quorum_met=result.quorum_met,
+                passed=result.passed,
+                secret=item.secret,
+                notice_ends_on=add_working_days(today, notice_days) if notice_days else None,
+            )
+            item.status = AgendaItem.Status.DECIDED
+            item.save(update_fields=["status"])
+            services.record_council_outcome(
+                nomination,
+                approved=result.passed,
+                actor=actor,
+                reasons=_outcome_reasons(item, result),
+                origin=origin,
+                check_owner=False,
+                data={"session": session.pk, "tally": tally.pk},
+            )
+            minutes_items.append(
+                {
+                    **entry,
+                    "outcome": "approved" if result.passed else "rejected",
+                    "threshold": str(award.vote_threshold_percent.normalize()),
+                    "vote_base": award.vote_base,
+                    "base": result.base,
+                    "needed": council.approvals_needed(
+                        base=result.base, threshold_percent=award.vote_threshold_percent
+                    ),
+                    "approve": result.approve,
+                    "disapprove": result.disapprove,
+                    "abstain": result.abstain,
+                    "not_voted": result.not_voted,
+                    "written": result.written,
+                    "recused": [{"member": label(r.member), "reason": r.reason} for r in recused],
+                    "notice_ends_on": tally.notice_ends_on.isoformat()
+                    if tally.notice_ends_on
+                    else None,
+                }
+            )
+        session.status = CouncilSession.Status.CLOSED
+        session.closed_at = timezone.now()
+        session.minutes = {
+            "session": session.pk,
+            "campaign": str(session.campaign),
+            "scheduled_on": session.scheduled_on.isoformat(),
+            "opened_at": session.opened_at.isoformat() if session.opened_at else None,
+            "closed_at": session.closed_at.isoformat(),
+            "chair": label(session.chair),
+            "secretary": label(session.secretary),
+            "attendance": [
+                {
+                    "member": label(s.member),
+                    "present": bool(s.present),
+                    "chair": s.member_id == session.chair_id,
+                }
+                for s in seats
+            ],
+            "quorum": {
+                "members": q.members,
+                "present": q.present,
+                "needed": q.needed,
+                "rule": f"{q.rule.numerator}/{q.rule.denominator}",
+                "met": q.met,
+            },
+            "items": minutes_items,
+        }
+        session.save(update_fields=["status", "closed_at", "minutes"])
+        audit.record(
+            "council.voting_closed",
+            actor=actor,
+            role=role,
+            subject_type="council_session",
+            subject_id=session.pk,
+            campaign_id=session.campaign_id,
+            unit_path=session.campaign.agency.path,
+            from_state=CouncilSession.Status.OPEN,
+            to_state=session.status,
+            data={"minutes": session.minutes},
+            origin=origin,
+        )
+    return session
+
+
+def resolve_objection(
+    objection: Objection,
+    *,
+    actor,
+    upheld: bool,
+    reasons: str,
+    remedy: str = "",
+    origin: Origin | None = None,
+) -> Objection:
+    """The secretary resolves an objection, with reasons. Upheld: the nomination goes back to
+    the proposing unit or is rejected (`remedy`). Dismissed: it proceeds to the decision."""
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Write the reasons for the resolution."))
+    if upheld and remedy not in Objection.Remedy.values:
+        raise InvalidInput(_("Say whether the upheld objection returns or rejects the nomination."))
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("nomination__proposing_unit", "nomination__award_type")
+            .get(pk=objection.pk)
+        )
+        if objection.status != Objection.Status.OPEN:
+            raise TransitionRefused(_("This objection has already been resolved."))
+        nomination = objection.nomination
+        role = council_policy.authorize_resolving(actor, nomination)
+        if upheld:
+            services.uphold_objection(
+                nomination,
+                actor=actor,
+                remedy=remedy,
+                reasons=reasons,
+                origin=origin,
+                data={"objection": objection.pk},
+            )
+        elif nomination.status != Status.COUNCIL_APPROVED:
+            raise TransitionRefused(_("The nomination is no longer awaiting the decision."))
+        objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        objection.remedy = remedy if upheld else ""
+        objection.resolved_by = actor
+        objection.resolution_reasons = reasons
+        objection.resolved_at = timezone.now()
+        objection.save()
+        audit.record(
+            f"objection.{objection.status}",
+            actor=actor,
+            role=role,
+            subject_type="objection",
+            subject_id=objection.pk,
+            **nomination.audit_context(),
+            comment=reasons,
+            data={"remedy": objection.remedy},
+            origin=origin,
+        )
+    return objection
+
+
+# --- signed decisions ----------------------------------------------------------------------
+
+
+def next_decision_number(agency: Unit, year: int) -> int:
+    """The agency's next decision number for the year. The counter row is locked until the
+    transaction commits, so concurrent signatures take consecutive, distinct numbers."""
+    DecisionCounter.objects.get_or_create(agency=agency, year=year)
+    counter = DecisionCounter.objects.select_for_update().get(agency=agency, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def why_not_signable(
+    nomination: Nomination,
+    today=None,
+    *,
+    has_open_objection: bool | None = None,
+    holidays=None,
+) -> str | None:
+    """Why the decision cannot confer this nomination's award now, or None. Lists pass what
+    they read for all rows at once (open objections, holidays)."""
+    if nomination.status not in AWAITING_DECISION:
+        return _("%(ref)s is “%(status)s”, not awaiting the decision.") % {
+            "ref": nomination.reference,
+            "status": nomination.get_status_display(),
+        }
+    if has_open_objection is None:
+        has_open_objection = nomination.objections.filter(status=Objection.Status.OPEN).exists()
+    if has_open_objection:
+        return _("%(ref)s has an open objection.") % {"ref": nomination.reference}
+    if not notice_over(nomination, today, holidays):
+        return _("%(ref)s is on public notice until %(date)s.") % {
+            "ref": nomination.reference,
+            "date": notice_ends_on(nomination, holidays).isoformat(),
+        }
+    return None
+
+
+def sign_decision(
+    *,
+    actor,
+    agency: Unit,
+    nominations: list[Nomination],
+    title: str,
+    reasons: str = "",
+    origin: Origin | None = None,
+) -> SignedDecision:
+    """The head of agency signs a numbered decision conferring the awards of a batch of
+    nominations awaiting the decision, whose public notice is over and with no open objection.
+    Each nomination moves to awarded and the award goes on the nominee's record."""
+    role = council_policy.authorize_signing(actor, agency)
+    if not nominations:
+        raise InvalidInput(_("Choose the nominations the decision confers."))
+    if not (title or "").strip():
+        raise InvalidInput(_("Give the decision a title."))
+    with transaction.atomic():
+        # Locked in id order, so two signatures over overlapping batches cannot deadlock.
+        locked = list(
+            Nomination.objects.select_for_update(of=("self",))
+            .filter(pk__in=[n.pk for n in nominations])
+            .select_related(
+                "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+            )
+            .order_by("pk")
+        )
+        problems = []
+        for n in locked:
+            if n.campaign.agency_id != agency.pk:
+                problems.append(_("%(ref)s is not this agency's.") % {"ref": n.reference})
+                continue
+            problem = why_not_signable(n)
+            if problem:
+                problems.append(problem)
+                continue
+            conflict = policy.conflict_of_interest(actor, n)
+            if conflict:
+                problems.append(f"{n.reference}: {conflict}")
+        if problems:
+            raise TransitionRefused(_("The decision cannot be signed."), reasons=problems)
+        today = timezone.localdate()
+        decision = SignedDecision.objects.create(
+            agency=agency,
+            year=today.year,
+            number=next_decision_number(agency, today.year),
+            title=title,
+            reasons=reasons,
+            signed_by=actor,
+        )
+        for n in locked:
+            DecisionEntry.objects.create(
+                decision=decision, nomination=n, effect=DecisionEntry.Effect.CONFER
+            )
+            services.confer(
+                n,
+                actor=actor,
+                origin=origin,
+                check_owner=False,
+                data={"decision": decision.pk, "decision_number": decision.reference},
+            )
+            ConferredAward.objects.create(
+                nomination=n,
+                award_type=n.award_type,
+                campaign=n.campaign,
+                year=n.campaign.year,
+                person=n.nominee_person,
+                unit=n.nominee_unit,
+                decision_id=decision.pk,
+                decision_number=decision.reference,
+                conferred_on=today,
+            )
+        audit.record(
+            "decision.signed",
+            actor=actor,
+            role=role,
+            subject_type="signed_decision",
+            subject_id=decision.pk,
+            unit_path=agency.path,
+            comment=title,
+            data={
+                "number": decision.reference,
+                "confers": [{"nomination": n.pk, "nominee": n.nominee_name} for n in locked],
+            },
+            origin=origin,
+        )
+    return decision
+
+
+def sign_correction(
+    decision: SignedDecision,
+    *,
+    actor,
+    revoke: list[Nomination],
+    reasons: str,
+    origin: Origin | None = None,
+) -> SignedDecision:
+    """A signed decision never changes: a correction is a new numbered decision that references
+    it and revokes the awards it conferred on the named nominations (they leave the nominees'
+    records as in force)."""
+    role = council_policy.authorize_signing(actor, decision.agency)
+    if not revoke:
+        raise InvalidInput(_("Name the nominations whose award the correction revokes."))
+    if not (reasons or "").strip():
+        raise InvalidInput(_("Write the grounds of the correction."))
+    with transaction.atomic():
+        conferred = {
+            e.nomination_id for e in decision.entries.filter(effect=DecisionEntry.Effect.CONFER)
+        }
+        awards = list(
+            ConferredAward.objects.select_for_update()
+            .filter(nomination_id__in=[n.pk for n in revoke])
+            .select_related("nomination__proposing_unit")
+            .order_by("pk")
+        )
+        problems = [
+            _("%(ref)s was not conferred by this decision.") % {"ref": n.reference}
+            for n in revoke
+            if n.pk not in conferred
+        ]
+        problems += [
+            _("%(ref)s has already been revoked by %(number)s.")
+            % {"ref": a.nomination.reference, "number": a.revoked_by_number}
+            for a in awards
+            if a.revoked_at
+        ]
+        if problems:
+            raise NotAllowed(_("The correction cannot be signed."), reasons=problems)
+        today = timezone.localdate()
+        correction = SignedDecision.objects.create(
+            agency=decision.agency,
+            year=today.year,
+            number=next_decision_number(decision.agency, today.year),
+            title=_("Correction of decision %(number)s") % {"number": decision.reference},
+            reasons=reasons,
+            signed_by=actor,
+            corrects=decision,
+        )
+        now = timezone.now()
+        for award in awards:
+            DecisionEntry.objects.create(
+                decision=correction,
+                nomination=award.nomination,
+                effect=DecisionEntry.Effect.REVOKE,
+            )
+            award.revoked_at = now
+            award.revoked_by_decision_id = correction.pk
+            award.revoked_by_number = correction.reference
+            award.save(update_fields=["revoked_at", "revoked_by_decision_id", "revoked_by_number"])
+            audit.record(
+                "award.revoked",
+                actor=actor,
+                role=role,
+                subject_type="signed_decision",
+                subject_id=correction.pk,
+                **award.nomination.audit_context(),
+                comment=reasons,
+                data={"decision": correction.reference, "revokes": decision.reference},
+                origin=origin,
+            )
+        audit.record(
+            "decision.signed",
+            actor=actor,
+            role=role,
+            subject_type="signed_decision",
+            subject_id=correction.pk,
+            unit_path=decision.agency.path,
+            comment=reasons,
+            data={
+                "number": correction.reference,
+                "corrects": decision.reference,
+                "revokes": [a.nomination_id for a in awards],
+            },
+            origin=origin,
+        )
+    return correction
+
+
+def awaiting_decision(agency: Unit) -> list[tuple[Nomination, str | None]]:
+    """Nominations of the agency's campaigns awaiting the decision, each with why it cannot be
+    signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
+    candidates = list(
+        Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
+        .select_related(
+            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+        )
+        .annotate(
+            open_objection=Exists(
+                Objection.objects.filter(nomination=OuterRef("pk"), status=Objection.Status.OPEN)
+            )
+        )
+        .order_by("id")
+    )
+    holidays = holidays_for(candidates)
+    return [
+        (n, why_not_signable(n, has_open_objection=n.open_objection, holidays=holidays))
+        for n in candidates
+    ]

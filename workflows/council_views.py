@@ -1,0 +1,491 @@
+"""The council's pages: sessions (agenda, attendance, voting, results, minutes), a member's
+ballot page, the public notice with its objections, and the signed decisions.
+
+Views parse input, call one selector or service, and turn domain errors into the refused page
+with the error's status. Who may see what is `approvals.policy`'s and the selectors'."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from approvals import policy as council_policy
+from approvals import selectors
+from approvals import services as council_services
+from approvals.forms import (
+    AttendanceForm,
+    BallotForm,
+    CorrectionForm,
+    ReasonsForm,
+    ResolutionForm,
+    SessionForm,
+    SignForm,
+    WrittenOpinionForm,
+)
+from approvals.models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
+from approvals.notice import holidays_for, notice_ends_on
+from audit.services import Origin
+from nominations.exceptions import DomainError, InvalidInput, NotAllowed
+from nominations.models import Nomination, Unit
+from nominations.policy import assignments
+from nominations.stages import Status
+from nominations.views import refused
+
+from . import council
+
+
+def _form_error(form) -> InvalidInput:
+    reasons = [
+        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+        for f, e in form.errors.items()
+    ]
+    return InvalidInput(_("The form could not be accepted."), reasons=reasons)
+
+
+def _session_or_404(request, pk) -> CouncilSession:
+    try:
+        return selectors.session_for(request.user, pk)
+    except CouncilSession.DoesNotExist:
+        raise Http404(_("No such council session.")) from None
+
+
+def _item_of(session, item_pk) -> AgendaItem:
+    try:
+        return session.items.select_related("session").get(pk=item_pk)
+    except AgendaItem.DoesNotExist:
+        raise Http404(_("No such agenda item.")) from None
+
+
+def _agencies_where(user, check) -> list[Unit]:
+    units = Unit.objects.filter(kind=Unit.Kind.AGENCY)
+    return [u for u in units if check(user, u)] if assignments(user) else []
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def session_list(request):
+    if not _agencies_where(request.user, council_policy.may_read_sessions):
+        return refused(request, NotAllowed(_("The council's sessions are for its members.")))
+    return render(
+        request,
+        "council/sessions.html",
+        {
+            "sessions": selectors.sessions_visible_to(request.user),
+            "can_plan": selectors.campaigns_for_planning(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    campaigns = selectors.campaigns_for_planning(request.user)
+    if not campaigns.exists():
+        return refused(request, NotAllowed(_("Only the council secretary plans sessions.")))
+    agency = campaigns.first().agency
+    form = SessionForm(
+        request.POST or None,
+        campaigns=campaigns,
+        members=council_services.council_members(agency),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = council_services.plan_session(
+                actor=request.user, origin=Origin.from_request(request), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Session planned with the nominations waiting."))
+            return redirect("council_session", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "council/session_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def session_detail(request, pk):
+    session = _session_or_404(request, pk)
+    seats = selectors.seats(session)
+    is_secretary = session.secretary_id == request.user.pk
+    items = selectors.agenda(session)
+    absent = [s for s in seats if s.present is False]
+    for item in items:  # one form per item, with its own field ids
+        item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
+    return render(
+        request,
+        "council/session.html",
+        {
+            "session": session,
+            "seats": seats,
+            "present_count": sum(1 for s in seats if s.present),
+            "items": items,
+            "open_ballots": selectors.open_ballots(session),
+            "is_secretary": is_secretary,
+            "is_member": any(s.member_id == request.user.pk for s in seats),
+            "attendance_form": AttendanceForm(seats=seats) if is_secretary else None,
+            "can_record_written": is_secretary and session.is_open and absent,
+            "minutes": session.minutes,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_open(request, pk):
+    session = _session_or_404(request, pk)
+    form = AttendanceForm(request.POST, seats=selectors.seats(session))
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        council_services.open_session(
+            session,
+            actor=request.user,
+            present=form.cleaned_data["present"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Attendance recorded; voting is open."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_POST
+def item_defer(request, pk, item_pk):
+    session = _session_or_404(request, pk)
+    item = _item_of(session, item_pk)
+    form = ReasonsForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        council_services.defer_item(
+            item,
+            actor=request.user,
+            reasons=form.cleaned_data["reasons"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Item deferred to a later session."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_POST
+def written_opinion(request, pk, item_pk):
+    session = _session_or_404(request, pk)
+    item = _item_of(session, item_pk)
+    seats = selectors.seats(session)
+    form = WrittenOpinionForm(
+        request.POST, absent=[s for s in seats if s.present is False], prefix=f"item{item.pk}"
+    )
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    member = next(s.member for s in seats if str(s.member_id) == form.cleaned_data["member"])
+    try:
+        council_services.record_written_opinion(
+            item,
+            actor=request.user,
+            member=member,
+            choice=form.cleaned_data["choice"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("The written opinion is recorded."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_POST
+def session_close(request, pk):
+    session = _session_or_404(request, pk)
+    try:
+        council.close_voting(session, actor=request.user, origin=Origin.from_request(request))
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Voting closed; the results and minutes are below."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_GET
+def session_minutes_csv(request, pk):
+    """The minutes' per-item counts as a spreadsheet (counts only: never who chose what)."""
+    session = _session_or_404(request, pk)
+    if not session.is_closed:
+        raise Http404(_("The minutes exist once voting has closed."))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="council-session-{pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Position"),
+            _("Nomination"),
+            _("Nominee"),
+            _("Award"),
+            _("Secret ballot"),
+            _("Base"),
+            _("Approve"),
+            _("Disapprove"),
+            _("Abstain"),
+            _("Did not vote"),
+            _("Written opinions"),
+            _("Recused"),
+            _("Outcome"),
+        ]
+    )
+    for item in session.minutes.get("items", []):
+        writer.writerow(
+            [
+                item["position"],
+                item["reference"],
+                item["nominee"],
+                item["award"],
+                item["secret"],
+                item.get("base", ""),
+                item.get("approve", ""),
+                item.get("disapprove", ""),
+                item.get("abstain", ""),
+                item.get("not_voted", ""),
+                item.get("written", ""),
+                "; ".join(r["member"] for r in item.get("recused", [])),
+                item["outcome"],
+            ]
+        )
+    return response
+
+
+# --- ballots -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ballot_page(request, pk):
+    session = _session_or_404(request, pk)
+    seat = selectors.seat_of(request.user, session)
+    if seat is None:
+        return refused(request, NotAllowed(_("Only the session's members vote.")))
+    state = selectors.my_ballot_state(request.user, session)
+    items = [
+        (item, state.get(item.pk, {}))
+        for item in selectors.agenda(session)
+        if item.status == AgendaItem.Status.PENDING
+    ]
+    return render(
+        request,
+        "council/ballot.html",
+        {"session": session, "seat": seat, "items": items, "form": BallotForm()},
+    )
+
+
+@login_required
+@require_POST
+def ballot_cast(request, pk, item_pk):
+    session = _session_or_404(request, pk)
+    item = _item_of(session, item_pk)
+    form = BallotForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        council_services.cast_ballot(
+            item,
+            actor=request.user,
+            choice=form.cleaned_data["choice"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Your vote is recorded."))
+    return redirect("council_ballot", pk=pk)
+
+
+# --- public notice and objections ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notice(request):
+    today = timezone.localdate()
+    candidates = list(selectors.on_notice())
+    holidays = holidays_for(candidates)
+    rows = [(n, notice_ends_on(n, holidays)) for n in candidates]
+    return render(
+        request,
+        "council/notice.html",
+        {
+            "running": [(n, end) for n, end in rows if end and end > today],
+            "ended": [(n, end) for n, end in rows if not end or end <= today],
+            "objection_form": ReasonsForm(),
+            "resolution_form": ResolutionForm(),
+            "objections": selectors.open_objections(),
+            "can_resolve": bool(_agencies_where(request.user, council_policy.may_plan_sessions)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def objection_file(request, pk):
+    try:
+        # Only candidates the council approved are public; nothing else is found here.
+        nomination = Nomination.objects.get(pk=pk, status=Status.COUNCIL_APPROVED)
+    except Nomination.DoesNotExist:
+        raise Http404(_("No such candidate awaiting the decision.")) from None
+    form = ReasonsForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        council_services.file_objection(
+            nomination,
+            actor=request.user,
+            reasons=form.cleaned_data["reasons"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Your objection is filed; the council secretary will resolve it."))
+    return redirect("council_notice")
+
+
+@login_required
+@require_POST
+def objection_resolve(request, pk):
+    try:
+        objection = Objection.objects.get(pk=pk)
+    except Objection.DoesNotExist:
+        raise Http404(_("No such objection.")) from None
+    form = ResolutionForm(request.POST)
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    upheld, remedy = form.outcome()
+    try:
+        council.resolve_objection(
+            objection,
+            actor=request.user,
+            upheld=upheld,
+            remedy=remedy,
+            reasons=form.cleaned_data["reasons"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("The objection is resolved."))
+    return redirect("council_notice")
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+def _signing_agency(user) -> Unit | None:
+    agencies = _agencies_where(user, council_policy.may_sign)
+    return agencies[0] if agencies else None
+
+
+@login_required
+@require_GET
+def decision_list(request):
+    agency = _signing_agency(request.user)
+    awaiting, form = [], None
+    if agency is not None:
+        awaiting = council.awaiting_decision(agency)
+        ready = [n.pk for n, why in awaiting if why is None]
+        form = SignForm(candidates=Nomination.objects.filter(pk__in=ready))
+    return render(
+        request,
+        "council/decisions.html",
+        {"decisions": selectors.decisions(), "awaiting": awaiting, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def decision_sign(request):
+    agency = _signing_agency(request.user)
+    if agency is None:
+        return refused(request, NotAllowed(_("Only the head of agency signs its decisions.")))
+    form = SignForm(
+        request.POST,
+        candidates=Nomination.objects.filter(campaign__agency=agency),
+    )
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        decision = council.sign_decision(
+            actor=request.user,
+            agency=agency,
+            nominations=list(form.cleaned_data["nominations"]),
+            title=form.cleaned_data["title"],
+            reasons=form.cleaned_data["reasons"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(request, _("Decision %(number)s signed.") % {"number": decision.reference})
+    return redirect("decision_detail", pk=decision.pk)
+
+
+def _decision_or_404(pk) -> SignedDecision:
+    try:
+        return selectors.decisions().get(pk=pk)
+    except SignedDecision.DoesNotExist:
+        raise Http404(_("No such decision.")) from None
+
+
+@login_required
+@require_GET
+def decision_detail(request, pk):
+    decision = _decision_or_404(pk)
+    entries = list(selectors.decision_entries(decision))
+    can_correct = council_policy.may_sign(request.user, decision.agency)
+    conferred = [e.nomination_id for e in entries if e.effect == DecisionEntry.Effect.CONFER]
+    return render(
+        request,
+        "council/decision.html",
+        {
+            "decision": decision,
+            "entries": entries,
+            "corrections": decision.corrections.all(),
+            "correction_form": CorrectionForm(
+                conferred=Nomination.objects.filter(
+                    pk__in=conferred, conferred_award__revoked_at__isnull=True
+                )
+            )
+            if can_correct and conferred
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_correct(request, pk):
+    decision = _decision_or_404(pk)
+    form = CorrectionForm(
+        request.POST, conferred=Nomination.objects.filter(decision_entries__decision=decision)
+    )
+    if not form.is_valid():
+        return refused(request, _form_error(form))
+    try:
+        correction = council.sign_correction(
+            decision,
+            actor=request.user,
+            revoke=list(form.cleaned_data["nominations"]),
+            reasons=form.cleaned_data["reasons"],
+            origin=Origin.from_request(request),
+        )
+    except DomainError as exc:
+        return refused(request, exc)
+    messages.success(
+        request, _("Correcting decision %(number)s signed.") % {"number": correction.reference}
+    )
+    return redirect("decision_detail", pk=correction.pk)

@@ -44,7 +44,8 @@ def _commit() -> str:
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    stamp = time.strftime("%H:%M:%S", time.gmtime())
+    print(f"[bench {stamp}] {message}", file=sys.stderr, flush=True)
 
 
 def main() -> int:

@@ -96,15 +96,15 @@ def build(*, departments: int, units_per_department: int) -> World:
     )
 
 
-def laurel_drafts(world: World, count: int) -> list[int]:
-    """`count` drafts spread over the units, each with its creation event, as
-    `nominations.services.create_draft` leaves them (made in bulk: this is set-up, not measured)."""
+def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[int]:
+    """`count` drafts spread over the units (or all in `unit`), each with its creation event,
+    as `nominations.services.create_draft` leaves them (made in bulk: set-up, not measured)."""
     award = AwardType.objects.get(pk=world.award_type_id)
     users = User.objects.in_bulk([u.proposer_id for u in world.units])
     nominees = User.objects.in_bulk([u.nominee_id for u in world.units])
     drafts = []
     for i in range(count):
-        u = world.unit(i)
+        u = world.unit(i if unit is None else unit)
         drafts.append(
             Nomination(
                 campaign_id=world.campaign_id,
@@ -129,7 +129,7 @@ def laurel_drafts(world: World, count: int) -> list[int]:
                     subject_type="nomination",
                     subject_id=str(n.pk),
                     nomination_id=n.pk,
-                    unit_path=world.unit(i).path,
+                    unit_path=world.unit(i if unit is None else unit).path,
                     campaign_id=n.campaign_id,
                     award_type_id=n.award_type_id,
                     to_state="draft",

@@ -11,6 +11,7 @@ class Scale:
     walks: int  # nominations walked per system and worker count (5 actions each)
     warmup: int  # walks per worker before the clock starts
     workers: tuple[int, ...]
+    repeats: int  # rounds over every system and worker count; each figure is the median round
     departments: int
     units_per_department: int
     nominations: int  # loaded for the read paths
@@ -21,8 +22,8 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale("small", 16, 1, (1, 4, 8), 2, 4, 2_000, 20_000, 200, 15, 6),
-    "default": Scale("default", 200, 2, (1, 4, 8), 10, 10, 100_000, 1_000_000, 2_000, 40, 30),
+    "small": Scale("small", 16, 1, (1, 4, 8), 1, 2, 4, 2_000, 20_000, 200, 15, 6),
+    "default": Scale("default", 80, 1, (1, 4, 8), 3, 10, 10, 100_000, 1_000_000, 2_000, 40, 30),
 }
 
 

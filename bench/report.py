@@ -70,6 +70,18 @@ def table(results) -> str:
             if 4 in workers
         )
         lines.append(f"   scaling 1→{max(workers)} workers: {scaling}")
+    cpu = {
+        s: min(t["client_cpu_ms_per_action"] for t in results["transitions"] if t["system"] == s)
+        for s in ("laurel", "raw", "baseline")
+    }
+    cores = m.get("machine", {}).get("cores") or 1
+    lines.append(
+        "   client CPU per action (the workers' Python, not PostgreSQL's): "
+        + ", ".join(
+            f"{s} {v} ms (≤ {cores * 1000 / v:.0f} actions/s on {cores} idle cores)"
+            for s, v in cpu.items()
+        )
+    )
     pa = results.get("per_action", {})
     if pa:
         lines.append("   per action, one process:")

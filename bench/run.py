@@ -125,6 +125,10 @@ def _run(scale, log) -> dict:
                 "seconds": round(median.seconds, 3),
                 "actions_per_second": round(median.per_second, 1),
                 "rounds": [round(t.per_second, 1) for t in ts],
+                "client_cpu_ms_per_action": round(
+                    median.client_cpu_seconds / median.actions * 1000, 2
+                ),
+                "load_average_before": round(median.load_average, 2),
             }
         )
     # Where an action's time goes (one process): queries and milliseconds per action.

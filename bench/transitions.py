@@ -4,6 +4,7 @@ usual django-fsm / django-fsm-log / django-simple-history app (the baseline), wi
 worker processes, each with its own database connection."""
 
 import multiprocessing
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -338,7 +339,7 @@ def _worker(kind, world, ids, warm_ids, barrier, results):
     except Exception:
         results.put(("error", "barrier broken"))
         return
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     actions = 0
     try:
         for pk in ids:
@@ -346,7 +347,7 @@ def _worker(kind, world, ids, warm_ids, barrier, results):
     except Exception:
         results.put(("error", traceback.format_exc()))
         return
-    results.put(("ok", (start, time.perf_counter(), actions)))
+    results.put(("ok", (start, time.perf_counter(), actions, time.process_time() - cpu)))
     connections.close_all()
 
 
@@ -356,6 +357,8 @@ class Throughput:
     workers: int
     actions: int
     seconds: float
+    client_cpu_seconds: float  # the workers' own CPU time (Python), not PostgreSQL's
+    load_average: float  # the machine's, as the measurement started
 
     @property
     def per_second(self) -> float:
@@ -384,6 +387,7 @@ def run(kind: str, world: World, workers: int, walks: int, warmup: int) -> Throu
         )
         for i in range(workers)
     ]
+    load = os.getloadavg()[0]
     for p in procs:
         p.start()
     outcomes = [results.get() for _ in procs]
@@ -393,6 +397,8 @@ def run(kind: str, world: World, workers: int, walks: int, warmup: int) -> Throu
     if errors:
         raise RuntimeError(f"{kind} with {workers} workers failed:\n{errors[0]}")
     spans = [detail for _, detail in outcomes]
-    start = min(s for s, _, _ in spans)
-    end = max(e for _, e, _ in spans)
-    return Throughput(kind, workers, sum(a for _, _, a in spans), end - start)
+    start = min(s for s, _, _, _ in spans)
+    end = max(e for _, e, _, _ in spans)
+    actions = sum(a for _, _, a, _ in spans)
+    cpu = sum(c for _, _, _, c in spans)
+    return Throughput(kind, workers, actions, end - start, cpu, load)

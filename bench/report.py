@@ -84,7 +84,7 @@ def table(results) -> str:
     )
     pa = results.get("per_action", {})
     if pa:
-        lines.append("   per action, one process:")
+        lines.append("   per action, one process (queries: statements sent, BEGIN/COMMIT aside):")
         for system in ("laurel", "raw", "baseline"):
             p = pa.get(system)
             if not p:

@@ -1,8 +1,9 @@
-# Laurel: `make demo` to try it, `make test` to check it.
+# Laurel: `make demo` to try it, `make test` to check it, `make bench` to measure it.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo test install serve migrate seed lint bench clean e2e-deps
 
@@ -15,6 +16,15 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+# Its own database on the PostgreSQL server at 127.0.0.1:5432 (created and dropped by the run);
+# BENCH_SCALE=small for a check in under a minute. Figures go to bench/results/latest.json.
+bench: $(BENCH_STAMP)
+	$(PY) -m bench
 
 migrate: install
 	$(PY) manage.py migrate --noinput

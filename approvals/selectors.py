@@ -28,6 +28,7 @@ def decisions_of(nomination_id: int):
 def last_return(nomination_id: int) -> Decision | None:
     return (
         Decision.objects.filter(nomination_id=nomination_id, outcome=Decision.Outcome.RETURNED)
+        .select_related("actor")  # the page names who returned it
         .order_by("-decided_at", "-id")
         .first()
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,18 +36,25 @@ ACTIONS = {
 REASONS_REQUIRED = {"return_for_revision", "reject"}
 
 
+# The shared queue is shown a page at a time: an agency-wide reviewer may have thousands waiting.
+INBOX_PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 def inbox(request):
-    tasks = list(inbox_for(request.user))
-    mine = [t for t in tasks if t.owner_id == request.user.pk]
-    waiting = [t for t in tasks if t.owner_id is None]
+    tasks = inbox_for(request.user)
+    mine = list(tasks.filter(owner=request.user))
+    page = Paginator(tasks.filter(owner__isnull=True), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    waiting = list(page)
     for t in waiting:
         t.takeable = t.flow_task.name in TAKEABLE
     return render(
         request,
         "workflows/inbox.html",
-        {"mine": mine, "waiting": waiting, "today": timezone.localdate()},
+        {"mine": mine, "waiting": waiting, "page": page, "today": timezone.localdate()},
     )
 
 

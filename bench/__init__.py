@@ -1,0 +1,1 @@
+"""Laurel's benchmarks: `make bench` (or `python -m bench`). See README, "Benchmarks"."""

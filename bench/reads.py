@@ -1,0 +1,164 @@
+"""Section 2: read paths at scale. The history is loaded fast (`loader`), then each read path
+is timed (median, 95th percentile) and its queries counted, at a small and a large size — page
+size, queue length or history length — to show that the query count does not grow with it.
+
+READ_PATHS is the registry: the inspector's search and the dashboards are added there when
+they exist (they are printed as "not built yet" until then)."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from . import loader
+from .world import World
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@dataclass
+class Context:
+    world: World
+    loaded: dict
+    users: dict
+
+    def client(self, user_id) -> Client:
+        client = Client()
+        client.force_login(self.users[user_id])
+        return client
+
+
+@dataclass
+class ReadPath:
+    name: str
+    # For each size label: a function of the context returning (what the size is, the call).
+    sizes: Callable[[Context], dict[str, tuple[str, Callable[[], object]]]] | None
+    needs: str = ""
+
+
+def _get(client: Client, url: str):
+    def call():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return call
+
+
+def _inbox_selector(ctx: Context):
+    from workflows.selectors import inbox_for
+
+    user = ctx.users[ctx.world.party_id]
+
+    def page(size):
+        def call():
+            user.__dict__.pop("_laurel_assignments", None)
+            return list(inbox_for(user)[:size])
+
+        return call
+
+    return {"small": ("first 25 tasks", page(25)), "large": ("first 500 tasks", page(500))}
+
+
+def _inbox_page(ctx: Context):
+    from workflows.selectors import inbox_for
+
+    head = ctx.world.units[2].head_id
+    party = ctx.world.party_id
+    sizes = {}
+    for label, uid, who in (("small", head, "unit head"), ("large", party, "party committee")):
+        user = ctx.users[uid]
+        queue = inbox_for(user).count()
+        user.__dict__.pop("_laurel_assignments", None)
+        sizes[label] = (f"{who}, {queue} tasks queued", _get(ctx.client(uid), reverse("inbox")))
+    return sizes
+
+
+def _detail_page(ctx: Context):
+    from audit.models import AuditEvent
+    from nominations.models import Nomination
+
+    party = ctx.world.party_id
+    long_pk = ctx.loaded["long_history_ids"]["party_committee_review"]
+    short_pk = (
+        Nomination.objects.filter(status="party_committee_review").exclude(pk=long_pk).first().pk
+    )
+    client = ctx.client(party)
+    sizes = {}
+    for label, pk in (("small", short_pk), ("large", long_pk)):
+        events = AuditEvent.objects.filter(nomination_id=pk).count()
+        url = reverse("nomination_detail", args=[pk])
+        sizes[label] = (f"{events} events in the timeline", _get(client, url))
+    return sizes
+
+
+READ_PATHS = [
+    ReadPath("reviewer's inbox (selector)", _inbox_selector),
+    ReadPath("reviewer's inbox (page)", _inbox_page),
+    ReadPath("nomination detail with timeline (page)", _detail_page),
+    # Added when they are built:
+    ReadPath("inspector's search with filters", None, needs="inspector workspace"),
+    ReadPath("dashboard", None, needs="dashboards"),
+]
+
+
+def measure(call, samples: int) -> dict:
+    for _ in range(2):
+        call()  # warm: templates compiled, plans cached, pages in memory
+    counter = Counter()
+    with connection.execute_wrapper(counter):
+        call()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 2),
+        "queries": counter.count,
+    }
+
+
+def run(world: World, scale, log) -> tuple[list[dict], dict]:
+    log(f"loading {scale.nominations} nominations and about {scale.events} audit events")
+    start = time.perf_counter()
+    loaded = loader.load(
+        world,
+        nominations=scale.nominations,
+        events=scale.events,
+        long_histories={"party_committee_review": scale.long_history},
+        log=log,
+    )
+    load = {
+        "seconds": round(time.perf_counter() - start, 1),
+        "rows": loaded["written"],
+    }
+    log(f"loaded in {load['seconds']} s: {load['rows']}")
+    ctx = Context(world, loaded, get_user_model().objects.select_related("profile__unit").in_bulk())
+    out = []
+    for path in READ_PATHS:
+        if path.sizes is None:
+            out.append({"path": path.name, "status": "not built yet", "needs": path.needs})
+            continue
+        entry = {"path": path.name, "sizes": {}}
+        for label, (what, call) in path.sizes(ctx).items():
+            entry["sizes"][label] = {"what": what, **measure(call, scale.samples)}
+        q = [s["queries"] for s in entry["sizes"].values()]
+        entry["constant_queries"] = len(set(q)) == 1
+        log(f"{path.name}: {entry['sizes']}")
+        out.append(entry)
+    return out, load

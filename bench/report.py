@@ -1,0 +1,146 @@
+"""The printed table, from the results dictionary (the same one written to latest.json)."""
+
+
+def _by(results, system, workers):
+    for t in results["transitions"]:
+        if t["system"] == system and t["workers"] == workers:
+            return t["actions_per_second"]
+    return None
+
+
+def targets(results) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each of the issue's targets this run can check."""
+    out = []
+    workers = sorted({t["workers"] for t in results["transitions"]})
+    for w in workers:
+        laurel, raw, base = (_by(results, s, w) for s in ("laurel", "raw", "baseline"))
+        out.append(
+            (f"Laurel ≥ ½ raw floor, {w} workers", f"{laurel / raw:.2f}×", laurel / raw >= 0.5)
+        )
+        out.append(
+            (f"Laurel ≥ 2× baseline, {w} workers", f"{laurel / base:.2f}×", laurel / base >= 2)
+        )
+    if 1 in workers and 4 in workers:
+        ratio = _by(results, "laurel", 4) / _by(results, "laurel", 1)
+        out.append(("Laurel 1 → 4 workers ≥ 1.6×", f"{ratio:.2f}×", ratio >= 1.6))
+    for r in results["reads"]:
+        if "sizes" not in r:
+            out.append((f"{r['path']} < 30 ms median", "not built yet", None))
+            continue
+        worst = max(s["median_ms"] for s in r["sizes"].values())
+        out.append((f"{r['path']} < 30 ms median", f"{worst:.1f} ms", worst < 30))
+        out.append((f"{r['path']}: constant queries", _queries(r), r["constant_queries"]))
+    out.append(("audit_verify ≥ 200,000 events/s", "not built yet", None))
+    out.append(("tally of 1,000 items × 25 members < 1 s", "not built yet", None))
+    return out
+
+
+def _queries(r) -> str:
+    return " / ".join(str(s["queries"]) for s in r["sizes"].values())
+
+
+def table(results) -> str:
+    m = results["meta"]
+    machine = m.get("machine", {})
+    lines = [
+        "",
+        f"Laurel benchmarks — scale {m.get('scale')}, {m.get('date')}, commit {m.get('commit')}",
+        f"machine: {machine.get('cores')} cores, {machine.get('memory_gib')} GiB, "
+        f"PostgreSQL {m.get('postgres', {}).get('version')}, Python {machine.get('python')}; "
+        f"load average at start {machine.get('load_average_at_start')}; "
+        f"run took {m.get('seconds')} s",
+        "",
+        "1. Transition throughput — actions/s (an action: one transaction with its decision "
+        "record, audit event and tasks)",
+        f"   {'workers':>7}  {'Laurel':>8}  {'raw SQL':>8}  {'baseline':>8}  "
+        f"{'Laurel/raw':>10}  {'Laurel/baseline':>15}",
+    ]
+    workers = sorted({t["workers"] for t in results["transitions"]})
+    for w in workers:
+        laurel, raw, base = (_by(results, s, w) for s in ("laurel", "raw", "baseline"))
+        lines.append(
+            f"   {w:>7}  {laurel:>8.1f}  {raw:>8.1f}  {base:>8.1f}  "
+            f"{laurel / raw:>10.2f}  {laurel / base:>15.2f}"
+        )
+    if 1 in workers and len(workers) > 1:
+        scaling = ", ".join(
+            f"{s} {_by(results, s, max(workers)) / _by(results, s, 1):.2f}× "
+            f"(1→4: {_by(results, s, 4) / _by(results, s, 1):.2f}×)"
+            for s in ("laurel", "raw", "baseline")
+            if 4 in workers
+        )
+        lines.append(f"   scaling 1→{max(workers)} workers: {scaling}")
+    cpu = {
+        s: min(t["client_cpu_ms_per_action"] for t in results["transitions"] if t["system"] == s)
+        for s in ("laurel", "raw", "baseline")
+    }
+    cores = m.get("machine", {}).get("cores") or 1
+    lines.append(
+        "   client CPU per action (the workers' Python, not PostgreSQL's): "
+        + ", ".join(
+            f"{s} {v} ms (≤ {cores * 1000 / v:.0f} actions/s on {cores} idle cores)"
+            for s, v in cpu.items()
+        )
+    )
+    pa = results.get("per_action", {})
+    if pa:
+        lines.append("   per action, one process (queries: statements sent, BEGIN/COMMIT aside):")
+        for system in ("laurel", "raw", "baseline"):
+            p = pa.get(system)
+            if not p:
+                continue
+            extra = ""
+            if "db_ms_per_action" in p:
+                extra = (
+                    f" (database {p['db_ms_per_action']} ms, Python {p['python_ms_per_action']} ms)"
+                )
+            lines.append(
+                f"     {system:8} {p['ms_per_action']:>6} ms, {p['queries_per_action']:>5} "
+                f"queries{extra}"
+            )
+        origins = pa.get("laurel", {}).get("queries_by_origin", {})
+        if origins:
+            lines.append(
+                "   Laurel's queries per action by origin: "
+                + ", ".join(f"{k} {v}" for k, v in origins.items())
+            )
+        libs = pa.get("laurel", {}).get("python_by_library", {})
+        if libs and "status" not in libs:
+            lines.append(
+                "   Laurel's time per action by library (pyinstrument): "
+                + ", ".join(
+                    f"{k} {v['ms_per_action']} ms" for k, v in libs.items() if v["share"] >= 0.01
+                )
+            )
+    load = results.get("load", {})
+    rows = load.get("rows", {})
+    lines += [
+        "",
+        f"2. Read paths — {rows.get('nomination', 0):,} nominations, {rows.get('event', 0):,} "
+        f"audit events, {rows.get('task', 0):,} tasks, {rows.get('decision', 0):,} decisions "
+        f"(loaded in {load.get('seconds')} s)",
+        f"   {'path':<40} {'size':<34} {'median ms':>9} {'p95 ms':>8} {'queries':>7}",
+    ]
+    for r in results["reads"]:
+        if "sizes" not in r:
+            lines.append(f"   {r['path']:<40} {'not built yet (needs ' + r['needs'] + ')'}")
+            continue
+        for i, s in enumerate(r["sizes"].values()):
+            name = r["path"] if i == 0 else ""
+            lines.append(
+                f"   {name:<40} {s['what']:<34} {s['median_ms']:>9.2f} {s['p95_ms']:>8.2f} "
+                f"{s['queries']:>7}"
+            )
+    v, t = results.get("verification", {}), results.get("tally", {})
+    lines += [
+        "",
+        f"3. Verification (audit_verify over the loaded events): {v.get('status')} "
+        f"(needs {v.get('needs')})",
+        f"4. Council tally (1,000 items, 25 members): {t.get('status')} (needs {t.get('needs')})",
+        "",
+        "Targets:",
+    ]
+    for name, measured, met in targets(results):
+        mark = {True: "met", False: "MISSED", None: "—"}[met]
+        lines.append(f"   {name:<58} {measured:>14}  {mark}")
+    return "\n".join(lines) + "\n"

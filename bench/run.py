@@ -1,0 +1,143 @@
+"""`python -m bench`: create a database, migrate Laurel and the baseline app into it, run the
+sections, print the table, write `bench/results/latest.json`, drop the database."""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+NOT_BUILT = "not built yet"
+
+
+def _machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(total_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": load,
+    }
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def log(message: str) -> None:
+    stamp = time.strftime("%H:%M:%S", time.gmtime())
+    print(f"[bench {stamp}] {message}", file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    from . import db
+    from .scale import current
+
+    scale = current()
+    name = os.environ.get("BENCH_DATABASE_NAME") or f"laurel_bench_{os.getpid()}"
+    os.environ["BENCH_DATABASE_NAME"] = name
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    started = time.perf_counter()
+    log(f"scale {scale.name}; creating database {name}")
+    db.create(name)
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        results = _run(scale, log)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        db.drop(name)
+        log(f"dropped database {name}")
+    results["meta"] |= {
+        "scale": scale.name,
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "machine": _machine(),
+        "postgres": db.server_info(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    from .report import table, targets
+
+    results["targets"] = [
+        {"target": name, "measured": measured, "met": met}
+        for name, measured, met in targets(results)
+    ]
+    print(table(results))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    log(f"wrote {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+    return 0
+
+
+def _run(scale, log) -> dict:
+    from . import profiling, reads, transitions
+    from .world import build
+
+    world = build(departments=scale.departments, units_per_department=scale.units_per_department)
+    results = {"meta": {}, "transitions": [], "per_action": {}, "reads": [], "targets": {}}
+
+    # 1. Transition throughput: each system at each worker count, in one run. The machine may
+    # be shared: rounds interleave the systems, and each figure is the median of the rounds.
+    rounds = {}
+    for round_ in range(scale.repeats):
+        for workers in scale.workers:
+            for kind in ("laurel", "raw", "baseline"):
+                t = transitions.run(kind, world, workers, scale.walks, scale.warmup)
+                log(
+                    f"round {round_ + 1}: {kind:8} {workers} workers: "
+                    f"{t.per_second:7.1f} actions/s ({t.actions} actions)"
+                )
+                rounds.setdefault((kind, workers), []).append(t)
+    for (kind, workers), ts in rounds.items():
+        ts.sort(key=lambda t: t.per_second)
+        median = ts[len(ts) // 2]
+        results["transitions"].append(
+            {
+                "system": kind,
+                "workers": workers,
+                "actions": median.actions,
+                "seconds": round(median.seconds, 3),
+                "actions_per_second": round(median.per_second, 1),
+                "rounds": [round(t.per_second, 1) for t in ts],
+                "client_cpu_ms_per_action": round(
+                    median.client_cpu_seconds / median.actions * 1000, 2
+                ),
+                "load_average_before": round(median.load_average, 2),
+            }
+        )
+    # Where an action's time goes (one process): queries and milliseconds per action.
+    results["per_action"] = profiling.per_action(world, scale.profile_walks, log)
+
+    # 2. Read paths at scale.
+    results["reads"], results["load"] = reads.run(world, scale, log)
+
+    # 3. and 4. come with the audit chain (issue 4) and council sessions (issue 3).
+    results["verification"] = {"status": NOT_BUILT, "needs": "audit chain (issue 4)"}
+    results["tally"] = {"status": NOT_BUILT, "needs": "council sessions (issue 3)"}
+    return results

@@ -1,0 +1,35 @@
+"""Laurel's settings plus what only the benchmark needs: the baseline app (django-fsm-log,
+django-simple-history) and the run's own PostgreSQL database (`BENCH_DATABASE_NAME`)."""
+
+import os
+
+from config.settings import *  # noqa: F403
+from config.settings import INSTALLED_APPS
+
+DEBUG = False  # as in production: no query log kept in memory
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "django_fsm_log",
+    "simple_history",
+    "bench.baseline",
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("BENCH_DATABASE_NAME", "laurel_bench"),
+        "USER": os.environ.get("BENCH_DATABASE_USER", "postgres"),
+        "HOST": os.environ.get("BENCH_DATABASE_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("BENCH_DATABASE_PORT", "5432"),
+        "CONN_MAX_AGE": None,  # one connection per worker process, kept for the whole run
+    }
+}
+
+# django-fsm-log listens to every django-fsm transition in the process; Laurel's nominations
+# keep their own decision records and audit events, so it must not also log them here.
+DJANGO_FSM_LOG_IGNORED_MODELS = ["nominations.models.nomination.Nomination"]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fixture users only
+LOGGING = {"version": 1, "disable_existing_loggers": False}

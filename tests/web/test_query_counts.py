@@ -1,0 +1,136 @@
+"""The inbox and a nomination's page cost the same number of queries however long the queue
+or the history: nothing is fetched per row. (The benchmark, `make bench`, times them at
+100,000 nominations; these tests keep the counts from creeping back.)"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nominations import services as dossier
+from workflows.selectors import inbox_for
+
+
+def _new(world):
+    return dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=world.full,
+        proposing_unit=world.unit,
+        nominee_person=world.staff,
+        achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
+    )
+
+
+def _queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def _get(client, url):
+    def call():
+        assert client.get(url).status_code == 200
+
+    return call
+
+
+def _at_party_committee(world, walk, count):
+    for _ in range(count):
+        walk(_new(world), "submit", "approve")
+
+
+def test_inbox_page_queries_do_not_grow_with_the_queue(client, world, walk):
+    _at_party_committee(world, walk, 1)
+    client.force_login(world.party_reviewer)
+    short = _queries(_get(client, reverse("inbox")))
+    _at_party_committee(world, walk, 12)
+    assert _queries(_get(client, reverse("inbox"))) == short
+
+
+def test_inbox_queries_do_not_grow_with_tasks_taken(client, world, walk):
+    from workflows import services
+
+    _at_party_committee(world, walk, 3)
+    client.force_login(world.party_reviewer)
+    none_taken = _queries(_get(client, reverse("inbox")))
+    for task in inbox_for(world.party_reviewer):
+        services.take_task(task, actor=world.party_reviewer)
+    # (An empty queue even saves fetching its page.)
+    assert _queries(_get(client, reverse("inbox"))) <= none_taken
+
+
+def test_inbox_selector_is_one_query_for_the_tasks_at_any_page_size(world, walk):
+    _at_party_committee(world, walk, 12)
+    user = world.party_reviewer
+    policy_read = _queries(lambda: list(inbox_for(user)[:1]))  # reads the roles, then the tasks
+    assert _queries(lambda: list(inbox_for(user)[:1])) == 1  # roles are read once per user
+    assert _queries(lambda: list(inbox_for(user)[:10])) == 1
+    for task in inbox_for(user):
+        assert task.nomination.nominee_name  # prefetched: no query per row
+        assert str(task.nomination.award_type)
+        assert str(task.nomination.proposing_unit)
+    assert policy_read <= 3
+
+
+@pytest.mark.parametrize("viewer", ["party_reviewer", "proposer", "inspector"])
+def test_detail_page_queries_do_not_grow_with_the_history(client, world, walk, viewer):
+    # A short history with one return (the page then also shows what changed since)...
+    nomination = walk(_new(world), "submit", "return_for_revision", "resubmit", "approve")
+    client.force_login(getattr(world, viewer))
+    url = reverse("nomination_detail", args=[nomination.pk])
+    short = _queries(_get(client, url))
+    # ...and a long one: more returns, dossier edits and resubmissions, back at the same stage.
+    for round_ in range(4):
+        nomination = walk(nomination, "return_for_revision")
+        for edit in range(3):
+            nomination = dossier.update_dossier(
+                nomination,
+                actor=world.proposer,
+                changes={"initiatives": f"Sáng kiến {round_}.{edit}"},
+            )
+        nomination = walk(nomination, "resubmit", "approve")
+    assert nomination.status == "party_committee_review"
+    assert nomination.tasks.count() > 10
+    assert _queries(_get(client, url)) == short
+
+
+def test_detail_page_queries_do_not_grow_with_evidence(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    nomination = _new(world)
+    client.force_login(world.proposer)
+    url = reverse("nomination_detail", args=[nomination.pk])
+    short = _queries(_get(client, url))
+    for i in range(5):
+        dossier.add_evidence(
+            nomination,
+            actor=world.proposer,
+            kind="achievement_report",
+            upload=SimpleUploadedFile(f"r{i}.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        )
+        nomination.refresh_from_db()
+    assert _queries(_get(client, url)) == short
+
+
+def test_inbox_shows_the_shared_queue_a_page_at_a_time(client, world, walk, monkeypatch):
+    from workflows import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 5)
+    _at_party_committee(world, walk, 12)
+    client.force_login(world.party_reviewer)
+    first = client.get(reverse("inbox"))
+    assert len(first.context["waiting"]) == 5
+    assert first.context["page"].paginator.count == 12
+    assert "Page 1 of 3" in first.content.decode()
+    last = client.get(reverse("inbox"), {"page": 3})
+    assert len(last.context["waiting"]) == 2
+    seen = {
+        t.pk
+        for p in (1, 2, 3)
+        for t in client.get(reverse("inbox"), {"page": p}).context["waiting"]
+    }
+    assert len(seen) == 12
+    assert _queries(_get(client, reverse("inbox") + "?page=3")) == _queries(
+        _get(client, reverse("inbox"))
+    )

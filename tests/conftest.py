@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from nominations import services as dossier
 from nominations.models import Nomination, NomineeKind, Unit
@@ -63,6 +64,17 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """The demo agency works in Vietnamese, but the tests read the English source strings: every
+    test runs in English unless it asks for another language (tests/web/test_languages.py).
+    A request leaves its language active in the thread, so each test starts and ends clean."""
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @dataclass

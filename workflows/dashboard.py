@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from viewflow.workflow.status import STATUS
 
@@ -79,11 +80,21 @@ def figures(user) -> dict:
             nominations.values("award_type__name_vi", "award_type__name_en")
             .annotate(n=Count("id"))
             .order_by(),
-            label=lambda r: r["award_type__name_vi"],
+            label=lambda r: (
+                r["award_type__name_en"]
+                if (get_language() or "").startswith("en") and r["award_type__name_en"]
+                else r["award_type__name_vi"]
+            ),
         ),
         "by_unit": _bars(
-            nominations.values("proposing_unit__name_vi").annotate(n=Count("id")).order_by(),
-            label=lambda r: r["proposing_unit__name_vi"],
+            nominations.values("proposing_unit__name_vi", "proposing_unit__name_en")
+            .annotate(n=Count("id"))
+            .order_by(),
+            label=lambda r: (
+                r["proposing_unit__name_en"]
+                if (get_language() or "").startswith("en") and r["proposing_unit__name_en"]
+                else r["proposing_unit__name_vi"]
+            ),
         ),
         "overdue": _bars(
             [

@@ -30,6 +30,7 @@ from nominations.exceptions import DomainError, NotAllowed
 from nominations.models import AwardType, Campaign, Unit
 from nominations.roles import Role
 from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
+from nominations.templatetags.laurel import event_label
 from nominations.views import get_visible, refused
 
 from .selectors import overdue_tasks
@@ -67,7 +68,7 @@ class EventSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "—")] + [(a, a) for a in trail.actions()]
+        self.fields["action"].choices = [("", "—")] + [(a, event_label(a)) for a in trail.actions()]
 
     def criteria(self) -> dict:
         data = self.cleaned_data

@@ -30,7 +30,19 @@ EVENT_LABELS = {
     "award.revoked": _("Award revoked by a correcting decision"),
     "task.taken": _("Task taken"),
     "task.released": _("Task released"),
+    "council.session_planned": _("Council session planned"),
+    "council.session_opened": _("Attendance recorded; voting opened"),
+    "council.voting_closed": _("Voting closed and tallied"),
+    "decision.signed": _("Decision signed"),
+    "delegation.granted": _("Delegation granted"),
+    "delegation.revoked": _("Delegation revoked"),
+    "objection.resolved": _("Objection resolved"),
+    "objection.withdrawn": _("Objection withdrawn"),
+    "audit.verification_run": _("Audit trail verified"),
 }
+
+# The states of a council session, which its events record too (the same labels as the model's).
+SESSION_STATES = {"planned": _("Planned"), "open": _("Voting open"), "closed": _("Closed")}
 
 
 @register.filter
@@ -43,7 +55,7 @@ def status_label(value: str) -> str:
     try:
         return Status(value).label
     except ValueError:
-        return value
+        return SESSION_STATES.get(value, value)
 
 
 @register.filter

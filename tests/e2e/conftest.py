@@ -45,6 +45,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The browser asks for English, the language the tests read (the site's default is vi).
+    return {**browser_context_args, "locale": "en-GB"}
+
+
 @pytest.fixture
 def shoot(page):
     """shoot("inbox-reviewer"): save a full-page screenshot of the current screen."""

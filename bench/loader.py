@@ -254,8 +254,10 @@ def _label(user) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
-    """Copy one template nomination into `unit`, with `pads` extra dossier edits."""
+def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> int:
+    """Copy one template nomination into `unit`, with `pads` extra dossier edits; `overrides`
+    (campaign_id, award_type_id) apply to the nomination and its events."""
+    overrides = overrides or {}
     user_map = {t0.proposer_id: unit.proposer_id, t0.head_id: unit.head_id}
     user_map[t0.nominee_id] = unit.nominee_id
 
@@ -272,7 +274,8 @@ def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
             "proposing_unit_id": unit.unit_id,
             "nominee_person_id": unit.nominee_id,
             "created_by_id": unit.proposer_id,
-        },
+        }
+        | overrides,
     )
     process_map, task_map = {}, {}
     for p in template.rows["process"]:
@@ -336,6 +339,7 @@ def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
                 "actor_id": actor,
                 "actor_label": labels.get(actor, e["actor_label"]),
                 "data": data,
-            },
+            }
+            | overrides,
         )
     return pk

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import chain, signing
 from .models import AuditEvent, ChainHead, Checkpoint, VerificationRun
+from .selectors import search_events
 from .verify import Result, verify_database
 
 BUNDLE_FORMAT = "laurel-audit-bundle/1"
@@ -105,15 +106,9 @@ def export_bundle(
     (when the signing key is at hand)."""
     from .verify import ROW_FIELDS
 
-    selected = AuditEvent.objects.all()
-    if nomination_id is not None:
-        selected = selected.filter(nomination_id=nomination_id)
-    if campaign_id is not None:
-        selected = selected.filter(campaign_id=campaign_id)
-    if since is not None:
-        selected = selected.filter(occurred_at__date__gte=since)
-    if until is not None:
-        selected = selected.filter(occurred_at__date__lte=until)
+    selected = search_events(
+        nomination_id=nomination_id, campaign_id=campaign_id, since=since, until=until
+    )
     seqs = set(selected.values_list("seq", flat=True))
     filters = {
         "nomination": nomination_id,

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from nominations import views as nominations
 from workflows import council_views as council
-from workflows import inspector
+from workflows import dashboard, inspector
 from workflows import views as workflows
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbox/", workflows.inbox, name="inbox"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tasks/<int:task_pk>/take/", workflows.take, name="task_take"),
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),

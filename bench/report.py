@@ -129,7 +129,7 @@ def table(results) -> str:
         f"2. Read paths — {rows.get('nomination', 0):,} nominations, {rows.get('event', 0):,} "
         f"audit events, {rows.get('task', 0):,} tasks, {rows.get('decision', 0):,} decisions "
         f"(loaded in {load.get('seconds')} s)",
-        f"   {'path':<40} {'size':<34} {'median ms':>9} {'p95 ms':>8} {'queries':>7}",
+        f"   {'path':<40} {'size':<36} {'median ms':>9} {'p95 ms':>8} {'queries':>7}",
     ]
     for r in results["reads"]:
         if "sizes" not in r:
@@ -138,7 +138,7 @@ def table(results) -> str:
         for i, s in enumerate(r["sizes"].values()):
             name = r["path"] if i == 0 else ""
             lines.append(
-                f"   {name:<40} {s['what']:<34} {s['median_ms']:>9.2f} {s['p95_ms']:>8.2f} "
+                f"   {name:<40} {s['what']:<36} {s['median_ms']:>9.2f} {s['p95_ms']:>8.2f} "
                 f"{s['queries']:>7}"
             )
     v, t = results.get("verification", {}), results.get("tally", {})

@@ -24,7 +24,8 @@ from . import loader
 from .profiling import _origin
 from .world import World, _person
 
-CHOICES = [Choice.APPROVE] * 8 + [Choice.DISAPPROVE, Choice.ABSTAIN]  # some items fail
+CHOICES = [Choice.APPROVE] * 8 + [Choice.DISAPPROVE, Choice.ABSTAIN]
+CONTESTED = [Choice.APPROVE] * 5 + [Choice.DISAPPROVE] * 4 + [Choice.ABSTAIN]  # some fail
 
 
 class Queries:
@@ -109,7 +110,7 @@ def build_session(world: World, *, items: int, members: int, tag: str, log):
             voters = set(member_ids) - set(item.recusals.values_list("member_id", flat=True))
             counts = Counter()
             for m in sorted(voters):
-                choice = rng.choice(CHOICES)
+                choice = rng.choice(CONTESTED if item.position % 5 == 0 else CHOICES)
                 if item.secret:
                     receipts.append(BallotReceipt(item=item, member_id=m))
                     counts[choice] += 1

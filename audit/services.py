@@ -1,5 +1,6 @@
 """The one way an audit event is written."""
 
+import hashlib
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -164,6 +165,73 @@ def bulk_append(events, *, batch: int = 5000) -> int:
             count += len(pending)
         ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
     return count
+
+
+def bulk_append_rows(rows: list[dict], *, columns: list[str] | None = None) -> int:
+    """The fast form of `bulk_append` for loaders that hold rows rather than models (the
+    benchmark's million events): `rows` are dicts of column → value in the form the database
+    returns them (`occurred_at` timezone-aware, `data` decoded JSON, explicit `id`s allowed).
+    Each row is numbered, linked and hashed after the head here, in Python, then the batch is
+    written with one COPY on PostgreSQL (`bulk_create` elsewhere) and the head moves once.
+    Must run inside a transaction; holds the head lock until it ends."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.bulk_append_rows() must be called inside a transaction")
+    if not rows:
+        return 0
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        ChainHead.objects.bulk_create(
+            [ChainHead(pk=1, seq=0, hash=chain.GENESIS_HASH)], ignore_conflicts=True
+        )
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    seq, prev = head.seq, head.hash
+    timestamp, body_text, sha = chain.timestamp, chain.body_text, hashlib.sha256
+    prefix, fields = chain.EVENT_PREFIX, chain.BODY_FIELDS[1:]
+    for row in rows:
+        data = row.get("data") or {}
+        _refuse_secret_choice(data)
+        row["data"] = data
+        if row.get("origin_ip"):
+            row["origin_ip"] = str(ipaddress.ip_address(row["origin_ip"]))
+        body = [timestamp(row["occurred_at"])]
+        body += [row.get(f, _EMPTY.get(f)) for f in fields]
+        digest = sha(body_text(body).encode()).hexdigest()
+        seq += 1
+        row["seq"], row["prev_hash"] = seq, prev
+        row["hash"] = prev = sha(f"{prefix}:{seq}:{prev}:{digest}".encode()).hexdigest()
+    columns = list(
+        dict.fromkeys([*(columns or rows[0]), *chain.BODY_FIELDS, "seq", "prev_hash", "hash"])
+    )
+    if connection.vendor == "postgresql":
+        table = AuditEvent._meta.db_table
+        with connection.cursor() as cur:
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cur.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            json.dumps(row["data"], ensure_ascii=False)
+                            if c == "data"
+                            else row.get(c, _EMPTY.get(c))
+                            for c in columns
+                        ]
+                    )
+    else:
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(**{c: row.get(c, _EMPTY.get(c)) for c in columns}) for row in rows]
+        )
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return len(rows)
+
+
+# What a missing column is stored as (the model's defaults), for hashing rows given partially.
+_EMPTY = {
+    f.attname: (None if f.null else "")
+    for f in AuditEvent._meta.concrete_fields
+    if f.attname in chain.BODY_FIELDS
+}
 
 
 def record_inspection(

@@ -6,8 +6,9 @@ events). The loader then clones them, with new ids, spread over every unit and i
 writes the clones with PostgreSQL's COPY in id order, padded with dossier edits to reach the
 number of events asked for.
 
-Audit events are written by one function, `write_events`: when the audit chain (issue 4) lands,
-its bulk loader — which fills seq / prev_hash / hash — replaces that one call.
+Audit events are written by one function, `write_events`, through the audit chain's own bulk
+loader (`audit.services.bulk_append_rows`), which fills seq / prev_hash / hash: the loaded
+history is a valid chain that `audit_verify` accepts.
 """
 
 import itertools
@@ -202,9 +203,12 @@ def copy_rows(table: str, columns: list[str], rows: list[dict]) -> None:
 
 
 def write_events(table: str, columns: list[str], rows: list[dict]) -> None:
-    """Append audit events in id order. Issue 4's chain bulk loader replaces this call: it
-    must fill seq / prev_hash / hash so that `audit_verify` accepts the loaded chain."""
-    copy_rows(table, columns, rows)
+    """Append audit events in id order to the chain with audit's own bulk loader, which numbers,
+    links and hashes them after the head (so that `audit_verify` accepts the loaded chain) and
+    writes them with COPY."""
+    from audit.services import bulk_append_rows
+
+    bulk_append_rows(rows, columns=columns)
 
 
 def load(world: World, *, nominations: int, events: int, long_histories: dict, log) -> dict:
@@ -250,8 +254,10 @@ def _label(user) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
-    """Copy one template nomination into `unit`, with `pads` extra dossier edits."""
+def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> int:
+    """Copy one template nomination into `unit`, with `pads` extra dossier edits; `overrides`
+    (campaign_id, award_type_id) apply to the nomination and its events."""
+    overrides = overrides or {}
     user_map = {t0.proposer_id: unit.proposer_id, t0.head_id: unit.head_id}
     user_map[t0.nominee_id] = unit.nominee_id
 
@@ -268,7 +274,8 @@ def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
             "proposing_unit_id": unit.unit_id,
             "nominee_person_id": unit.nominee_id,
             "created_by_id": unit.proposer_id,
-        },
+        }
+        | overrides,
     )
     process_map, task_map = {}, {}
     for p in template.rows["process"]:
@@ -332,6 +339,7 @@ def _clone(template, unit, t0, pads, ids, batches, labels) -> int:
                 "actor_id": actor,
                 "actor_label": labels.get(actor, e["actor_label"]),
                 "data": data,
-            },
+            }
+            | overrides,
         )
     return pk

@@ -2,8 +2,8 @@
 is timed (median, 95th percentile) and its queries counted, at a small and a large size — page
 size, queue length or history length — to show that the query count does not grow with it.
 
-READ_PATHS is the registry: the inspector's search and the dashboards are added there when
-they exist (they are printed as "not built yet" until then)."""
+READ_PATHS is the registry: a path not built yet is listed with `sizes=None` (printed as "not
+built yet")."""
 
 import statistics
 import time
@@ -104,13 +104,74 @@ def _detail_page(ctx: Context):
     return sizes
 
 
+def _inspector_search(ctx: Context):
+    """The inspector's event search filtered by a department (its units' events), an action
+    and a date range: the first page and the last (the deepest OFFSET)."""
+    import datetime
+    from urllib.parse import urlencode
+
+    from django.utils import timezone
+
+    from audit import selectors as trail
+    from nominations.models import Unit
+    from nominations.roles import Role
+    from workflows.inspector import PAGE_SIZE
+
+    from .world import _person
+
+    uid = get_user_model().objects.filter(username="inspector").values_list("pk", flat=True)
+    uid = uid.first() or _person(
+        "inspector", Unit.objects.get(pk=ctx.world.agency_id), Role.INSPECTOR
+    )
+    ctx.users = get_user_model().objects.select_related("profile__unit").in_bulk()
+    dept = Unit.objects.get(pk=ctx.world.department_ids[0])
+    today = timezone.localdate()
+    since, until = today - datetime.timedelta(days=7), today + datetime.timedelta(days=1)
+    action = "nomination.dossier_edited"
+    found = trail.search_events(unit_path=dept.path, action=action, since=since, until=until)
+    count = found.count()
+    last = max(1, -(-count // PAGE_SIZE))
+    query = {"unit": dept.pk, "action": action, "since": since, "until": until}
+    client = ctx.client(uid)
+    url = reverse("inspector_events")
+    return {
+        "small": ("page 1", _get(client, f"{url}?{urlencode(query)}")),
+        "large": (
+            f"page {last} of {count} events",
+            _get(client, f"{url}?{urlencode(query | {'page': last})}"),
+        ),
+    }
+
+
+def _dashboard(ctx: Context):
+    """The dashboard page, for a unit head (one unit's nominations) and for the party
+    committee (the whole agency's)."""
+    from nominations.models import Nomination
+
+    head = ctx.world.units[2]
+    sizes = {}
+    for label, uid, who, count in (
+        (
+            "small",
+            head.head_id,
+            "unit head",
+            Nomination.objects.filter(proposing_unit_id=head.unit_id).count(),
+        ),
+        ("large", ctx.world.party_id, "party committee", Nomination.objects.count()),
+    ):
+        sizes[label] = (
+            f"{who}, over {count} nominations",
+            _get(ctx.client(uid), reverse("dashboard")),
+        )
+    return sizes
+
+
 READ_PATHS = [
     ReadPath("reviewer's inbox (selector)", _inbox_selector),
     ReadPath("reviewer's inbox (page)", _inbox_page),
     ReadPath("nomination detail with timeline (page)", _detail_page),
-    # Added when they are built:
-    ReadPath("inspector's search with filters", None, needs="inspector workspace"),
-    ReadPath("dashboard", None, needs="dashboards"),
+    ReadPath("inspector's search with filters", _inspector_search),
+    ReadPath("dashboard (page)", _dashboard),
 ]
 
 

@@ -19,11 +19,15 @@ class Scale:
     long_history: int  # events of the longest timeline
     samples: int  # timed requests per read path and size
     profile_walks: int
+    tally_items: int  # agenda items of the council session whose closing is timed
+    tally_members: int
 
 
 SCALES = {
-    "small": Scale("small", 16, 1, (1, 4, 8), 1, 2, 4, 2_000, 20_000, 200, 15, 6),
-    "default": Scale("default", 80, 1, (1, 4, 8), 3, 10, 10, 100_000, 1_000_000, 2_000, 40, 30),
+    "small": Scale("small", 16, 1, (1, 4, 8), 1, 2, 4, 2_000, 20_000, 200, 15, 6, 100, 25),
+    "default": Scale(
+        "default", 80, 1, (1, 4, 8), 3, 10, 10, 100_000, 1_000_000, 2_000, 40, 30, 1_000, 25
+    ),
 }
 
 

@@ -3,6 +3,7 @@ council's outcome — done by Laurel's services, by plain SQL transactions (the 
 usual django-fsm / django-fsm-log / django-simple-history app (the baseline), with 1, 4 and 8
 worker processes, each with its own database connection."""
 
+import json
 import multiprocessing
 import os
 import time
@@ -106,7 +107,9 @@ RAW_TABLES = {
     "process": "workflows_nominationprocess",
     "task": "workflows_nominationtask",
     "previous": "workflows_nominationtask_previous",
+    "chainhead": "audit_chainhead",
 }
+GENESIS_HASH = "0" * 64
 
 FLOW = "workflows/flows.NominationFlow"
 ROUTE = [
@@ -156,6 +159,10 @@ def create_raw_tables(laurel_ids: list[int]) -> None:
         cur.execute(f"DROP SCHEMA IF EXISTS {RAW_SCHEMA} CASCADE; CREATE SCHEMA {RAW_SCHEMA}")
         for name, source in RAW_TABLES.items():
             cur.execute(f"CREATE TABLE {RAW_SCHEMA}.{name} (LIKE {source} INCLUDING ALL)")
+        cur.execute(
+            f"INSERT INTO {RAW_SCHEMA}.chainhead (id, seq, hash) VALUES (1, 0, %s)",
+            [GENESIS_HASH],
+        )
         cur.execute(
             f"INSERT INTO {RAW_SCHEMA}.nomination SELECT * FROM nominations_nomination "
             "WHERE id = ANY(%s)",
@@ -225,28 +232,6 @@ class RawWalker:
                     "VALUES (%s, %s, %s, '', %s, %s, %s, %s, %s, now())",
                     (pk, stage, outcome, before, after, actor, role, DOSSIER),
                 )
-                self._x(
-                    cur,
-                    f"INSERT INTO {RAW_SCHEMA}.event (occurred_at, action, actor_id, actor_label, "
-                    "role, on_behalf_of_label, subject_type, subject_id, nomination_id, unit_path, "
-                    "campaign_id, award_type_id, from_state, to_state, comment, data, "
-                    "origin_agent) VALUES (now(), %s, %s, %s, %s, '', 'nomination', %s, %s, %s, "
-                    "%s, %s, %s, %s, '', %s, '')",
-                    (
-                        f"nomination.{outcome}",
-                        actor,
-                        self.labels[actor],
-                        role,
-                        str(pk),
-                        pk,
-                        u.path,
-                        w.campaign_id,
-                        w.award_type_id,
-                        before,
-                        after,
-                        f'{{"stage": "{stage}", "task": {task_id or "null"}}}',
-                    ),
-                )
                 if process_id is None:
                     self._x(
                         cur,
@@ -271,10 +256,51 @@ class RawWalker:
                     previous = task_id
                 route = self._task(cur, "route", "SWITCH", "DONE", process_id, pk, previous)
                 flow_task, next_role = NEXT_TASK[after]
+                event_task = task_id
                 task_id = self._task(
                     cur, flow_task, "HUMAN", "NEW", process_id, pk, route, after, next_role, u
                 )
+                # The audit event last, appended to the chain as Laurel's audit.record does:
+                # body digest in Python, lock the head, link, insert, move the head.
+                self._event(cur, pk, u, stage, outcome, before, after, actor, role, event_task)
         return STEPS
+
+    def _event(self, cur, pk, u, stage, outcome, before, after, actor, role, task_id):
+        import datetime
+
+        from audit import chain
+
+        w = self.world
+        now = datetime.datetime.now(datetime.UTC)
+        data = {"stage": stage, "task": task_id}
+        body = [
+            chain.timestamp(now), f"nomination.{outcome}", actor, self.labels[actor], role,
+            None, "", "nomination", str(pk), pk, u.path, w.campaign_id, w.award_type_id,
+            before, after, "", data, None, "",
+        ]  # fmt: skip
+        digest = chain.body_digest(body)
+        self._x(cur, f"SELECT seq, hash FROM {RAW_SCHEMA}.chainhead WHERE id = 1 FOR UPDATE")
+        seq, prev = cur.fetchone()
+        seq += 1
+        link = chain.link_hash(seq, prev, digest)
+        self._x(
+            cur,
+            f"INSERT INTO {RAW_SCHEMA}.event (seq, prev_hash, hash, occurred_at, action, "
+            "actor_id, actor_label, role, on_behalf_of_label, subject_type, subject_id, "
+            "nomination_id, unit_path, campaign_id, award_type_id, from_state, to_state, "
+            "comment, data, origin_agent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', "
+            "'nomination', %s, %s, %s, %s, %s, %s, %s, '', %s, '')",
+            (
+                seq, prev, link, now, f"nomination.{outcome}", actor, self.labels[actor], role,
+                str(pk), pk, u.path, w.campaign_id, w.award_type_id, before, after,
+                json.dumps(data),
+            ),
+        )  # fmt: skip
+        self._x(
+            cur,
+            f"UPDATE {RAW_SCHEMA}.chainhead SET seq = %s, hash = %s WHERE id = 1",
+            (seq, link),
+        )
 
     def _x(self, cur, query, params=None):
         self.statements += 1

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import _label
+from audit.services import _label, bulk_append
 from nominations.models import AwardType, Campaign, Nomination, Profile, RoleAssignment, Unit
 from nominations.roles import Role
 from nominations.stages import STAGE_ORDER
@@ -118,7 +118,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
     with transaction.atomic():
         drafts = Nomination.objects.bulk_create(drafts, batch_size=2000)
         now = timezone.now()
-        AuditEvent.objects.bulk_create(
+        bulk_append(  # the chain's bulk loader: numbered, linked and hashed after the head
             [
                 AuditEvent(
                     occurred_at=now,
@@ -145,7 +145,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
                 )
                 for i, n in enumerate(drafts)
             ],
-            batch_size=2000,
+            batch=2000,
         )
     return [n.pk for n in drafts]
 

@@ -35,14 +35,23 @@ from . import services
 
 
 def _counts(item: AgendaItem) -> tuple[int, int, int, int]:
-    """(approve, disapprove, abstain, written opinions among them) of the item."""
+    """(approve, disapprove, abstain, written opinions among them) of the item. Reads the
+    prefetched `receipts` / `open_ballots` (close_voting prefetches them for the whole agenda)."""
     if item.secret:
-        written = item.receipts.filter(written=True).count()
+        written = sum(1 for r in item.receipts.all() if r.written)
         return item.secret_approve, item.secret_disapprove, item.secret_abstain, written
-    ballots = list(item.open_ballots.values_list("choice", "written"))
+    ballots = [(b.choice, b.written) for b in item.open_ballots.all()]
     choices = Counter(choice for choice, _ in ballots)
     written = sum(1 for _, was_written in ballots if was_written)
     return choices["approve"], choices["disapprove"], choices["abstain"], written
+
+
+def _notice_end(cache: dict, today, days: int):
+    if not days:
+        return None
+    if days not in cache:
+        cache[days] = add_working_days(today, days)
+    return cache[days]
 
 
 def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
@@ -80,8 +89,13 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         items = list(
             AgendaItem.objects.select_for_update(of=("self",))
             .filter(session=session)
-            .select_related("nomination__award_type", "nomination__proposing_unit")
-            .prefetch_related("recusals__member")
+            .select_related(
+                "nomination__award_type",
+                "nomination__proposing_unit",
+                "nomination__nominee_person",
+                "nomination__nominee_unit",
+            )
+            .prefetch_related("recusals__member", "open_ballots", "receipts")
             .order_by("position")
         )
         pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
@@ -89,6 +103,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         if not q.met:  # opening checked it; attendance does not change after
             raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
         today = timezone.localdate()
+        notice_ends = {}  # notice days → end date: one calendar read per distinct length
         minutes_items = []
         for item in items:
             nomination = item.nomination
@@ -146,7 +161,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 quorum_met=result.quorum_met,
                 passed=result.passed,
                 secret=item.secret,
-                notice_ends_on=add_working_days(today, notice_days) if notice_days else None,
+                notice_ends_on=_notice_end(notice_ends, today, notice_days),
             )
             item.status = AgendaItem.Status.DECIDED
             item.save(update_fields=["status"])

@@ -294,3 +294,32 @@ def test_awkward_values_hash_the_same_when_read_back_from_the_database(world):
     stored = AuditEvent.objects.get(action="test.awkward")
     assert stored.origin_ip == "2001:db8::1"
     assert verify().ok
+
+
+def test_rows_bulk_appended_continue_the_chain_and_verify(history):
+    """The loaders' fast path (`bulk_append_rows`): rows as dicts, hashed in Python, written in
+    one go, the head moved once; the chain still verifies."""
+    from django.utils import timezone
+
+    before = ChainHead.objects.get(pk=1).seq
+    now = timezone.now()
+    rows = [
+        {
+            "occurred_at": now,
+            "action": "nomination.dossier_edited",
+            "subject_type": "nomination",
+            "subject_id": str(i),
+            "nomination_id": i,
+            "unit_path": "/1/",
+            "comment": "Sửa hồ sơ.",
+            "data": {"changes": {"initiatives": ["", "Sáng kiến"]}, "b": 1, "aa": [True, None]},
+            "origin_ip": "10.0.0.1" if i % 2 else None,
+        }
+        for i in range(7)
+    ]
+    with transaction.atomic():
+        assert services.bulk_append_rows(rows) == 7
+    head = ChainHead.objects.get(pk=1)
+    assert head.seq == before + 7
+    assert AuditEvent.objects.order_by("-seq").first().hash == head.hash
+    assert verify().ok

@@ -2,8 +2,9 @@
 
 Each action is one function and one transaction: lock the nomination row, check that the actor
 may act (`nominations.policy`), fire the transition (`Nomination`'s lifecycle), write the
-decision record (`approvals`), the audit event (`audit`), and complete the task the nomination
-waited on so that the flow creates the next one. All of it commits, or none of it does.
+decision record (`approvals`), complete the task the nomination waited on so that the flow
+creates the next one, and append the audit event (`audit`) last, because appending holds the
+chain's head until commit. All of it commits, or none of it does.
 
 Callers pass the nomination as they last saw it: if somebody else moved it since, the action is
 refused with `ConflictingAction` rather than applied to a state the actor never saw.

@@ -16,6 +16,7 @@ from audit.services import Origin
 from . import policy, uploads
 from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
+from .roles import Role
 from .stages import Status
 
 DOSSIER_FIELDS = [
@@ -316,3 +317,19 @@ def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = 
             origin=origin,
         )
     return delegation
+
+
+def record_login(user, *, origin: Origin | None = None) -> None:
+    """Inspectors' logins are part of the audit trail (DESIGN: who looked, and when)."""
+    roles = policy.roles_of(user)
+    if Role.INSPECTOR not in roles:
+        return
+    with transaction.atomic():
+        audit.record(
+            "inspector.login",
+            actor=user,
+            role=Role.INSPECTOR,
+            subject_type="user",
+            subject_id=user.pk,
+            origin=origin,
+        )

@@ -2,6 +2,7 @@
 domain errors into a page with the error's HTTP status."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -18,6 +19,13 @@ from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
 from .stages import Status
+
+
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_login(form.get_user(), origin=Origin.from_request(self.request))
+        return response
 
 
 def refused(request, exc: DomainError, *, back: str | None = None):

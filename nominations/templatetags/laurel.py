@@ -8,6 +8,7 @@ register = template.Library()
 
 EVENT_LABELS = {
     "nomination.created": _("Draft created"),
+    "inspector.login": _("Inspector logged in"),
     "nomination.dossier_edited": _("Dossier edited"),
     "nomination.evidence_added": _("Document attached"),
     "nomination.evidence_removed": _("Document removed"),

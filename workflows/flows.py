@@ -3,14 +3,20 @@ task — a stage review, the unit's revision, the council, or the signature of t
 until it ends (rejected, withdrawn, not approved by the council, or awarded).
 
 Which review stages come, and who acts at each, is the award type's route (data): one `review`
-node serves every review stage, and the `route` gateway loops back to it while the route goes on.
+node serves every review stage. Each node is routed straight to the task the nomination's new
+status calls for (`Routed`), rather than through a gateway node: a gateway would write a task row
+of its own on every action, the costliest part of an action after the action itself.
 """
 
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.lock import select_for_update_lock
+from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.status import STATUS
 
 from nominations.calendar import add_working_days
 from nominations.roles import Role
@@ -23,7 +29,43 @@ REVISION_DAYS = 10
 SIGNATURE_DAYS = 10
 
 
-class WaitingTaskActivation(ViewActivation):
+class RoutedActivationMixin:
+    """Create the next task from the nomination's status (NominationFlow.route_to)."""
+
+    @Activation.status.transition(source=STATUS.DONE)
+    def create_next(self):
+        node = self.flow_class.instance.route_to(self.process.nomination)
+        yield node._create(self, self.task.token)
+
+
+class RoutedStartActivation(RoutedActivationMixin, StartHandleActivation):
+    pass
+
+
+class Routed:
+    """Node mixin: the next node depends on the nomination's status; `Routes(...)` names the
+    possible ones so the flow's graph (and chart) still shows every edge."""
+
+    _routes = ()
+
+    def Routes(self, *nodes):
+        self._routes = nodes
+        return self
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._routes = [this.resolve(instance, node) for node in self._routes]
+
+    def _outgoing(self):
+        for node in self._routes:
+            yield Edge(src=self, dst=node, edge_class="next")
+
+
+class RoutedStart(Routed, flow.StartHandle):
+    activation_class = RoutedStartActivation
+
+
+class WaitingTaskActivation(RoutedActivationMixin, ViewActivation):
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         process = prev_activation.process
@@ -46,7 +88,7 @@ class WaitingTaskActivation(ViewActivation):
         return cls(task)
 
 
-class WaitingTask(flow.View):
+class WaitingTask(Routed, flow.View):
     """A human task held by whoever has `role` over the proposing unit. It is done through
     Laurel's own pages and services, so it has no viewflow view."""
 
@@ -80,31 +122,43 @@ class NominationFlow(flow.Flow):
     task_class = NominationTask
     lock_impl = select_for_update_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
+    start = RoutedStart(this.start_process).Routes(this.review, this.council)
 
-    route = (
-        flow.Switch()
-        .Case(this.review, lambda a: a.process.nomination.status in REVIEW_STAGES)
-        .Case(this.revise, lambda a: a.process.nomination.status == Status.RETURNED)
-        .Case(this.council, lambda a: a.process.nomination.status == Stage.COUNCIL_REVIEW)
-        .Case(this.sign, lambda a: a.process.nomination.status in AWAITING_DECISION)
-        .Default(this.end)
+    review = (
+        WaitingTask(_at_route_stage)
+        .Annotation(title="Review")
+        .Routes(this.review, this.revise, this.council, this.sign, this.end)
     )
-
-    review = WaitingTask(_at_route_stage).Annotation(title="Review").Next(this.route)
     revise = (
         WaitingTask(lambda n: (Status.RETURNED, Role.UNIT_PROPOSER, REVISION_DAYS))
         .Annotation(title="Revise and resubmit")
-        .Next(this.route)
+        .Routes(this.review, this.council)
     )
-    council = WaitingTask(_at_route_stage).Annotation(title="Council vote").Next(this.route)
+    council = (
+        WaitingTask(_at_route_stage)
+        .Annotation(title="Council vote")
+        .Routes(this.sign, this.revise, this.end)
+    )
     sign = (
         WaitingTask(lambda n: (n.status, Role.DECISION_SIGNER, SIGNATURE_DAYS))
         .Annotation(title="Sign the decision")
-        .Next(this.route)
+        .Routes(this.revise, this.end)
     )
 
     end = flow.End()
+
+    def route_to(self, nomination):
+        """The node a nomination in its current status waits on (or the end)."""
+        status = nomination.status
+        if status in REVIEW_STAGES:
+            return self.review
+        if status == Status.RETURNED:
+            return self.revise
+        if status == Stage.COUNCIL_REVIEW:
+            return self.council
+        if status in AWAITING_DECISION:
+            return self.sign
+        return self.end
 
     def start_process(self, activation, nomination):
         activation.process.nomination = nomination

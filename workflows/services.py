@@ -11,6 +11,7 @@ refused with `ConflictingAction` rather than applied to a state the actor never 
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -42,9 +43,11 @@ def _complete(task: NominationTask, nomination: Nomination, actor) -> None:
     """Finish the task the nomination waited on; the flow creates the next one."""
     task.process.nomination = nomination  # the locked, transitioned instance
     with NominationFlow.lock(task.process_id):
-        activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
-            activation.assign(actor)
+            # Taken and done in one go: recorded by the one save that completes the task
+            # (viewflow's `assign` would write the row once more just before).
+            task.owner, task.assigned, task.status = actor, timezone.now(), STATUS.ASSIGNED
+        activation = task.flow_task.activation_class(task)
         if task.status == STATUS.ASSIGNED:
             activation.start(None)
         activation.execute()

@@ -83,13 +83,26 @@ def nomination_detail(request, pk):
             "actions": [(a, lifecycle.ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),
-            "events": timeline(nomination.pk),
+            **_recent_events(request, nomination),
             "decisions": decisions_of(nomination.pk),
             "returned": returned,
             "changes": changes,
             "route": nomination.award_type.stages,
         },
     )
+
+
+# The page shows the latest events; the whole history is one click (or the inspector's timeline)
+# away, so a long history does not make every visit slow.
+TIMELINE_PAGE = 50
+
+
+def _recent_events(request, nomination) -> dict:
+    events = timeline(nomination.pk)
+    total = events.count()
+    if request.GET.get("history") != "all" and total > TIMELINE_PAGE:
+        events = reversed(events.order_by("-seq")[:TIMELINE_PAGE])
+    return {"events": list(events), "events_total": total, "events_page": TIMELINE_PAGE}
 
 
 def _changes_since(before: dict, now: dict) -> list[tuple[str, str, str]]:

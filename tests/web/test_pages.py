@@ -345,3 +345,22 @@ def test_a_nomination_is_walked_through_the_pages_from_draft_to_council_review(c
     assert NominationTask.objects.get(nomination=nomination, status="NEW").role == (
         "council_secretary"
     )
+
+
+def test_a_long_history_shows_its_latest_events_and_the_rest_on_request(
+    client, world, draft, monkeypatch
+):
+    from workflows import views
+
+    monkeypatch.setattr(views, "TIMELINE_PAGE", 3)
+    for i in range(4):
+        draft = dossier.update_dossier(
+            draft, actor=world.proposer, changes={"initiatives": f"Sáng kiến {i}"}
+        )
+    client.force_login(world.proposer)
+    page = client.get(detail(draft.pk)).content.decode()
+    assert "The latest 3 of 5 events." in page
+    assert page.count("<li>\n      <time") == 3
+    assert "Sáng kiến 3" in page and "Draft created" not in page
+    whole = client.get(detail(draft.pk) + "?history=all").content.decode()
+    assert whole.count("<li>\n      <time") == 5 and "Draft created" in whole

@@ -20,9 +20,7 @@ from nominations import policy
 from nominations.models import Nomination
 from nominations.stages import Status
 
-from .models import NominationTask
-
-OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+from .models import OPEN, NominationTask
 
 
 class Median(Aggregate):

@@ -7,6 +7,10 @@ the role and the unit scope are columns (not JSON), so an inbox is one indexed q
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractProcess, AbstractTask
+from viewflow.workflow.status import STATUS
+
+# A task not yet done: what a nomination is waiting on.
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 class NominationProcess(AbstractProcess):

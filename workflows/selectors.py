@@ -6,9 +6,7 @@ from viewflow.workflow.status import STATUS
 from nominations import policy
 from nominations.roles import Role
 
-from .models import NominationTask
-
-OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+from .models import OPEN, NominationTask
 
 
 def _may_take_q(user) -> Q:
@@ -38,20 +36,18 @@ def inbox_for(user) -> QuerySet[NominationTask]:
     )
 
 
-def waiting_task(nomination) -> NominationTask | None:
+def open_task(nomination) -> NominationTask | None:
     """The task the nomination waits on, if any."""
     return (
-        NominationTask.objects.filter(
-            nomination=nomination, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-        )
-        .select_related("owner")
+        NominationTask.objects.filter(nomination=nomination, status__in=OPEN)
+        .select_related("process", "owner")
         .first()
     )
 
 
 def overdue_tasks(today) -> QuerySet[NominationTask]:
     """Stages past their deadline: finished after the due day, or still open after it."""
-    late = Q(finished__isnull=True, due_on__lt=today, status__in=OPEN_STATUSES) | Q(
+    late = Q(finished__isnull=True, due_on__lt=today, status__in=OPEN) | Q(
         finished__isnull=False, finished__date__gt=F("due_on")
     )
     return (

@@ -27,16 +27,7 @@ from nominations.stages import Status
 
 from .flows import TAKEABLE, NominationFlow
 from .models import NominationTask
-
-OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-
-
-def open_task(nomination: Nomination) -> NominationTask | None:
-    return (
-        NominationTask.objects.filter(nomination=nomination, status__in=OPEN)
-        .select_related("process", "owner")
-        .first()
-    )
+from .selectors import open_task
 
 
 def _complete(task: NominationTask, nomination: Nomination, actor) -> None:

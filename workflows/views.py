@@ -22,7 +22,7 @@ from nominations.views import get_visible, refused
 from . import services
 from .flows import TAKEABLE
 from .models import NominationTask
-from .selectors import inbox_for, waiting_task
+from .selectors import inbox_for, open_task
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -62,7 +62,7 @@ def inbox(request):
 @require_GET
 def nomination_detail(request, pk):
     nomination = get_visible(request, pk)
-    task = waiting_task(nomination)
+    task = open_task(nomination)
     actions = policy.allowed_actions(request.user, nomination)
     taken_by_other = task is not None and task.owner_id not in (None, request.user.pk)
     if taken_by_other:

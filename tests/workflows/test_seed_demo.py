@@ -17,8 +17,7 @@ from nominations.models import AwardType, ConferredAward, Evidence, Nomination, 
 from nominations.roles import Role
 from nominations.stages import FINAL, STAGE_ORDER, Status
 from workflows.management.commands import seed_demo
-from workflows.models import NominationProcess, NominationTask
-from workflows.services import OPEN
+from workflows.models import OPEN, NominationProcess, NominationTask
 
 TRANSITION_ACTIONS = {f"nomination.{outcome}" for outcome in Decision.Outcome.values}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.contrib.messages import constants as messages
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,8 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
     "csp",
+    "django_filters",
+    "django_tables2",
     "viewflow",
     "viewflow.workflow",
     "audit",
@@ -81,10 +85,19 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflows.context_processors.navigation",
             ],
         },
     },
 ]
+
+# Lists are django-tables2 tables drawn with the vendored Bootstrap (static/vendor/).
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Bootstrap calls an error "danger".
+MESSAGE_TAGS = {messages.ERROR: "danger"}
+
+# Forms carry Bootstrap's classes (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 
 from .exceptions import NotAllowed
-from .models import Delegation, Nomination, RoleAssignment, Unit
+from .models import Delegation, Nomination, Profile, RoleAssignment, Unit
 from .roles import Role
 from .stages import DEFAULT_STAGE_ROLE, PROGRESS, REVIEW_STAGES, Status
 
@@ -205,12 +205,24 @@ def conflict_of_interest(user, nomination: Nomination) -> str | None:
     return None
 
 
+def _home_path(user) -> str | None:
+    """The path of the user's own unit, read once per user object (one query, not two)."""
+    if not hasattr(user, "_laurel_home_path"):
+        loaded = user._state.fields_cache.get("profile")
+        if loaded is not None and "unit" in loaded._state.fields_cache:
+            return loaded.unit.path
+        user._laurel_home_path = (
+            Profile.objects.filter(user_id=user.pk).values_list("unit__path", flat=True).first()
+        )
+    return user._laurel_home_path
+
+
 def conflict_q(user, prefix: str = "") -> Q:
     """`conflict_of_interest` as a filter: matches the nominations the user may not judge now."""
     q = Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}nominee_person": user})
-    profile = getattr(user, "profile", None)
-    if profile is not None:
-        ancestors = [int(pk) for pk in profile.unit.path.strip("/").split("/")]
+    home = _home_path(user)
+    if home is not None:
+        ancestors = [int(pk) for pk in home.strip("/").split("/")]
         q |= Q(**{f"{prefix}nominee_unit__in": ancestors})
         q |= (
             Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True})

@@ -256,10 +256,10 @@ def test_list_page_query_count_does_not_grow_with_rows(
 
     client.force_login(world.proposer)
     make(2)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         client.get(reverse("nomination_list"))
     make(20)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         client.get(reverse("nomination_list"))
 
 

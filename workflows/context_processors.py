@@ -1,0 +1,40 @@
+"""What every page's navigation needs to know about the user: which parts of Laurel to show.
+
+The links are a convenience; each view checks authority again.
+"""
+
+from django.utils.functional import SimpleLazyObject
+
+from approvals.policy import COUNCIL_READERS
+from nominations import policy
+from nominations.roles import Role
+
+from .selectors import inbox_for
+
+PROPOSING = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
+# Roles that never wait on a task: their pages need not count an inbox.
+TASKLESS = {Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.ADMINISTRATOR}
+REVIEWING = {Role.UNIT_HEAD, Role.PARTY_COMMITTEE_REVIEWER, Role.LEADERSHIP_REVIEWER}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = policy.roles_of(user)
+    return {
+        "nav": {
+            "roles": sorted(roles),
+            "proposes": bool(roles & PROPOSING),
+            "reviews": bool(roles & REVIEWING),
+            "council": bool(roles & COUNCIL_READERS),
+            "secretary": Role.COUNCIL_SECRETARY in roles,
+            "signer": Role.DECISION_SIGNER in roles,
+            "inspector": Role.INSPECTOR in roles,
+            "staff": user.is_staff,
+            # Counted only when a page shows it, so pages that don't pay nothing.
+            "inbox_count": SimpleLazyObject(lambda: inbox_for(user).count())
+            if roles - TASKLESS
+            else 0,
+        }
+    }

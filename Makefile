@@ -12,13 +12,13 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,demo]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
-	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) -m pip install --quiet -e ".[test,demo,bench]"
 	touch $(BENCH_STAMP)
 
 # Its own database on the PostgreSQL server at 127.0.0.1:5432 (created and dropped by the run);

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import AgendaItem, CouncilSession, Decision, Objection, SignedDecision, Tally
 from audit.models import AuditEvent
@@ -234,3 +235,18 @@ def test_a_newcomer_runs_the_planned_session_and_signs_the_decision(seeded, clie
     assert not Nomination.objects.filter(
         status=Status.COUNCIL_APPROVED, award_type__public_notice_days=0
     ).exists()
+
+
+def test_the_demo_history_spans_weeks_in_time_order_with_work_overdue(seeded):
+    # The journeys advance in rounds over the past weeks (time-machine moves the clock for
+    # each step), so an inspector reads the trail in time order and the dashboard's time in
+    # stage and the inbox's overdue work are real figures.
+    times = list(AuditEvent.objects.order_by("seq").values_list("occurred_at", flat=True))
+    assert times == sorted(times)
+    assert (times[-1] - times[0]).days >= 21
+    today = timezone.localdate()
+    open_tasks = NominationTask.objects.filter(status__in=OPEN, due_on__isnull=False)
+    assert open_tasks.filter(due_on__lt=today).exists()
+    assert open_tasks.filter(due_on__gte=today).exists()
+    submitted = Nomination.objects.exclude(status=Status.DRAFT)
+    assert all(n.created_at < n.status_changed_at for n in submitted)

@@ -12,6 +12,7 @@ only where it differs from the demo values; nominations are created only while t
 has none.
 """
 
+import contextlib
 import datetime
 import textwrap
 import unicodedata
@@ -48,10 +49,56 @@ from workflows import services
 
 from . import _demo_data as demo
 
+try:  # the demo extra; without it the demo's history is all written now
+    import time_machine
+except ImportError:  # pragma: no cover - exercised only outside `make demo`
+    time_machine = None
+
 DEMO_PASSWORD = "laurel-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
 
 # --- helpers -------------------------------------------------------------------------------
+
+# The journeys advance in rounds, a round every few days, so that time in stage, due dates and
+# overdue work look like a real campaign's.
+ROUND_DAYS = 3
+
+
+def _working_day(day: datetime.date, step: int) -> datetime.date:
+    while day.weekday() >= 5:  # Saturday, Sunday
+        day += datetime.timedelta(days=step)
+    return day
+
+
+class DemoClock:
+    """When each demo step happens: drafts four weeks ago, then a round of steps every few days
+    (each nomination a few minutes after the one before, so the audit trail reads in time order),
+    the council on the last working day before today, the next session planned today.
+
+    Each step runs with the clock travelled to its moment (time-machine), so every timestamp the
+    services write — events, decisions, tasks, due dates — belongs to that moment."""
+
+    def __init__(self, rounds: int, now: datetime.datetime | None = None):
+        now = timezone.localtime(now)
+        self.council_day = _working_day(now.date() - datetime.timedelta(days=1), -1)
+        self.first_day = self.council_day - datetime.timedelta(days=ROUND_DAYS * (rounds + 1))
+        self.enabled = time_machine is not None
+
+    def _moment(self, day: datetime.date, minutes: int) -> datetime.datetime:
+        start = datetime.datetime.combine(day, datetime.time(8, 30))
+        return timezone.make_aware(start + datetime.timedelta(minutes=minutes))
+
+    def round(self, number: int, index: int = 0):
+        day = self.first_day + datetime.timedelta(days=ROUND_DAYS * number)
+        return self._at(self._moment(_working_day(day, 1), 4 * index))
+
+    def council(self, minutes: int = 0):
+        return self._at(self._moment(self.council_day, 60 + minutes))
+
+    def _at(self, moment):
+        if not self.enabled:
+            return contextlib.nullcontext()
+        return time_machine.travel(moment, tick=True)
 
 
 def _ascii(text: str) -> str:
@@ -324,6 +371,8 @@ class Command(BaseCommand):
         staff = [spec.username for spec in demo.PEOPLE if not spec.roles]
         self.to_confer: list[Nomination] = []
         at_council: list[AtCouncil] = []
+        journeys = []  # [index, plan, actors, nomination, steps still to take]
+        clock = DemoClock(rounds=max(len(plan.steps.split()) for plan in demo.PLANS))
         for index, plan in enumerate(demo.PLANS):
             unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
             actors = {
@@ -334,51 +383,65 @@ class Command(BaseCommand):
             nominee_unit = units.get(plan.nominee)
             # Varies the texts by nominee, deterministically.
             seq = staff.index(plan.nominee) if nominee_unit is None else 10 + index
-            step = "draft"
-            try:
+            with self.refusal(index, plan, "draft"), clock.round(0, index):
                 nomination = self.draft(
                     plan, campaign, awards[plan.award], units[unit_code], nominee_unit, seq, actors
                 )
-                steps = plan.steps.split()
-                for position, step in enumerate(steps):
-                    if step in ("council_approve", "council_reject"):
-                        # The council decides in a session, with the others on its agenda.
-                        at_council.append(
-                            AtCouncil(
-                                nomination,
-                                step == "council_approve",
-                                steps[position + 1 :],
-                                plan,
-                                index,
-                                actors,
-                            )
+            journeys.append([index, plan, actors, nomination, plan.steps.split()])
+        # Round by round, each nomination takes its next step, until it waits for the council.
+        number = 0
+        while any(steps for *_, steps in journeys):
+            number += 1
+            for journey in journeys:
+                index, plan, actors, nomination, steps = journey
+                if not steps:
+                    continue
+                step = steps.pop(0)
+                if step in ("council_approve", "council_reject"):
+                    # The council decides in a session, with the others on its agenda.
+                    at_council.append(
+                        AtCouncil(
+                            nomination, step == "council_approve", steps[:], plan, index, actors
                         )
-                        break
-                    nomination = self.act(nomination, step, plan, index, actors)
-            except DomainError as exc:
-                raise CommandError(
-                    f"Demo nomination #{index + 1} ({plan.award} for {plan.nominee}) was refused "
-                    f"at “{step}”: {exc}"
-                ) from exc
+                    )
+                    steps.clear()
+                    continue
+                with self.refusal(index, plan, step), clock.round(number, index):
+                    journey[3] = self.act(nomination, step, plan, index, actors)
         try:
-            self.hold_council(campaign, at_council)
+            with clock.council():
+                self.hold_council(campaign, at_council)
             for waiting in at_council:
                 nomination = Nomination.objects.get(pk=waiting.nomination.pk)
                 for step in waiting.rest:
-                    nomination = self.act(
-                        nomination, step, waiting.plan, waiting.index, waiting.actors
-                    )
-            self.sign_decision(campaign, agency_actors[Role.DECISION_SIGNER])
-            self.object_during_notice()
+                    with clock.council(60 + waiting.index):
+                        nomination = self.act(
+                            nomination, step, waiting.plan, waiting.index, waiting.actors
+                        )
+            with clock.council(180):
+                self.sign_decision(campaign, agency_actors[Role.DECISION_SIGNER])
+            with clock.council(300):
+                self.object_during_notice()
             self.plan_next_session(campaign)
         except DomainError as exc:
             raise CommandError(f"The demo council was refused: {exc}") from exc
         return len(demo.PLANS)
 
+    @contextlib.contextmanager
+    def refusal(self, index, plan, step):
+        """A demo step the engine refuses stops the seed with one line saying which."""
+        try:
+            yield
+        except DomainError as exc:
+            raise CommandError(
+                f"Demo nomination #{index + 1} ({plan.award} for {plan.nominee}) was refused "
+                f"at “{step}”: {exc}"
+            ) from exc
+
     # --- the council ---------------------------------------------------------------------
 
     def hold_council(self, campaign, at_council: list[AtCouncil]) -> None:
-        """A session that met today: attendance (one member absent), the items whose plans
+        """A session on the council day: attendance (one member absent), the items whose plans
         wait for the council voted on by the members, the rest deferred to the next session,
         voting closed and tallied."""
         secretary = self.people[demo.SECRETARY]
@@ -386,7 +449,7 @@ class Command(BaseCommand):
         session = council.plan_session(
             actor=secretary,
             campaign=campaign,
-            scheduled_on=self.today,
+            scheduled_on=timezone.localdate(),
             chair=self.people[demo.COUNCIL_CHAIR],
         )
         wanted = {w.nomination.pk: w.approve for w in at_council}

@@ -4,21 +4,25 @@ domain errors into a page with the error's HTTP status."""
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from audit.services import Origin
 
 from . import policy, services
 from .exceptions import DomainError, NotAllowed, TransitionRefused
+from .filters import NominationFilter
 from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
+from .roles import Role
 from .selectors import nomination_for, visible_nominations
-from .stages import Status
+from .tables import NominationTable
+
+LIST_PAGE_SIZE = 25
 
 
 class LoginView(auth_views.LoginView):
@@ -48,25 +52,20 @@ def get_visible(request, pk) -> Nomination:
 @login_required
 @require_GET
 def nomination_list(request):
-    nominations = visible_nominations(request.user)
-    status = request.GET.get("status")
-    if status in Status.values:
-        nominations = nominations.filter(status=status)
-    query = (request.GET.get("q") or "").strip()
-    if query:
-        nominations = nominations.filter(achievements__icontains=query) | nominations.filter(
-            nominee_person__last_name__icontains=query
-        )
-    page = Paginator(nominations, 25).get_page(request.GET.get("page"))
+    filters = NominationFilter(
+        request.GET or None, queryset=visible_nominations(request.user), user=request.user
+    )
+    table = NominationTable(filters.qs)
+    RequestConfig(request, paginate={"per_page": LIST_PAGE_SIZE}).configure(table)
     return render(
         request,
         "nominations/list.html",
         {
-            "page": page,
-            "statuses": Status.choices,
-            "status": status,
-            "q": query,
-            "can_propose": policy.units_user_may_propose_for(request.user).exists(),
+            "filters": filters,
+            "table": table,
+            "filtered": filters.is_bound and any(request.GET.get(f) for f in filters.filters),
+            # Read from the roles already loaded: holding the role means having its unit.
+            "can_propose": Role.UNIT_PROPOSER in policy.roles_of(request.user),
         },
     )
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 from viewflow.workflow.status import STATUS
 
 from nominations import policy
-from nominations.models import Nomination
-from nominations.stages import Status
+from nominations.models import Nomination, Unit
+from nominations.roles import Role
+from nominations.stages import FINAL, Status
 
 from .models import OPEN, NominationTask
 
@@ -31,9 +32,13 @@ class Median(Aggregate):
     output_field = DurationField()
 
 
-def _bars(rows, label, value="n"):
-    """[(label, count, percent of the largest)] for a bar chart, largest first."""
-    rows = sorted(rows, key=lambda r: -r[value])
+# Started and not yet at its end: under review, returned for revision, or awaiting a decision.
+IN_PROGRESS = [s.value for s in Status if s != Status.DRAFT and s not in FINAL]
+
+
+def _bars(rows, label, value="n", ordered=False):
+    """[(label, count, percent of the largest)] for a bar chart, largest first (or as given)."""
+    rows = list(rows) if ordered else sorted(rows, key=lambda r: -r[value])
     top = max((r[value] for r in rows), default=0) or 1
     return [(label(r), r[value], round(100 * r[value] / top, 1)) for r in rows]
 
@@ -55,14 +60,29 @@ def _median_days_by_stage(tasks) -> list[tuple[str, float, int]]:
     ]
 
 
+def scope(user) -> list[tuple[str, list[str]]]:
+    """Whose figures the user sees: each unit they hold a role over, with those roles (one
+    query). An inspector sees the whole agency, whatever unit the role names."""
+    held: dict[int, set[str]] = {}
+    for a in policy.assignments(user):
+        held.setdefault(a.unit_id, set()).add(a.role)
+    units = Unit.objects.filter(pk__in=held).order_by("path") if held else []
+    return [(u.name, sorted(Role(r).label for r in held[u.pk])) for u in units]
+
+
 def figures(user) -> dict:
     nominations = Nomination.objects.filter(policy.visible_q(user))
     tasks = NominationTask.objects.filter(nomination__in=nominations, flow_task_type="HUMAN")
     today = timezone.localdate()
     by_status = {r["status"]: r["n"] for r in nominations.values("status").annotate(n=Count("id"))}
     overdue = tasks.filter(status__in=OPEN, due_on__lt=today)
+    median_days = _median_days_by_stage(tasks)
     return {
+        "scope": scope(user),
+        "agency_wide": Role.INSPECTOR in policy.roles_of(user),
         "total": sum(by_status.values()),
+        "in_progress": sum(by_status.get(s, 0) for s in IN_PROGRESS),
+        "awarded": by_status.get(Status.AWARDED, 0),
         "by_status": [
             (s.label, by_status.get(s.value, 0), s.value) for s in Status if by_status.get(s.value)
         ],
@@ -102,7 +122,14 @@ def figures(user) -> dict:
             label=lambda r: r["stage"],
         ),
         "overdue_total": overdue.count(),
-        "median_days": _median_days_by_stage(tasks),
+        "median_days": median_days,
+        # Drawn in the order of the route, like the table under it.
+        "median_bars": _bars(
+            [{"stage": stage, "days": days} for stage, days, _n in median_days],
+            label=lambda r: r["stage"],
+            value="days",
+            ordered=True,
+        ),
     }
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from approvals.selectors import decisions_of, last_return
 from audit.selectors import timeline
 from audit.services import Origin
 from nominations import lifecycle, policy
+from nominations.calendar import add_working_days
 from nominations.exceptions import DomainError, InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.stages import Status
@@ -40,21 +42,42 @@ REASONS_REQUIRED = {"return_for_revision", "reject"}
 INBOX_PAGE_SIZE = 50
 
 
+# A task is "due soon" when its deadline falls within this many working days.
+DUE_SOON_WORKING_DAYS = 3
+
+
 @login_required
 @require_GET
 def inbox(request):
     tasks = inbox_for(request.user)
-    mine = list(tasks.filter(owner=request.user))
-    page = Paginator(tasks.filter(owner__isnull=True), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    today = timezone.localdate()
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    # One grouped query for the summary, however long the queue.
+    counts = tasks.aggregate(
+        taken=Count("pk", filter=Q(owner=request.user)),
+        waiting=Count("pk", filter=Q(owner__isnull=True)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
+    mine = list(tasks.filter(owner=request.user))
+    paginator = Paginator(tasks.filter(owner__isnull=True), INBOX_PAGE_SIZE)
+    paginator.count = counts["waiting"]  # already counted above
+    page = paginator.get_page(request.GET.get("page"))
     waiting = list(page)
     for t in waiting:
         t.takeable = t.flow_task.name in TAKEABLE
     return render(
         request,
         "workflows/inbox.html",
-        {"mine": mine, "waiting": waiting, "page": page, "today": timezone.localdate()},
+        {
+            "mine": mine,
+            "waiting": waiting,
+            "page": page,
+            "counts": counts,
+            "today": today,
+            "soon": soon,
+            "soon_days": DUE_SOON_WORKING_DAYS,
+        },
     )
 
 

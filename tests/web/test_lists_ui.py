@@ -1,0 +1,280 @@
+"""The pages that list work: the inbox, the nominations list, the dashboard and delegations,
+as a user sees them."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from nominations import services as dossier
+from nominations.models import Delegation
+from nominations.roles import Role
+from workflows.models import NominationTask
+
+from ..factories import person
+
+
+def propose(world, *, award_type=None, nominee=None, achievements="Hoàn thành xuất sắc nhiệm vụ."):
+    return dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=award_type or world.full,
+        proposing_unit=world.unit,
+        nominee_person=nominee or world.staff,
+        achievements=achievements,
+    )
+
+
+def listed(response) -> list[int]:
+    return [row.record.pk for row in response.context["table"].paginated_rows]
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# --- the inbox ----------------------------------------------------------------------------
+
+
+def test_the_inbox_counts_what_waits_and_marks_overdue_and_due_soon_work(client, world, walk):
+    late, soon, later = (walk(propose(world), "submit") for _ in range(3))
+    today = timezone.localdate()
+    NominationTask.objects.filter(nomination=late).update(due_on=today - datetime.timedelta(1))
+    NominationTask.objects.filter(nomination=soon).update(due_on=today)
+    NominationTask.objects.filter(nomination=later).update(due_on=today + datetime.timedelta(30))
+    client.force_login(world.unit_head)
+
+    page = client.get(reverse("inbox"))
+
+    assert page.context["counts"] == {"taken": 0, "waiting": 3, "overdue": 1, "soon": 1}
+    body = html(page)
+    assert re.search(r'data-testid="count-overdue">1<', body)
+    assert re.search(r'data-testid="count-waiting">3<', body)
+    rows = {
+        ref: row
+        for row in body.split('<tr class="task')
+        for ref in [late, soon, later]
+        if f">{ref.reference}<" in row
+    }
+    assert "overdue-badge" in rows[late] and "Overdue" in rows[late]
+    assert "due-soon-badge" in rows[soon] and "overdue-badge" not in rows[soon]
+    assert "badge" not in rows[later]
+    # Each row is one click from the work; the waiting ones can be taken from here.
+    assert reverse("nomination_detail", args=[late.pk]) in rows[late]
+    task = NominationTask.objects.get(nomination=late, status="NEW")
+    assert reverse("task_take", args=[task.pk]) in rows[late]
+
+    client.post(reverse("task_take", args=[task.pk]))
+    page = client.get(reverse("inbox"))
+    assert page.context["counts"] == {"taken": 1, "waiting": 2, "overdue": 1, "soon": 1}
+    assert [t.nomination_id for t in page.context["mine"]] == [late.pk]
+
+
+def test_an_empty_inbox_says_so_and_offers_a_proposer_a_new_nomination(client, world):
+    client.force_login(world.proposer)
+    body = html(client.get(reverse("inbox")))
+    assert "Nothing waits for you." in body
+    assert "empty-state" in body and reverse("nomination_create") in body
+
+    client.force_login(world.leader)
+    body = html(client.get(reverse("inbox")))
+    assert "Nothing waits for you." in body
+    assert reverse("nomination_create") not in body
+
+
+def test_the_inbox_summary_costs_the_same_queries_however_many_tasks_are_late(client, world, walk):
+    walk(propose(world), "submit")
+    client.force_login(world.unit_head)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("inbox"))
+    for _ in range(4):
+        walk(propose(world), "submit")
+    NominationTask.objects.update(due_on=timezone.localdate() - datetime.timedelta(3))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("inbox"))
+    assert page.context["counts"]["overdue"] == 5
+    assert len(many) == len(few)
+
+
+# --- the nominations list -------------------------------------------------------------------
+
+
+def test_filters_narrow_the_list_by_status_award_and_search(client, world, walk):
+    other_person = person(world.unit, username="tran")
+    other_person.first_name, other_person.last_name = "Bình", "Trần Thị"
+    other_person.save()
+    submitted = walk(propose(world), "submit")
+    short = propose(world, award_type=world.short, achievements="Sáng kiến số hoá hồ sơ.")
+    named = propose(world, nominee=other_person)
+    client.force_login(world.proposer)
+    url = reverse("nomination_list")
+
+    assert set(listed(client.get(url))) == {submitted.pk, short.pk, named.pk}
+    assert listed(client.get(url, {"status": "unit_review"})) == [submitted.pk]
+    assert listed(client.get(url, {"award_type": world.short.pk})) == [short.pk]
+    assert listed(client.get(url, {"q": "số hoá"})) == [short.pk]
+    assert listed(client.get(url, {"q": "Trần Bình"})) == [named.pk]
+    assert listed(client.get(url, {"q": named.reference})) == [named.pk]
+    assert listed(client.get(url, {"q": "số hoá", "status": "unit_review"})) == []
+    assert listed(client.get(url, {"proposing_unit": world.unit.pk, "status": "draft"})) == [
+        named.pk,
+        short.pk,
+    ]
+
+    page = client.get(url, {"status": "unit_review"})
+    body = html(page)
+    assert "1 nomination<" in body
+    assert '<span class="status unit_review">Unit head confirmation</span>' in body
+    assert reverse("nomination_detail", args=[submitted.pk]) in body
+    nothing = html(client.get(url, {"q": "không có"}))
+    assert "No nomination matches these filters." in nothing and "Clear filters" in nothing
+
+
+def test_the_list_sorts_by_its_columns(client, world):
+    first, second, third = (propose(world) for _ in range(3))
+    client.force_login(world.proposer)
+    url = reverse("nomination_list")
+    assert listed(client.get(url)) == [third.pk, second.pk, first.pk]  # newest first
+    assert listed(client.get(url, {"sort": "reference"})) == [first.pk, second.pk, third.pk]
+    body = html(client.get(url, {"sort": "reference"}))
+    assert 'aria-sort="ascending"' in body and "sort=-reference" in body
+    for column in ["nominee", "award_type", "proposing_unit", "status", "updated_at"]:
+        assert client.get(url, {"sort": f"-{column}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "bogus"},
+        {"award_type": "abc"},
+        {"award_type": "999999"},
+        {"campaign": "1; DROP TABLE"},
+        {"proposing_unit": "-1"},
+        {"page": "zz"},
+        {"page": "999"},
+        {"sort": "nominee_person__password"},
+        {"q": "x" * 5000},
+        {"q": "N-99999999999999999999"},
+    ],
+)
+def test_bad_filter_values_never_break_the_list(client, world, query):
+    propose(world)
+    client.force_login(world.proposer)
+    response = client.get(reverse("nomination_list"), query)
+    assert response.status_code == 200
+
+
+def test_an_unreadable_filter_is_shown_as_a_form_error_and_left_out(client, world):
+    draft = propose(world)
+    client.force_login(world.proposer)
+    response = client.get(reverse("nomination_list"), {"status": "bogus"})
+    assert "is-invalid" in html(response)
+    assert listed(response) == [draft.pk]
+
+
+def test_a_unit_filter_offers_only_the_units_the_user_holds_a_role_over(client, world):
+    client.force_login(world.proposer)
+    form = client.get(reverse("nomination_list")).context["filters"].form
+    assert list(form.fields["proposing_unit"].queryset) == [world.unit]
+
+
+def test_the_list_costs_the_same_queries_at_any_number_of_rows(client, world):
+    client.force_login(world.proposer)
+    url = reverse("nomination_list") + f"?award_type={world.full.pk}&sort=nominee"
+    propose(world)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(30):
+        propose(world)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(listed(response)) == 25  # a page at a time
+    assert len(many) == len(few)
+
+
+def test_an_empty_list_offers_a_proposer_a_new_nomination(client, world):
+    client.force_login(world.proposer)
+    body = html(client.get(reverse("nomination_list")))
+    assert "No nominations yet." in body and reverse("nomination_create") in body
+    client.force_login(world.inspector)
+    body = html(client.get(reverse("nomination_list")))
+    assert "No nominations to show." in body and reverse("nomination_create") not in body
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+CHARTS = [
+    ("chart-stage", "Nominations by stage"),
+    ("chart-award", "Nominations by award"),
+    ("chart-unit", "Nominations by proposing unit"),
+    ("chart-median", "Median time in each stage (days)"),
+]
+
+
+@pytest.mark.parametrize("who", ["leader", "inspector"])
+def test_the_dashboard_draws_accessible_charts_for_leaders_and_inspectors(client, world, walk, who):
+    for _ in range(2):
+        walk(propose(world), "submit", "approve", "approve")
+    client.force_login(getattr(world, who))
+    body = html(client.get(reverse("dashboard")))
+    for chart_id, title in CHARTS:
+        assert f'<title id="{chart_id}-title">{title}</title>' in body
+        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in body
+    assert body.count('role="img"') == len(CHARTS)
+    assert re.search(r'data-testid="kpi-total">2<', body)
+    assert "Leadership review: 2" in body  # the chart's description carries its figures
+    assert "Figures for nominations you may see:" in body
+    scope = re.search(r'data-testid="dashboard-scope">(.*?)</p>', body, re.S).group(1)
+    if who == "inspector":
+        assert "the whole agency" in scope
+    else:
+        assert world.agency.name in scope and "Leadership reviewer" in scope
+
+
+def test_a_proposer_sees_only_the_figures_of_their_unit(client, world, walk):
+    walk(propose(world), "submit")
+    stranger = person(world.other_unit, username="elsewhere")
+    dossier.create_draft(
+        actor=world.other_proposer,
+        campaign=world.campaign,
+        award_type=world.full,
+        proposing_unit=world.other_unit,
+        nominee_person=stranger,
+        achievements="Hoàn thành tốt nhiệm vụ.",
+    )
+    client.force_login(world.proposer)
+    body = html(client.get(reverse("dashboard")))
+    assert re.search(r'data-testid="kpi-total">1<', body)
+    assert re.search(r'data-testid="kpi-in-progress">1<', body)
+    assert world.unit.name in body
+    assert world.other_unit.name not in body
+    scope = re.search(r'data-testid="dashboard-scope">(.*?)</p>', body, re.S).group(1)
+    assert world.unit.name in scope and "whole agency" not in scope
+
+
+# --- delegations --------------------------------------------------------------------------
+
+
+def test_delegations_are_listed_with_their_status(client, world):
+    today = timezone.localdate()
+    Delegation.objects.create(
+        principal=world.leader,
+        delegate=world.party_reviewer,
+        role=Role.LEADERSHIP_REVIEWER,
+        unit=world.agency,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(7),
+    )
+    client.force_login(world.leader)
+    body = html(client.get(reverse("delegations")))
+    assert '<span class="badge text-bg-success">active</span>' in body
+    assert "btn btn-sm btn-outline-danger" in body  # it can be revoked
+    assert 'class="form-select' in body  # the Bootstrap form to delegate again
+    client.force_login(world.party_reviewer)
+    body = html(client.get(reverse("delegations")))
+    assert "active" in body and "Revoke" not in body

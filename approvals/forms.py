@@ -9,7 +9,9 @@ class SessionForm(forms.Form):
     scheduled_on = forms.DateField(
         label=_("Date of the session"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    chair = forms.ModelChoiceField(queryset=None, label=_("Chair"))
+    chair = forms.ModelChoiceField(
+        queryset=None, label=_("Chair"), help_text=_("A member of the council chairs the session.")
+    )
 
     def __init__(self, *args, campaigns, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,7 +22,9 @@ class SessionForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label=_("Members present"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Members present"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"role": "switch"}),
     )
 
     def __init__(self, *args, seats, **kwargs):
@@ -79,7 +83,10 @@ class SignForm(forms.Form):
     )
     title = forms.CharField(label=_("Title of the decision"), max_length=300)
     reasons = forms.CharField(
-        label=_("Grounds"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Grounds"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The legal basis cited at the head of the decision."),
     )
 
     def __init__(self, *args, candidates, **kwargs):
@@ -96,7 +103,11 @@ class CorrectionForm(forms.Form):
         label=_("Revoke the award of"),
         widget=forms.CheckboxSelectMultiple,
     )
-    reasons = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label=_("Grounds"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the awards are revoked; the earlier decision itself never changes."),
+    )
 
     def __init__(self, *args, conferred, **kwargs):
         super().__init__(*args, **kwargs)

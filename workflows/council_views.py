@@ -12,8 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from approvals import council as arithmetic
 from approvals import policy as council_policy
 from approvals import selectors
 from approvals import services as council_services
@@ -120,6 +122,8 @@ def session_detail(request, pk):
     absent = [s for s in seats if s.present is False]
     for item in items:  # one form per item, with its own field ids
         item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
+        item.bar = _tally_bar(item.tally) if item.status == AgendaItem.Status.DECIDED else None
+    pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
     return render(
         request,
         "council/session.html",
@@ -134,8 +138,69 @@ def session_detail(request, pk):
             "attendance_form": AttendanceForm(seats=seats) if is_secretary else None,
             "can_record_written": is_secretary and session.is_open and absent,
             "minutes": session.minutes,
+            # Once closed the minutes keep the quorum as it was; before, the service's rule.
+            "quorum": (session.minutes or {}).get("quorum")
+            if session.is_closed
+            else council_services.quorum_of(seats, pending),
         },
     )
+
+
+BAR_WIDTH = 240
+
+
+def _tally_bar(tally) -> dict:
+    """One item's count as a stacked bar drawn on the server: approvals, disapprovals,
+    abstentions, members who did not vote and, over all members, those absent; the threshold
+    marked where the approvals must reach."""
+    counted = tally.approve + tally.disapprove + tally.abstain + tally.not_voted
+    parts = [
+        ("approve", tally.approve, _("Approve"), "#1f6f43"),
+        ("disapprove", tally.disapprove, _("Disapprove"), "#a12222"),
+        ("abstain", tally.abstain, _("Abstain"), "#8a93a6"),
+        ("not-voted", tally.not_voted, _("Did not vote"), "#d8dde6"),
+        ("absent", max(tally.base - counted, 0), _("Absent"), "#ffffff"),
+    ]
+    scale = max(tally.base, counted, 1)
+    segments, x = [], 0.0
+    for key, count, label, fill in parts:
+        if count:
+            width = BAR_WIDTH * count / scale
+            segments.append(
+                {
+                    "key": key,
+                    "count": count,
+                    "label": label,
+                    "fill": fill,
+                    "x": round(x, 1),
+                    "width": round(width, 1),
+                }
+            )
+            x += width
+    needed = arithmetic.approvals_needed(base=tally.base, threshold_percent=tally.threshold_percent)
+    threshold_x = BAR_WIDTH * float(tally.threshold_percent) * tally.base / 100 / scale
+    title = ngettext(
+        "%(approve)d approve, %(disapprove)d disapprove, %(abstain)d abstain, "
+        "%(not_voted)d did not vote; %(needed)d approval needed of %(base)d (%(threshold)s%%)",
+        "%(approve)d approve, %(disapprove)d disapprove, %(abstain)d abstain, "
+        "%(not_voted)d did not vote; %(needed)d approvals needed of %(base)d (%(threshold)s%%)",
+        needed,
+    ) % {
+        "approve": tally.approve,
+        "disapprove": tally.disapprove,
+        "abstain": tally.abstain,
+        "not_voted": tally.not_voted,
+        "needed": needed,
+        "base": tally.base,
+        "threshold": f"{tally.threshold_percent.normalize():f}",
+    }
+    return {
+        "width": BAR_WIDTH,
+        "segments": segments,
+        "threshold_x": round(min(threshold_x, BAR_WIDTH), 1),
+        "needed": needed,
+        "title": title,
+    }
 
 
 @login_required
@@ -281,10 +346,18 @@ def ballot_page(request, pk):
         for item in selectors.agenda(session)
         if item.status == AgendaItem.Status.PENDING
     ]
+    votable = [mine for _item, mine in items if not mine.get("recused")]
     return render(
         request,
         "council/ballot.html",
-        {"session": session, "seat": seat, "items": items, "form": BallotForm()},
+        {
+            "session": session,
+            "seat": seat,
+            "items": items,
+            "form": BallotForm(),
+            "votable_count": len(votable),
+            "voted_count": sum(1 for mine in votable if mine.get("voted")),
+        },
     )
 
 
@@ -323,8 +396,9 @@ def notice(request):
         request,
         "council/notice.html",
         {
-            "running": [(n, end) for n, end in rows if end and end > today],
-            "ended": [(n, end) for n, end in rows if not end or end <= today],
+            # Calendar days until the last day of the notice, for the page.
+            "running": [(n, end, (end - today).days) for n, end in rows if end and end > today],
+            "ended": [(n, end, None) for n, end in rows if not end or end <= today],
             "objection_form": ReasonsForm(),
             "resolution_form": ResolutionForm(),
             "objections": selectors.open_objections(),

@@ -82,7 +82,7 @@ def login(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit].primary")
+        page.click("main button[type=submit].btn-primary")
         page.wait_for_url(re.compile(r".*/inbox/"))
 
     return _login

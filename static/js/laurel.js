@@ -68,6 +68,10 @@ function laurelValidateForm(form) {
       laurelCheckField(field);
     });
     const recheck = () => {
+      if (field.matches("[data-nominee]")) {
+        laurelCheckNominee(form); // choosing one nominee settles the other field too
+        for (const other of form.querySelectorAll("[data-nominee].is-invalid")) laurelCheckField(other);
+      }
       if (field.classList.contains("is-invalid")) laurelCheckField(field);
     };
     field.addEventListener("input", recheck);

@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import uploads
 from .models import AwardType, Campaign, Evidence, Nomination
 from .selectors import proposable_people, proposable_units
 
@@ -42,6 +44,28 @@ class NominationForm(forms.ModelForm):
             # The proposing unit and the campaign are fixed once the draft exists.
             for name in ("campaign", "proposing_unit"):
                 self.fields[name].disabled = True
+        # Hooks for laurel.js: the award type chosen shows its hint and the nominee field it takes.
+        self.fields["award_type"].widget.attrs["data-award-select"] = ""
+        self.fields["nominee_person"].widget.attrs["data-nominee"] = "individual"
+        self.fields["nominee_unit"].widget.attrs["data-nominee"] = "collective"
+        self.fields["nominee_person"].help_text = _("For an award to a person.")
+        self.fields["nominee_unit"].help_text = _("For an award to a collective.")
+        self.fields["achievements"].help_text = _("Required before the dossier can be submitted.")
+
+    # The form drawn in sections, each under its own heading (the evidence comes after them).
+    SECTIONS = [
+        ("award", _("Award"), ["campaign", "award_type", "proposing_unit"]),
+        ("nominee", _("Nominee"), ["nominee_person", "nominee_unit"]),
+        ("achievements", _("Achievements"), ["achievements"]),
+        ("contributions", _("Initiatives and contributions"), ["initiatives", "contributions"]),
+    ]
+
+    def sections(self) -> list[tuple[str, str, list]]:
+        return [(key, title, [self[name] for name in names]) for key, title, names in self.SECTIONS]
+
+    def award_types(self):
+        """The award types offered, with their routes, for the eligibility hints."""
+        return list(self.fields["award_type"].queryset.prefetch_related("route"))
 
     def clean(self):
         data = super().clean()
@@ -58,7 +82,21 @@ class NominationForm(forms.ModelForm):
 
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document type"), choices=Evidence.Kind.choices)
-    file = forms.FileField(label=_("File"))
+    # `accept` only helps the file picker; what a file really is is judged by uploads.sniff.
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt,.ods"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = settings.LAUREL_MAX_UPLOAD_BYTES
+        self.fields["file"].help_text = _("%(kinds)s; at most %(mb)d MB.") % {
+            "kinds": uploads.ALLOWED_DESCRIPTION,
+            "mb": self.max_bytes // (1024 * 1024),
+        }
 
 
 class ActionForm(forms.Form):

@@ -4,7 +4,7 @@ domain errors into a page with the error's HTTP status."""
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from audit.services import Origin
 
 from . import policy, services
-from .exceptions import DomainError, NotAllowed, TransitionRefused
+from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
 from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
@@ -90,6 +90,21 @@ def nomination_create(request):
     return render(request, "nominations/form.html", {"form": form}, status=status)
 
 
+def _form_page_extras(request, nomination) -> dict:
+    """What the edit page shows besides the dossier form: the evidence and, where the user may,
+    the submit button (it posts to the same action as the nomination's page)."""
+    from .lifecycle import ACTION_LABELS
+
+    actions = policy.allowed_actions(request.user, nomination)
+    submit = next((a for a in ("submit", "resubmit") if a in actions), None)
+    return {
+        "can_edit": True,
+        "evidence_form": EvidenceForm(),
+        "submit_action": submit,
+        "submit_label": ACTION_LABELS[submit] if submit else "",
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request, pk):
@@ -120,23 +135,43 @@ def nomination_edit(request, pk):
             messages.success(request, _("Dossier saved."))
             return redirect("nomination_detail", pk=pk)
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST":  # the page shows the dossier as saved, not the rejected input
+        nomination = get_visible(request, pk)
     return render(
-        request, "nominations/form.html", {"form": form, "nomination": nomination}, status=status
+        request,
+        "nominations/form.html",
+        {"form": form, "nomination": nomination, **_form_page_extras(request, nomination)},
+        status=status,
     )
+
+
+def _wants_json(request) -> bool:
+    """An upload sent by laurel.js (with a progress bar) rather than by the plain form."""
+    return request.headers.get(
+        "X-Requested-With"
+    ) == "XMLHttpRequest" or "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request, pk):
+    """Back to the page the form was on: the dossier's edit page or the nomination's page."""
+    if request.POST.get("back") == "edit":
+        return redirect("nomination_edit", pk=pk)
+    return redirect("nomination_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def evidence_add(request, pk):
+    as_json = _wants_json(request)
     nomination = get_visible(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        return refused(
-            request,
-            DomainError(_("Choose a document type and a file."), reasons=_errors(form)),
-        )
+        exc = InvalidInput(_("Choose a document type and a file."), reasons=_errors(form))
+        if as_json:
+            return _json_refusal(exc)
+        return refused(request, exc)
     try:
-        services.add_evidence(
+        evidence = services.add_evidence(
             nomination,
             actor=request.user,
             kind=form.cleaned_data["kind"],
@@ -144,9 +179,29 @@ def evidence_add(request, pk):
             origin=Origin.from_request(request),
         )
     except DomainError as exc:
+        if as_json:
+            return _json_refusal(exc)
         return refused(request, exc)
+    if as_json:
+        return JsonResponse(
+            {
+                "ok": True,
+                "errors": [],
+                "evidence": {
+                    "id": evidence.pk,
+                    "name": evidence.original_name,
+                    "kind": evidence.get_kind_display(),
+                    "size": evidence.size,
+                },
+            }
+        )
     messages.success(request, _("Document attached."))
-    return redirect("nomination_detail", pk=pk)
+    return _back(request, pk)
+
+
+def _json_refusal(exc: DomainError) -> JsonResponse:
+    errors = [exc.message, *exc.reasons]
+    return JsonResponse({"ok": False, "errors": errors}, status=exc.http_status)
 
 
 @login_required
@@ -159,7 +214,7 @@ def evidence_remove(request, pk, evidence_pk):
     except DomainError as exc:
         return refused(request, exc)
     messages.success(request, _("Document removed."))
-    return redirect("nomination_detail", pk=pk)
+    return _back(request, pk)
 
 
 @login_required

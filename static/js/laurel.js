@@ -4,3 +4,252 @@ document.addEventListener("DOMContentLoaded", () => {
     field.addEventListener("change", () => field.form.submit());
   }
 });
+
+/* ---- The dossier form and the review screen (nomination form, evidence, actions) ----------
+   Wired by data attributes: data-validate, data-award-select / data-award-hint(s),
+   data-nominee, data-upload, data-confirm, data-requires-saved / data-dirty-watch. */
+
+// The group (label, field, help, feedback) a field belongs to.
+function laurelFieldGroup(field) {
+  return field.closest("[data-field-group], .mb-3, .form-check") || field.parentElement;
+}
+
+// The field's label text without the required marker.
+function laurelFieldLabel(field) {
+  const label = field.id && document.querySelector(`label[for="${field.id}"]`);
+  return label ? label.textContent.replace(/[:*\s]+$/, "").trim() : field.name;
+}
+
+// Show or clear the browser's verdict on one field, the way the server draws its errors.
+function laurelCheckField(field) {
+  if (field.disabled || field.type === "hidden" || !field.willValidate) return true;
+  const valid = field.checkValidity();
+  const id = `${field.id || field.name}_error`;
+  let feedback = document.getElementById(id);
+  field.classList.toggle("is-invalid", !valid);
+  if (valid) {
+    field.removeAttribute("aria-invalid");
+    if (feedback) feedback.hidden = true;
+    return true;
+  }
+  field.setAttribute("aria-invalid", "true");
+  if (!feedback) {
+    feedback = document.createElement("div");
+    feedback.className = "invalid-feedback d-block";
+    feedback.id = id;
+    laurelFieldGroup(field).appendChild(feedback);
+  }
+  feedback.textContent = field.validationMessage;
+  feedback.hidden = false;
+  const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!described.includes(id)) {
+    field.setAttribute("aria-describedby", [...described, id].join(" "));
+  }
+  return false;
+}
+
+// The one rule of the dossier a browser cannot know: a person or a collective, not both.
+function laurelCheckNominee(form) {
+  const choices = [...form.querySelectorAll("[data-nominee]")].filter((s) => !s.disabled);
+  if (!choices.length) return;
+  const chosen = choices.filter((s) => s.value);
+  const message = chosen.length === 1 ? "" : form.dataset.nomineeRequired || "";
+  for (const select of choices) select.setCustomValidity("");
+  if (message) (chosen[1] || choices[0]).setCustomValidity(message);
+}
+
+function laurelValidateForm(form) {
+  const summary = form.querySelector("[data-error-summary]");
+  form.noValidate = true; // our messages replace the browser's bubbles
+  const fields = () => [...form.elements].filter((f) => f.matches("input, select, textarea"));
+  for (const field of fields()) {
+    field.addEventListener("blur", () => {
+      if (field.matches("[data-nominee]")) laurelCheckNominee(form);
+      laurelCheckField(field);
+    });
+    const recheck = () => {
+      if (field.matches("[data-nominee]")) {
+        laurelCheckNominee(form); // choosing one nominee settles the other field too
+        for (const other of form.querySelectorAll("[data-nominee].is-invalid")) laurelCheckField(other);
+      }
+      if (field.classList.contains("is-invalid")) laurelCheckField(field);
+    };
+    field.addEventListener("input", recheck);
+    field.addEventListener("change", recheck);
+  }
+  form.addEventListener("submit", (event) => {
+    laurelCheckNominee(form);
+    const invalid = fields().filter((f) => !laurelCheckField(f));
+    if (!invalid.length) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!summary) {
+      invalid[0].focus();
+      return;
+    }
+    const list = summary.querySelector("ul");
+    list.replaceChildren(
+      ...invalid.map((field) => {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = `#${field.id}`;
+        link.textContent = `${laurelFieldLabel(field)}: ${field.validationMessage}`;
+        link.addEventListener("click", (e) => {
+          e.preventDefault();
+          field.focus();
+        });
+        item.appendChild(link);
+        return item;
+      }),
+    );
+    summary.hidden = false;
+    summary.focus();
+  });
+}
+
+// The award type chosen shows what it requires and the nominee field(s) it takes.
+function laurelAwardHints(select) {
+  const form = select.form;
+  const box = form.querySelector("[data-award-hints]");
+  const details = box && box.querySelector("details");
+  if (details) {
+    details.open = true;
+    details.querySelector("summary").hidden = true;
+  }
+  const update = () => {
+    let chosen = null;
+    for (const hint of form.querySelectorAll("[data-award-hint]")) {
+      const match = hint.dataset.awardHint === select.value;
+      hint.hidden = !match;
+      if (match) chosen = hint;
+    }
+    const empty = form.querySelector("[data-award-hint-empty]");
+    if (empty) empty.hidden = Boolean(chosen);
+    for (const nominee of form.querySelectorAll("[data-nominee]")) {
+      const takes = nominee.dataset.nominee === "individual" ? "individuals" : "collectives";
+      const allowed = !chosen || chosen.dataset[takes] === "1";
+      laurelFieldGroup(nominee).hidden = !allowed;
+      nominee.disabled = !allowed; // a hidden choice is not sent
+    }
+  };
+  select.addEventListener("change", update);
+  update();
+}
+
+// Evidence sent with a progress bar; the plain form post remains the fallback.
+function laurelUpload(form) {
+  const bar = form.querySelector("[data-upload-progress]");
+  const feedback = form.querySelector("[data-upload-feedback]");
+  const button = form.querySelector("button[type=submit]");
+  const file = form.querySelector("input[type=file]");
+  const say = (text, kind) => {
+    feedback.textContent = text;
+    feedback.className = `upload-feedback small mb-2 ${kind === "error" ? "text-danger" : "text-success"}`;
+    file.classList.toggle("is-invalid", kind === "error");
+  };
+  const progress = (percent) => {
+    bar.firstElementChild.style.width = `${percent}%`; // CSSOM, allowed by the CSP
+    bar.setAttribute("aria-valuenow", String(percent));
+  };
+  form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented) return;
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    const chosen = file.files[0];
+    const max = Number(form.dataset.maxBytes || 0);
+    if (chosen && max && chosen.size > max) {
+      say(form.dataset.tooLarge, "error");
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) progress(Math.round((100 * e.loaded) / e.total));
+    };
+    xhr.onload = () => {
+      bar.hidden = true;
+      button.disabled = false;
+      let answer = null;
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch {
+        answer = null;
+      }
+      if (xhr.status === 200 && answer && answer.ok) {
+        say(form.dataset.done, "ok");
+        form.reset();
+        laurelRefreshEvidence();
+      } else {
+        say(answer && answer.errors ? answer.errors.join(" ") : form.dataset.failed, "error");
+      }
+    };
+    xhr.onerror = () => {
+      bar.hidden = true;
+      button.disabled = false;
+      say(form.dataset.failed, "error");
+    };
+    progress(0);
+    bar.hidden = false;
+    button.disabled = true;
+    feedback.textContent = "";
+    xhr.send(new FormData(form));
+  });
+}
+
+// Redraw the list of documents from the page as it now is (the edit page keeps unsaved input),
+// and take the nomination's new version so the buttons on the page still act on it.
+async function laurelRefreshEvidence() {
+  try {
+    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const list = fresh.getElementById("evidence-list");
+    if (!response.ok || !list) throw new Error(String(response.status));
+    document.getElementById("evidence-list").replaceWith(document.importNode(list, true));
+    const version = fresh.querySelector("input[name=version]");
+    if (version) {
+      for (const input of document.querySelectorAll("input[name=version]")) input.value = version.value;
+    }
+  } catch {
+    window.location.reload();
+  }
+}
+
+// Dangerous actions ask first (delegated: lists redrawn later keep it).
+function laurelConfirm(event) {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !event.defaultPrevented) {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  }
+}
+
+// Submitting from the edit page sends the dossier as saved: unsaved changes must be saved first.
+function laurelRequireSaved(form) {
+  const dossier = document.querySelector(form.dataset.requiresSaved);
+  if (!dossier) return;
+  const mark = () => {
+    dossier.dataset.dirty = "1";
+  };
+  dossier.addEventListener("input", mark);
+  dossier.addEventListener("change", mark);
+  form.addEventListener("submit", (event) => {
+    if (dossier.dataset.dirty !== "1") return;
+    event.preventDefault();
+    const note = form.querySelector("[data-unsaved-note]");
+    if (note) note.textContent = form.dataset.unsaved;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-validate]")) laurelValidateForm(form);
+  for (const select of document.querySelectorAll("[data-award-select]")) laurelAwardHints(select);
+  for (const form of document.querySelectorAll("form[data-upload]")) {
+    if (window.FormData && window.XMLHttpRequest) laurelUpload(form);
+  }
+  for (const form of document.querySelectorAll("form[data-requires-saved]")) laurelRequireSaved(form);
+  document.addEventListener("submit", laurelConfirm);
+  const errors = document.querySelector("[data-server-errors]");
+  if (errors) errors.focus();
+});

@@ -7,6 +7,10 @@ from nominations.models import Nomination
 
 def act(page, action: str, reasons: str = ""):
     form = page.locator(f"form.action.{action}")
+    # Returning and rejecting are behind a disclosure on the review screen.
+    disclosure = page.locator(f"details:has(form.action.{action}) > summary")
+    if disclosure.count():
+        disclosure.click()
     if reasons:
         form.locator("textarea").fill(reasons)
     form.locator("button[type=submit]").click()
@@ -40,7 +44,9 @@ def test_a_nomination_goes_from_draft_to_council_review_with_one_return(
         ],
     )
     page.click("form[action$='/evidence/'] button[type=submit]")
-    page.wait_for_load_state()
+    # Sent in the background with a progress bar; the list of documents is then redrawn.
+    page.wait_for_selector("#evidence-list >> text=bao-cao.pdf")
+    shoot("evidence-uploaded")
     act(page, "submit")
     assert "Unit head confirmation" in page.inner_text(".status")
 

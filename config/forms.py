@@ -32,7 +32,8 @@ class BoundField(forms.BoundField):
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
         check = isinstance(self.field.widget, forms.CheckboxInput)
         attrs = {"class": "form-check-label" if check else "form-label", **(attrs or {})}
-        return super().label_tag(contents, attrs, label_suffix, tag)
+        # A label above its field needs no colon.
+        return super().label_tag(contents, attrs, "" if label_suffix is None else label_suffix, tag)
 
 
 class FormRenderer(TemplatesSetting):

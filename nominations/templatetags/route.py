@@ -9,7 +9,6 @@ steps are also given as a visually hidden list for screen readers.
 from dataclasses import dataclass
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -45,7 +44,7 @@ class Step:
         }[self.state]
 
 
-def route_steps(nomination, *, task=None, stopped_at: str | None = None) -> list[Step]:
+def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
     """The steps of the nomination's journey and where it stands on each.
 
     `stopped_at` is the status a rejection, withdrawal or return left (read from the history by
@@ -99,11 +98,6 @@ def route_steps(nomination, *, task=None, stopped_at: str | None = None) -> list
         for s in steps:
             s.state = DONE if s.rank < rank and s is not current else TODO
         current.state = CURRENT
-        if task is not None and task.due_on and current.key == status:
-            current.note = _("%(note)s · due %(date)s") % {
-                "note": current.note,
-                "date": date_format(task.due_on, "SHORT_DATE_FORMAT"),
-            }
     return steps
 
 
@@ -139,9 +133,9 @@ def _marker(state: str, cx: int, cy: int) -> str:
 
 
 @register.simple_tag
-def route_diagram(nomination, task=None, stopped_at=None, id_prefix="route"):
-    """{% route_diagram nomination task=task stopped_at=stopped_at %}: the SVG and its text."""
-    steps = route_steps(nomination, task=task, stopped_at=stopped_at)
+def route_diagram(nomination, stopped_at=None, id_prefix="route"):
+    """{% route_diagram nomination stopped_at=stopped_at %}: the SVG and its text."""
+    steps = route_steps(nomination, stopped_at=stopped_at)
     current = next((s for s in steps if s.state in (CURRENT, STOPPED)), None)
     title = _("Route of %(reference)s") % {"reference": nomination.reference}
     if current is not None:

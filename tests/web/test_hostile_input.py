@@ -97,6 +97,7 @@ def test_a_download_is_an_attachment_that_browsers_will_not_render(client, world
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    response.close()  # the file stays open until the response is closed
 
 
 def test_evidence_is_never_reachable_from_a_public_url(client, world, draft):

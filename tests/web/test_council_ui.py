@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import SignedDecision
-from nominations.models import Nomination
 from tests.approvals import conftest as council_fixtures
+from tests.web.pages import assert_breadcrumb
+from tests.workflows import conftest as workflow_fixtures
 from workflows import council as wf
 
 # The council fixtures of the approvals tests, shared as tests/workflows shares them.
@@ -20,20 +21,12 @@ at_council = council_fixtures.at_council
 plan = council_fixtures.plan
 opened = council_fixtures.opened
 vote = council_fixtures.vote
+approved = workflow_fixtures.approved
 
 
 def _text(response) -> str:
     assert response.status_code == 200
     return response.content.decode()
-
-
-def _breadcrumb(page: str, current: str) -> None:
-    trail = re.search(r'<nav aria-label="Breadcrumb">(.*?)</nav>', page, re.S)
-    assert trail, "no breadcrumb"
-    assert re.search(
-        r'<li class="breadcrumb-item active" aria-current="page">\s*' + re.escape(current),
-        trail.group(1),
-    ), trail.group(1)
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def test_a_planned_session_shows_the_quorum_needed_and_switches_for_attendance(
         label = member.get_full_name() or member.username
         assert 'for="id_present_' in page and label in page
     assert 'data-confirm="' in page  # opening voting asks first
-    _breadcrumb(page, f"Council session #{session.pk}")
+    assert_breadcrumb(page, f"Council session #{session.pk}")
 
 
 def test_an_open_session_shows_present_against_required(client, world, members, at_council, opened):
@@ -119,7 +112,7 @@ def test_the_sessions_list_badges_each_status_and_counts_the_items(
     row = re.search(rf'href="{reverse("council_session", args=[session.pk])}".*?</tr>', page, re.S)
     assert '<td class="text-end">2</td>' in row.group(0)
     assert '<span class="badge text-bg-success">Voting open</span>' in row.group(0)
-    _breadcrumb(page, "Council sessions")
+    assert_breadcrumb(page, "Council sessions")
 
 
 def test_the_ballot_offers_the_three_choices_with_labels_and_marks_the_current_vote(
@@ -152,7 +145,7 @@ def test_the_ballot_offers_the_three_choices_with_labels_and_marks_the_current_v
     assert "Voted on 1 of 2 items" in page
     assert '<progress class="w-100" max="2" value="1"' in page
     assert reverse("nomination_detail", args=[first.nomination_id]) in page
-    _breadcrumb(page, "My ballot")
+    assert_breadcrumb(page, "My ballot")
 
 
 def test_the_ballot_warns_when_the_ballot_is_secret(
@@ -167,19 +160,6 @@ def test_the_ballot_warns_when_the_ballot_is_secret(
     assert "Voted on 0 of 1 items" in page
 
 
-@pytest.fixture
-def approved(world, members, at_council, opened, vote, award):
-    def _make(notice_days):
-        rule = award(vote_threshold_percent=Decimal("50"), public_notice_days=notice_days)
-        nomination = at_council(rule)
-        session = opened()
-        vote(session.items.get(), {m: "approve" for m in members})
-        wf.close_voting(session, actor=world.secretary)
-        return Nomination.objects.get(pk=nomination.pk)
-
-    return _make
-
-
 def test_the_notice_lists_a_nomination_with_its_days_left_and_an_objection_form(
     client, world, approved
 ):
@@ -192,7 +172,7 @@ def test_the_notice_lists_a_nomination_with_its_days_left_and_an_objection_form(
     assert days and int(days.group(1)) >= 5  # five working days: never fewer calendar days
     assert f'<label class="form-label" for="objection-{nomination.pk}">' in row
     assert "Reasons are required" in row
-    _breadcrumb(page, "Public notice")
+    assert_breadcrumb(page, "Public notice")
 
     response = client.post(
         reverse("objection_file", args=[nomination.pk]), {"reasons": "Chưa rõ."}, follow=True
@@ -231,7 +211,7 @@ def test_the_decision_page_shows_its_number_and_the_conferred_awards(client, wor
     assert '<span class="badge text-bg-success">Conferred</span>' in page
     signer = world.signer.get_full_name() or world.signer.username
     assert signer in page
-    _breadcrumb(page, decision.reference)
+    assert_breadcrumb(page, decision.reference)
 
     listing = _text(client.get(reverse("decisions")))
     row = re.search(rf"{re.escape(decision.reference)}.*?</tr>", listing, re.S).group(0)

@@ -9,19 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent, VerificationRun
+from tests.web.pages import assert_breadcrumb
 
 
 def _text(response) -> str:
     return response.content.decode()
-
-
-def _breadcrumb(page: str, current: str) -> None:
-    trail = re.search(r'<nav aria-label="Breadcrumb">(.*?)</nav>', page, re.S)
-    assert trail, "no breadcrumb"
-    assert re.search(
-        r'<li class="breadcrumb-item active" aria-current="page">\s*' + re.escape(current),
-        trail.group(1),
-    ), trail.group(1)
 
 
 def _tab(page: str) -> str:
@@ -46,7 +38,7 @@ def test_home_says_plainly_when_the_chain_was_never_verified(inspector):
     page = _text(inspector.get(reverse("inspector_home")))
     assert "alert-warning" in _alert(page) and "Never run." in page
     assert "Run verification now" in page
-    _breadcrumb(page, "Inspection")
+    assert_breadcrumb(page, "Inspection")
     assert _tab(page) == "Integrity"
 
 
@@ -82,7 +74,7 @@ def test_the_search_filters_sit_in_a_card_with_labels_and_narrow_the_results(
     assert 'type="date" name="since"' in everything
     total = AuditEvent.objects.count()
     assert f"{total} events" in everything
-    _breadcrumb(everything, "Search events")
+    assert_breadcrumb(everything, "Search events")
     assert _tab(everything) == "Search events"
 
     returned = AuditEvent.objects.get(action="nomination.returned")
@@ -107,11 +99,11 @@ def test_a_bad_filter_is_a_form_error_not_a_crash(inspector):
 def test_the_timeline_and_reports_carry_breadcrumbs(inspector, world, draft, walk):
     walk(draft, "submit")
     page = _text(inspector.get(reverse("inspector_timeline", args=[draft.pk])))
-    _breadcrumb(page, f"{draft.reference} — Timeline")
+    assert_breadcrumb(page, f"{draft.reference} — Timeline")
     assert reverse("nomination_detail", args=[draft.pk]) in page
 
     page = _text(inspector.get(reverse("inspector_reports")))
-    _breadcrumb(page, "Supervision reports")
+    assert_breadcrumb(page, "Supervision reports")
     assert _tab(page) == "Supervision reports"
 
 
@@ -123,7 +115,7 @@ def test_a_refused_page_is_an_alert_with_its_reason_and_a_way_back(client, world
     assert re.search(r'<section class="alert alert-danger refused" role="alert"', page)
     assert "This workspace is for inspectors." in page
     assert '<a class="btn btn-outline-secondary" href="/inbox/">' in page
-    _breadcrumb(page, "Not done")
+    assert_breadcrumb(page, "Not done")
 
 
 def test_the_login_page_is_a_labelled_card_and_shows_errors_as_an_alert(client, world):

@@ -274,19 +274,6 @@ def test_after_closing_pages_and_exports_show_counts_never_who_chose_what(
 # --- notice, objections, decisions ------------------------------------------------------------
 
 
-@pytest.fixture
-def approved(world, members, at_council, opened, vote, award):
-    def _make(notice_days):
-        rule = award(vote_threshold_percent=Decimal("50"), public_notice_days=notice_days)
-        nomination = at_council(rule)
-        session = opened()
-        vote(session.items.get(), {m: "approve" for m in members})
-        wf.close_voting(session, actor=world.secretary)
-        return Nomination.objects.get(pk=nomination.pk)
-
-    return _make
-
-
 def test_every_signed_in_staff_member_reads_the_notice_and_may_object(client, world, approved):
     nomination = approved(notice_days=5)
     client.force_login(world.staff)

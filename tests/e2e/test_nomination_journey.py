@@ -29,9 +29,9 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     # --- the proposer drafts the dossier, attaches a document and submits --------------------
     page.goto(f"{url}/accounts/login/")
     expect(page.get_by_label("Password")).to_be_visible()
-    shoot("login")
+    shoot("journey-01-login")
     login("proposer")
-    shoot("inbox-proposer")
+    shoot("journey-02-inbox-proposer")
     page.get_by_role("link", name="New nomination").first.click()
     page.wait_for_url(re.compile(r".*/nominations/new/$"))
     page.get_by_role("combobox", name="Campaign").select_option(str(world.campaign.pk))
@@ -41,7 +41,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     page.get_by_role("textbox", name="Achievements summary").fill(
         "Hoàn thành xuất sắc nhiệm vụ năm 2026."
     )
-    shoot("nomination-form")
+    shoot("journey-03-nomination-form")
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(re.compile(r".*/nominations/\d+/$"))
     nomination = Nomination.objects.get()
@@ -54,21 +54,21 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     )
     page.get_by_role("button", name="Attach").click()
     expect(page.get_by_role("link", name="bao-cao.pdf")).to_be_visible()
-    shoot("nomination-form-with-evidence")
+    shoot("journey-04-nomination-form-with-evidence")
     page.locator("form.action.submit").get_by_role("button").click()
     expect(page.locator(".status")).to_have_text("Unit head confirmation")
 
     page.get_by_role("link", name="Nominations", exact=True).first.click()
     expect(page.get_by_role("link", name=ref)).to_be_visible()
-    shoot("nomination-list")
+    shoot("journey-05-nomination-list")
 
     # --- the unit head approves; the party committee returns it with reasons ----------------
     login("head")
     expect(page.get_by_role("link", name=ref).first).to_be_visible()
-    shoot("inbox-reviewer")
+    shoot("journey-06-inbox-reviewer")
     page.get_by_role("link", name=ref).first.click()
     page.wait_for_url(re.compile(rf".*/nominations/{nomination.pk}/$"))
-    shoot("review-screen")
+    shoot("journey-07-review-screen")
     approve(page)
 
     login("party")
@@ -99,7 +99,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
         expect(changes).to_be_visible()
         expect(changes).to_contain_text("Sáng kiến số hoá hồ sơ thi đua.")
         if reviewer == "head":
-            shoot("review-screen-changes-since-return")
+            shoot("journey-08-review-screen-changes-since-return")
         approve(page)
     expect(page.locator(".status")).to_have_text("Council review")
 
@@ -121,12 +121,12 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
         page.locator(f"input[name=present][value='{member.pk}']").check()
     for member in absent:
         expect(page.locator(f"input[name=present][value='{member.pk}']")).not_to_be_checked()
-    shoot("council-session-attendance")
+    shoot("journey-09-council-session-attendance")
     page.get_by_role("button", name="Record attendance and open voting").click()
     expect(page.get_by_text("7 of 10 members present.")).to_be_visible()
     page.get_by_role("link", name="Council sessions").last.click()
     expect(page.locator("table")).to_contain_text("Voting open")
-    shoot("council-sessions")
+    shoot("journey-10-council-sessions")
 
     # --- members vote on their ballot page ---------------------------------------------------
     for member, choice in zip(present, VOTES, strict=False):
@@ -135,10 +135,10 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
         page.get_by_role("link", name="Go to my ballot").click()
         page.wait_for_url(re.compile(r".*/ballot/$"))
         page.locator(f"label[for$='-{choice}']").click()
+        if member == present[0]:
+            shoot("journey-11-ballot")
         page.get_by_role("button", name="Cast my vote").click()
         expect(page.get_by_test_id("current-vote")).to_have_text(choice.capitalize())
-        if member == present[0]:
-            shoot("ballot")
 
     # --- the secretary closes voting: tally and minutes --------------------------------------
     login("secretary")
@@ -150,12 +150,12 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     expect(page.locator("table.agenda")).to_contain_text(
         "4 approve, 0 disapprove, 1 abstain, 2 did not vote"
     )
-    shoot("council-session-results-minutes")
+    shoot("journey-12-council-session-results-minutes")
     nomination.refresh_from_db()
     assert nomination.status == Status.COUNCIL_APPROVED
 
     # --- on public notice, a staff member objects; the secretary dismisses it ---------------
-    login("staff")
+    login("other_proposer")  # any signed-in staff member may object
     page.goto(f"{url}/council/notice/")
     row = page.locator("tr", has_text=ref)
     expect(row.get_by_test_id("days-left")).to_be_visible()
@@ -168,7 +168,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     page.goto(f"{url}/council/notice/")
     objection = page.locator("article", has_text="Thành tích năm 2025 chưa được xác minh.")
     expect(objection).to_be_visible()
-    shoot("public-notice-with-objection")
+    shoot("journey-13-public-notice-with-objection")
     objection.get_by_label("Resolution").select_option("dismiss")
     objection.get_by_label("Reasons").fill("Đã xác minh với đơn vị: thành tích đúng.")
     objection.get_by_role("button", name="Resolve").click()
@@ -186,6 +186,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     login("signer")
     page.goto(f"{url}/decisions/")
     expect(page.locator("li", has_text=ref).get_by_text("ready to sign")).to_be_visible()
+    shoot("journey-14-decisions-ready-to-sign")
     page.get_by_label(re.compile(re.escape(ref))).check()
     page.get_by_label("Title of the decision").fill("Quyết định tặng Bằng khen năm 2026")
     page.get_by_role("button", name="Sign the decision").click()
@@ -193,7 +194,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     awardees = page.locator("table", has_text="Awardee")
     expect(awardees).to_contain_text(nomination.nominee_name)
     expect(awardees).to_contain_text(ref)
-    shoot("decision")
+    shoot("journey-15-decision")
     page.get_by_role("link", name=ref).click()
     expect(page.locator(".status")).to_have_text("Awarded")
     nomination.refresh_from_db()
@@ -203,18 +204,18 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     login("leader")
     page.goto(f"{url}/dashboard/")
     expect(page.locator("svg").first).to_be_visible()
-    shoot("dashboard-leader")
+    shoot("journey-16-dashboard-leader")
     page.goto(f"{url}/inbox/")
     page.get_by_label("Language").select_option("vi")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Việc của tôi")
-    shoot("inbox-vi")
+    shoot("journey-17-inbox-vi")
 
     # --- the inspector finds the journey in the audit workspace -------------------------------
     login("inspector")
     page.get_by_role("link", name="Inspection").click()
     page.wait_for_url(re.compile(r".*/inspector/$"))
-    shoot("inspector-home")
+    shoot("journey-18-inspector-home")
     page.get_by_role("link", name="Search events").first.click()
     page.wait_for_url(re.compile(r".*/inspector/events/"))
     # The decision is the agency's act, not one nomination's: it is found by its action.
@@ -227,7 +228,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     results = page.locator("table.events")
     expect(results).to_contain_text("Objection filed")
     expect(page.get_by_role("heading", name="1 event")).to_be_visible()
-    shoot("inspector-search")
+    shoot("journey-19-inspector-search")
     results.get_by_role("link", name=ref).click()
     page.wait_for_url(re.compile(rf".*/inspector/nominations/{nomination.pk}/$"))
     timeline = page.locator("ol.timeline")
@@ -245,7 +246,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     ]:
         expect(timeline).to_contain_text(label)
     expect(page.get_by_role("heading", name=re.compile("Returns for revision"))).to_be_visible()
-    shoot("inspector-timeline")
+    shoot("journey-20-inspector-timeline")
 
 
 def open_nomination(page, url, nomination):

@@ -86,3 +86,7 @@ def login(page, live_server):
         page.wait_for_url(re.compile(r".*/inbox/"))
 
     return _login
+
+
+# The council of ten and the award type with council rules, shared with the council's own tests.
+from tests.approvals.conftest import award, members  # noqa: E402, F401

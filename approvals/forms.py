@@ -59,7 +59,9 @@ class ResolutionForm(forms.Form):
     DISMISS = "dismiss"
     resolution = forms.ChoiceField(
         label=_("Resolution"),
+        # No preselected outcome: the secretary chooses one deliberately.
         choices=[
+            ("", _("Choose the resolution…")),
             (DISMISS, _("Dismiss: the nomination proceeds")),
             (UPHOLD_RETURN, _("Uphold: return the nomination to the proposing unit")),
             (UPHOLD_REJECT, _("Uphold: reject the nomination")),

@@ -30,3 +30,19 @@ def add_working_days(
         if current.weekday() < 5 and current not in known:
             remaining -= 1
     return current
+
+
+def working_days_between(
+    start: datetime.date, end: datetime.date, holidays: Collection[datetime.date] | None = None
+) -> int:
+    """How many working days come after `start` up to `end` inclusive (0 if `end` is not
+    later): what is left of a period counted in working days."""
+    if end <= start:
+        return 0
+    known = set(holidays) if holidays is not None else holidays_between(start, end)
+    days = (end - start).days
+    return sum(
+        1
+        for offset in range(1, days + 1)
+        if (day := start + datetime.timedelta(days=offset)).weekday() < 5 and day not in known
+    )

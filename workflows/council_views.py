@@ -32,6 +32,7 @@ from approvals.forms import (
 from approvals.models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
 from approvals.notice import holidays_for, notice_ends_on
 from audit.services import Origin
+from nominations.calendar import working_days_between
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
 from nominations.models import Nomination, Unit
 from nominations.policy import assignments
@@ -396,8 +397,12 @@ def notice(request):
         request,
         "council/notice.html",
         {
-            # Calendar days until the last day of the notice, for the page.
-            "running": [(n, end, (end - today).days) for n, end in rows if end and end > today],
+            # Working days left, as the notice itself is counted.
+            "running": [
+                (n, end, working_days_between(today, end, holidays))
+                for n, end in rows
+                if end and end > today
+            ],
             "ended": [(n, end, None) for n, end in rows if not end or end <= today],
             "objection_form": ReasonsForm(),
             "resolution_form": ResolutionForm(),

@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from nominations.roles import Role
@@ -74,3 +75,14 @@ def query_replace(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A dossier field's name as the form labels it ("initiatives" → "Initiatives")."""
+    from nominations.models import Nomination
+
+    try:
+        return Nomination._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:  # a field since renamed: its recorded name is all there is
+        return name

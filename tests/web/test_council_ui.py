@@ -168,8 +168,8 @@ def test_the_notice_lists_a_nomination_with_its_days_left_and_an_objection_form(
     page = _text(client.get(reverse("council_notice")))
 
     row = re.search(rf"{nomination.reference}.*?</tr>", page, re.S).group(0)
-    days = re.search(r'data-testid="days-left">(\d+) days? left<', row)
-    assert days and int(days.group(1)) >= 5  # five working days: never fewer calendar days
+    days = re.search(r'data-testid="days-left">(\d+) working days? left<', row)
+    assert days and int(days.group(1)) == 5  # approved today: all five working days to come
     assert f'<label class="form-label" for="objection-{nomination.pk}">' in row
     assert "Reasons are required" in row
     assert_breadcrumb(page, "Public notice")

@@ -107,7 +107,7 @@ def test_dates_and_numbers_follow_the_language():
     with translation.override("vi"):
         assert template.render(context) == "07/03/2026 66,7"
     with translation.override("en"):
-        assert template.render(context) == "03/07/2026 66.7"
+        assert template.render(context) == "07 Mar 2026 66.7"
 
 
 # --- the pages ----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ SHOWN_DATA = {
     "format",
     "result",
     "decision",
+    "decision_number",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

@@ -1,8 +1,6 @@
 """The filters of the nominations list. Input a filter cannot read is shown as a form error and
 that filter is left out; it never reaches the database as garbage."""
 
-import re
-
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from . import policy
 from .models import AwardType, Campaign, Nomination, Unit
 from .stages import Status
-
-# "N-00012", "n12", "12": how people write a nomination's reference.
-REFERENCE = re.compile(r"^n?-?0*(\d{1,9})$", re.IGNORECASE)
 
 SEARCHED = [
     "achievements__icontains",
@@ -76,8 +71,8 @@ class NominationFilter(django_filters.FilterSet):
             match = Q()
             for lookup in SEARCHED:
                 match |= Q(**{lookup: word})
-            reference = REFERENCE.match(word)
-            if reference:
-                match |= Q(pk=int(reference.group(1)))
+            pk = Nomination.pk_from_reference(word)
+            if pk is not None:
+                match |= Q(pk=pk)
             queryset = queryset.filter(match)
         return queryset

@@ -27,7 +27,7 @@ from audit.integrity import IntegrityProblem
 from audit.services import Origin, record_inspection
 from nominations import policy
 from nominations.exceptions import DomainError, NotAllowed
-from nominations.models import AwardType, Campaign, Unit
+from nominations.models import AwardType, Campaign, Nomination, Unit
 from nominations.roles import Role
 from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
 from nominations.templatetags.laurel import event_label
@@ -50,6 +50,12 @@ def inspector_required(view):
 
 
 class EventSearchForm(forms.Form):
+    nomination = forms.CharField(
+        label=gettext_lazy("Nomination"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("Its reference, e.g. N-00012."),
+    )
     actor = forms.CharField(label=gettext_lazy("Person"), required=False)
     unit = forms.ModelChoiceField(
         Unit.objects.order_by("path"), label=gettext_lazy("Unit"), required=False
@@ -78,9 +84,19 @@ class EventSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "—")] + [(a, event_label(a)) for a in trail.actions()]
 
+    def clean_nomination(self) -> int | None:
+        text = self.cleaned_data["nomination"]
+        if not text:
+            return None
+        pk = Nomination.pk_from_reference(text)
+        if pk is None:
+            raise forms.ValidationError(_("Not a nomination reference: %(text)s") % {"text": text})
+        return pk
+
     def criteria(self) -> dict:
         data = self.cleaned_data
         return {
+            "nomination_id": data.get("nomination"),
             "actor": data.get("actor") or "",
             "unit_path": data["unit"].path if data.get("unit") else "",
             "action": data.get("action") or "",

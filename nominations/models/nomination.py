@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -76,6 +77,10 @@ def _require_reasons(reasons: str):
 
 
 DOSSIER_GUARDS = [has_nominee, nominee_matches_award_type, has_achievements, award_type_has_route]
+
+
+# "N-00012", "n12", "12": how people write a nomination's reference.
+REFERENCE = re.compile(r"^n?-?0*(\d{1,9})$", re.IGNORECASE)
 
 
 class Nomination(ConcurrentTransitionMixin, models.Model):
@@ -166,6 +171,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     @property
     def reference(self) -> str:
         return f"N-{self.pk:05d}" if self.pk else "N-new"
+
+    @staticmethod
+    def pk_from_reference(text: str) -> int | None:
+        """The nomination a reference names as people write it ("N-00012", "n12", "12")."""
+        found = REFERENCE.match(text.strip())
+        return int(found.group(1)) if found else None
 
     @property
     def nominee(self):

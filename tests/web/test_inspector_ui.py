@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent, VerificationRun
+from nominations import services as dossier
 from tests.web.pages import assert_breadcrumb
+from workflows import council
 
 
 def _text(response) -> str:
@@ -126,3 +128,41 @@ def test_the_login_page_is_a_labelled_card_and_shows_errors_as_an_alert(client, 
 
     page = _text(client.post(reverse("login"), {"username": "proposer", "password": "nope"}))
     assert '<div class="alert alert-danger" role="alert">' in page
+
+
+def test_the_search_finds_one_nominations_events_by_its_reference(inspector, world, walk, draft):
+    other = walk(draft, "submit")
+    mine = dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=world.full,
+        proposing_unit=world.unit,
+        nominee_person=world.staff,
+        achievements="Hoàn thành xuất sắc nhiệm vụ.",
+    )
+    for written in (mine.reference, mine.reference.lower().replace("-", ""), str(mine.pk)):
+        response = inspector.get(reverse("inspector_events"), {"nomination": written})
+        page = _text(response)
+        assert response.status_code == 200
+        assert "1 event" in page and "Draft created" in page
+        assert f"N-{other.pk:05d}" not in page
+
+
+def test_a_reference_that_names_no_nomination_is_a_form_error(inspector):
+    response = inspector.get(reverse("inspector_events"), {"nomination": "abc"})
+    assert response.status_code == 400
+    assert "Not a nomination reference: abc" in _text(response)
+
+
+def test_the_timelines_name_the_decision_that_conferred_the_award(client, world, walk, draft):
+    approved = walk(draft, "submit", "approve", "approve", "approve", "council_approve")
+    decision = council.sign_decision(
+        actor=world.signer, agency=world.agency, nominations=[approved], title="Quyết định"
+    )
+    awarded, number = approved, decision.reference
+    client.force_login(world.inspector)
+    for url in (
+        reverse("nomination_detail", args=[awarded.pk]),
+        reverse("inspector_timeline", args=[awarded.pk]),
+    ):
+        assert f"By decision {number}" in _text(client.get(url))

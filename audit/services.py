@@ -61,9 +61,49 @@ def record(
     line: call it as the last write of the transaction to keep that wait short."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
+    event = build(
+        action,
+        actor=actor,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        nomination_id=nomination_id,
+        unit_path=unit_path,
+        campaign_id=campaign_id,
+        award_type_id=award_type_id,
+        role=role,
+        on_behalf_of=on_behalf_of,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        data=data,
+        origin=origin,
+    )
+    return _append(event)
+
+
+def build(
+    action: str,
+    *,
+    actor,
+    subject_type: str,
+    subject_id: Any,
+    nomination_id: int | None = None,
+    unit_path: str = "",
+    campaign_id: int | None = None,
+    award_type_id: int | None = None,
+    role: str = "",
+    on_behalf_of=None,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    data: dict | None = None,
+    origin: Origin | None = None,
+) -> AuditEvent:
+    """The event `record` would append, unsaved: a batch of them goes to `bulk_append`, which
+    numbers and links them exactly as `record` would one by one."""
     _refuse_secret_choice(data or {})
     origin = origin or Origin()
-    event = AuditEvent(
+    return AuditEvent(
         action=action,
         actor=actor,
         actor_label=_label(actor),
@@ -83,7 +123,6 @@ def record(
         origin_ip=origin.ip,
         origin_agent=origin.agent,
     )
-    return _append(event)
 
 
 def _refuse_secret_choice(data: dict) -> None:
@@ -136,7 +175,8 @@ def _append(event: AuditEvent) -> AuditEvent:
 
 
 def bulk_append(events, *, batch: int = 5000) -> int:
-    """Append many prepared events at once (imports, benchmarks): they are numbered, timed and
+    """Append many prepared events at once (`build`; the council's tally, imports, benchmarks):
+    they are numbered, timed and
     linked after the head exactly as `record` would, written with `bulk_create` in batches, and
     the head moves once. Returns how many were appended. Runs in one transaction holding the
     head lock, so ordinary writers wait until it is done."""

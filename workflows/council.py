@@ -122,20 +122,23 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         items = list(
             AgendaItem.objects.select_for_update(of=("self",))
             .filter(session=session)
-            .select_related(
-                "nomination__award_type",
-                "nomination__proposing_unit",
-                "nomination__nominee_person",
-                "nomination__nominee_unit",
-            )
             .prefetch_related("recusals__member")
             .order_by("position")
         )
         pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
+        # The nominations to decide, locked; the others (deferred, withdrawn) only named.
+        locked = lock_many(i.nomination_id for i in pending)
+        others = {
+            n.pk: n
+            for n in Nomination.objects.filter(
+                pk__in=[i.nomination_id for i in items if i.nomination_id not in locked]
+            ).select_related("award_type", "nominee_person", "nominee_unit")
+        }
+        for item in items:
+            item.nomination = locked.get(item.nomination_id) or others[item.nomination_id]
         q = quorum_of(seats, pending)
         if not q.met:  # opening checked it; attendance does not change after
             raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
-        locked = lock_many(i.nomination_id for i in pending)
         counts = _counts(pending)
         today = timezone.localdate()
         notice_ends = {}  # notice days → end date: one calendar read per distinct length
@@ -159,7 +162,6 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
             if item.status != AgendaItem.Status.PENDING:
                 minutes_items.append({**entry, "outcome": item.status})
                 continue
-            nomination = locked[item.nomination_id]
             if nomination.status != Status.COUNCIL_REVIEW:  # withdrawn while voting was open
                 item.status = AgendaItem.Status.WITHDRAWN
                 withdrawn.append(item.pk)

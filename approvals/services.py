@@ -47,7 +47,33 @@ def record_decision(
     on_behalf_of=None,
 ) -> Decision:
     """Write the decision record of an action; called by the workflow service of that action."""
-    return Decision.objects.create(
+    decision = decision_for(
+        nomination,
+        outcome=outcome,
+        stage=stage,
+        from_status=from_status,
+        actor=actor,
+        role=role,
+        reasons=reasons,
+        on_behalf_of=on_behalf_of,
+    )
+    decision.save(force_insert=True)
+    return decision
+
+
+def decision_for(
+    nomination: Nomination,
+    *,
+    outcome: str,
+    stage: str,
+    from_status: str,
+    actor,
+    role: str,
+    reasons: str = "",
+    on_behalf_of=None,
+) -> Decision:
+    """The decision record of an action, unsaved (a batch of them is written at once)."""
+    return Decision(
         nomination=nomination,
         stage=stage,
         outcome=outcome,

@@ -80,6 +80,21 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
             models.Index(fields=["unit_path"], name="audit_unit_idx"),
             models.Index(fields=["campaign_id", "award_type_id"], name="audit_campaign_idx"),
+            # The inspectors' search: an action's events newest first, and a unit's subtree
+            # (a path prefix: LIKE needs the pattern operator class outside the C collation).
+            models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
+            # Who judged a nomination, and where (the conflict-of-interest EXISTS of every inbox
+            # row and check): answered from the index alone on PostgreSQL.
+            models.Index(
+                fields=["nomination_id", "actor"],
+                include=["on_behalf_of", "action", "from_state"],
+                name="audit_judged_idx",
+            ),
+            models.Index(
+                fields=["unit_path"],
+                opclasses=["varchar_pattern_ops"],
+                name="audit_unit_prefix_idx",
+            ),
         ]
 
     def __str__(self):

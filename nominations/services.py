@@ -98,6 +98,21 @@ def create_draft(
     return nomination
 
 
+def lock_many(pks) -> dict[int, Nomination]:
+    """Lock a batch of nominations at once, in id order (so two batches cannot deadlock), and
+    return them fresh from the database by id."""
+    return {
+        n.pk: n
+        for n in Nomination.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(pks))
+        .select_related(
+            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+        )
+        .prefetch_related("award_type__route")
+        .order_by("pk")
+    }
+
+
 def lock(nomination: Nomination) -> Nomination:
     """Lock the nomination's row for this transaction and return it fresh from the database,
     refusing if it is no longer the version the caller saw (somebody acted meanwhile)."""

@@ -3,10 +3,8 @@ not approved, with its tally), resolving an objection, and signing a numbered de
 confers the awards. Each is one transaction with the transitions, decision records, audit
 events and task bookkeeping of `workflows.services`."""
 
-from collections import Counter
-
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,10 +12,12 @@ from approvals import council
 from approvals import policy as council_policy
 from approvals.models import (
     AgendaItem,
+    BallotReceipt,
     CouncilSession,
     DecisionCounter,
     DecisionEntry,
     Objection,
+    OpenBallot,
     SignedDecision,
     Tally,
 )
@@ -29,21 +29,50 @@ from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import ConferredAward, Nomination, Unit
+from nominations.services import lock_many
 from nominations.stages import AWAITING_DECISION, Status
 
 from . import services
 
 
-def _counts(item: AgendaItem) -> tuple[int, int, int, int]:
-    """(approve, disapprove, abstain, written opinions among them) of the item. Reads the
-    prefetched `receipts` / `open_ballots` (close_voting prefetches them for the whole agenda)."""
-    if item.secret:
-        written = sum(1 for r in item.receipts.all() if r.written)
-        return item.secret_approve, item.secret_disapprove, item.secret_abstain, written
-    ballots = [(b.choice, b.written) for b in item.open_ballots.all()]
-    choices = Counter(choice for choice, _ in ballots)
-    written = sum(1 for _, was_written in ballots if was_written)
-    return choices["approve"], choices["disapprove"], choices["abstain"], written
+def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
+    """Item id → (approve, disapprove, abstain, written opinions among them), for the whole
+    agenda from one aggregated read of the open ballots and one of the secret receipts (a
+    secret item's choices are only its counters)."""
+    ids = [i.pk for i in items]
+    by_choice = {
+        f"{c}": Count("id", filter=Q(choice=c)) for c in ("approve", "disapprove", "abstain")
+    }
+    written = Count("id", filter=Q(written=True))
+    ballots = {
+        row["item_id"]: row
+        for row in OpenBallot.objects.filter(item_id__in=ids)
+        .order_by()
+        .values("item_id")
+        .annotate(**by_choice, written=written)
+    }
+    receipts = dict(
+        BallotReceipt.objects.filter(item_id__in=ids)
+        .order_by()
+        .values("item_id")
+        .annotate(written=written)
+        .values_list("item_id", "written")
+    )
+    counts = {}
+    for item in items:
+        if item.secret:
+            counts[item.pk] = (
+                item.secret_approve,
+                item.secret_disapprove,
+                item.secret_abstain,
+                receipts.get(item.pk, 0),
+            )
+        else:
+            row = ballots.get(item.pk, {})
+            counts[item.pk] = tuple(
+                row.get(k, 0) for k in ("approve", "disapprove", "abstain", "written")
+            )
+    return counts
 
 
 def _notice_end(cache: dict, today, days: int):
@@ -76,7 +105,11 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
     """The secretary closes the vote. Every item on the agenda is tallied against its award
     type's threshold and base and moves to council approved or not approved, with its tally
     record, decision record and audit event; the minutes are generated and kept. Closing a
-    closed session changes nothing."""
+    closed session changes nothing.
+
+    The whole agenda is handled at once, in a fixed number of statements whatever its length:
+    its nominations locked together, the ballots read in one aggregate, the tallies, decision
+    records, tasks and events written in bulk, the chain's head locked once."""
     with transaction.atomic():
         session = lock_session(session)
         role = council_policy.authorize_secretary(actor, session)
@@ -89,22 +122,28 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         items = list(
             AgendaItem.objects.select_for_update(of=("self",))
             .filter(session=session)
-            .select_related(
-                "nomination__award_type",
-                "nomination__proposing_unit",
-                "nomination__nominee_person",
-                "nomination__nominee_unit",
-            )
-            .prefetch_related("recusals__member", "open_ballots", "receipts")
+            .prefetch_related("recusals__member")
             .order_by("position")
         )
         pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
+        # The nominations to decide, locked; the others (deferred, withdrawn) only named.
+        locked = lock_many(i.nomination_id for i in pending)
+        others = {
+            n.pk: n
+            for n in Nomination.objects.filter(
+                pk__in=[i.nomination_id for i in items if i.nomination_id not in locked]
+            ).select_related("award_type", "nominee_person", "nominee_unit")
+        }
+        for item in items:
+            item.nomination = locked.get(item.nomination_id) or others[item.nomination_id]
         q = quorum_of(seats, pending)
         if not q.met:  # opening checked it; attendance does not change after
             raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
+        counts = _counts(pending)
         today = timezone.localdate()
         notice_ends = {}  # notice days → end date: one calendar read per distinct length
         minutes_items = []
+        decided, withdrawn = [], []
         for item in items:
             nomination = item.nomination
             entry = {
@@ -125,12 +164,12 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 continue
             if nomination.status != Status.COUNCIL_REVIEW:  # withdrawn while voting was open
                 item.status = AgendaItem.Status.WITHDRAWN
-                item.save(update_fields=["status"])
+                withdrawn.append(item.pk)
                 minutes_items.append({**entry, "outcome": AgendaItem.Status.WITHDRAWN})
                 continue
             award = nomination.award_type
             recused = list(item.recusals.all())
-            approve, disapprove, abstain, written = _counts(item)
+            approve, disapprove, abstain, written = counts[item.pk]
             result = council.tally_item(
                 members=len(seats),
                 present=len(present_ids),
@@ -145,7 +184,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 quorum_rule=award.quorum,
             )
             notice_days = award.public_notice_days if result.passed else 0
-            tally = Tally.objects.create(
+            tally = Tally(
                 item=item,
                 members=result.members,
                 present=result.present,
@@ -164,16 +203,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 notice_ends_on=_notice_end(notice_ends, today, notice_days),
             )
             item.status = AgendaItem.Status.DECIDED
-            item.save(update_fields=["status"])
-            services.record_council_outcome(
-                nomination,
-                approved=result.passed,
-                actor=actor,
-                reasons=_outcome_reasons(item, result),
-                origin=origin,
-                check_owner=False,
-                data={"session": session.pk, "tally": tally.pk},
-            )
+            decided.append((item, nomination, result, tally))
             minutes_items.append(
                 {
                     **entry,
@@ -195,6 +225,26 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                     else None,
                 }
             )
+        Tally.objects.bulk_create([tally for *_, tally in decided])
+        for status, pks in (
+            (AgendaItem.Status.DECIDED, [item.pk for item, *_ in decided]),
+            (AgendaItem.Status.WITHDRAWN, withdrawn),
+        ):
+            if pks:
+                AgendaItem.objects.filter(pk__in=pks).update(status=status)
+        events = services.record_council_outcomes(
+            [
+                (
+                    nomination,
+                    result.passed,
+                    _outcome_reasons(item, result),
+                    {"session": session.pk, "tally": tally.pk},
+                )
+                for item, nomination, result, tally in decided
+            ],
+            actor=actor,
+            origin=origin,
+        )
         session.status = CouncilSession.Status.CLOSED
         session.closed_at = timezone.now()
         session.minutes = {
@@ -223,19 +273,23 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
             "items": minutes_items,
         }
         session.save(update_fields=["status", "closed_at", "minutes"])
-        audit.record(
-            "council.voting_closed",
-            actor=actor,
-            role=role,
-            subject_type="council_session",
-            subject_id=session.pk,
-            campaign_id=session.campaign_id,
-            unit_path=session.campaign.agency.path,
-            from_state=CouncilSession.Status.OPEN,
-            to_state=session.status,
-            data={"minutes": session.minutes},
-            origin=origin,
+        # The outcomes' events, then the session's, appended in order with the head locked once.
+        events.append(
+            audit.build(
+                "council.voting_closed",
+                actor=actor,
+                role=role,
+                subject_type="council_session",
+                subject_id=session.pk,
+                campaign_id=session.campaign_id,
+                unit_path=session.campaign.agency.path,
+                from_state=CouncilSession.Status.OPEN,
+                to_state=session.status,
+                data={"minutes": session.minutes},
+                origin=origin,
+            )
         )
+        audit.bulk_append(events)
     return session
 
 

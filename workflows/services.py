@@ -11,22 +11,25 @@ refused with `ConflictingAction` rather than applied to a state the actor never 
 """
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.models import Decision
-from approvals.services import record_decision
+from approvals.services import decision_for, record_decision
 from audit import services as audit
 from audit.services import Origin
 from nominations import lifecycle, policy
+from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
 from nominations.models import Nomination
 from nominations.services import lock
-from nominations.stages import Status
+from nominations.stages import PROGRESS, Status
 
 from .flows import TAKEABLE, NominationFlow
-from .models import NominationTask
+from .models import OPEN, NominationProcess, NominationTask
 from .selectors import open_task
 
 
@@ -227,6 +230,186 @@ def record_council_outcome(
         check_owner=check_owner,
         data=data,
     )
+
+
+def record_council_outcomes(
+    outcomes: list[tuple[Nomination, bool, str, dict]],
+    *,
+    actor,
+    origin: Origin | None = None,
+) -> list:
+    """`record_council_outcome` for a whole agenda at once (`workflows.council.close_voting`):
+    `outcomes` are (nomination locked by `nominations.services.lock_many`, approved, reasons,
+    event data) in agenda order. The same transitions, decision records, task bookkeeping and
+    events as one call per nomination, written in a fixed number of statements; the events are
+    returned unsaved, in order, for the caller to append with its own (`audit.bulk_append`)."""
+    if not outcomes:
+        return []
+    actions = [
+        ("council_approve", Decision.Outcome.COUNCIL_APPROVED)
+        if approved
+        else ("council_reject", Decision.Outcome.COUNCIL_REJECTED)
+        for _n, approved, _r, _d in outcomes
+    ]
+    nominations = [n for n, *_ in outcomes]
+    authorities = dict(
+        zip(
+            (n.pk for n in nominations),
+            policy.authorize_many(
+                actor, [(a, n) for n, (a, _o) in zip(nominations, actions, strict=True)]
+            ),
+            strict=True,
+        )
+    )
+    tasks = {}
+    for task in (
+        NominationTask.objects.filter(nomination__in=nominations, status__in=OPEN)
+        .select_related("process", "owner")
+        .order_by("created", "pk")
+    ):
+        tasks[task.nomination_id] = task  # the latest, as `open_task` takes it
+    now = timezone.now()
+    stages, befores = {}, {}
+    for n, (action, _outcome) in zip(nominations, actions, strict=True):
+        stages[n.pk] = n.current_stage or n.status
+        befores[n.pk] = lifecycle.fire(n, action)
+        n.status_changed_at = now
+        n.progress = max(n.progress, PROGRESS.get(n.status, 0))  # as `Nomination.save` does
+        n.updated_at = now
+    for status in {n.status for n in nominations}:
+        same = [n for n in nominations if n.status == status]
+        # Every row of a status moves alike; the instances already hold the new values.
+        Nomination.objects.filter(pk__in=[n.pk for n in same]).update(
+            status=status,
+            status_changed_at=now,
+            version=F("version") + 1,
+            progress=Greatest(F("progress"), PROGRESS.get(status, 0)),
+            updated_at=now,
+        )
+    Decision.objects.bulk_create(
+        [
+            decision_for(
+                n,
+                outcome=outcome,
+                stage=stages[n.pk],
+                from_status=befores[n.pk],
+                actor=actor,
+                role=authorities[n.pk].role,
+                on_behalf_of=authorities[n.pk].on_behalf_of,
+                reasons=reasons,
+            )
+            for (n, _a, reasons, _d), (_action, outcome) in zip(outcomes, actions, strict=True)
+        ]
+    )
+    _complete_many([(tasks[n.pk], n) for n in nominations if n.pk in tasks], actor, now)
+    events = []
+    for (n, _a, reasons, data), (_action, outcome) in zip(outcomes, actions, strict=True):
+        authority, task = authorities[n.pk], tasks.get(n.pk)
+        events.append(
+            audit.build(
+                f"nomination.{outcome}",
+                actor=actor,
+                role=authority.role,
+                on_behalf_of=authority.on_behalf_of,
+                subject_type="nomination",
+                subject_id=n.pk,
+                **n.audit_context(),
+                from_state=befores[n.pk],
+                to_state=n.status,
+                comment=reasons,
+                data=_event_data(
+                    authority, stage=stages[n.pk], task=task.pk if task else None, **(data or {})
+                ),
+                origin=origin,
+            )
+        )
+    return events
+
+
+def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) -> None:
+    """`_complete` for a batch: the processes locked at once (in id order), each task finished
+    as viewflow finishes it (taken by the actor if nobody had, started, done), and each
+    nomination's next task created where `NominationFlow.route_to` sends it — a waiting task,
+    or the end, which finishes the process."""
+    if not done:
+        return
+    list(
+        NominationProcess.objects.select_for_update()
+        .filter(pk__in=sorted({t.process_id for t, _n in done}))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    by_status = {}
+    for task, _n in done:
+        by_status.setdefault(task.status, []).append(task.pk)
+    finish = {"status": STATUS.DONE, "finished": now}
+    for status, pks in by_status.items():
+        if status == STATUS.NEW:  # taken and done in one go
+            fields = {**finish, "owner": actor, "assigned": now, "started": now}
+        elif status == STATUS.ASSIGNED:
+            fields = {**finish, "started": now}
+        elif status == STATUS.STARTED:
+            fields = finish
+        else:
+            raise ValueError(f"task in status {status} cannot be completed")
+        NominationTask.objects.filter(pk__in=pks).update(**fields)
+    flow = NominationFlow.instance
+    created, previous, ended = [], [], []
+    due = {}  # deadline in working days → date: one calendar read per distinct length
+    for task, n in done:
+        node = flow.route_to(n)
+        if node is flow.end:
+            new = NominationTask(
+                process_id=task.process_id,
+                flow_task=node,
+                flow_task_type=node.task_type,
+                status=STATUS.DONE,
+                created=now,
+                started=now,
+                finished=now,
+                token=task.token,
+                data={},
+            )
+            ended.append((task.process_id, new))
+        else:
+            stage, role, days = node.waits_on(n)
+            if days and days not in due:
+                due[days] = add_working_days(timezone.localdate(), days)
+            new = NominationTask(
+                process_id=task.process_id,
+                flow_task=node,
+                flow_task_type=node.task_type,
+                token=task.token,
+                created=now,
+                nomination=n,
+                stage=stage,
+                role=role,
+                scope_unit_id=n.proposing_unit_id,
+                due_on=due[days] if days else None,
+                data={},
+            )
+        created.append(new)
+        previous.append((new, task))
+    NominationTask.objects.bulk_create(created)
+    Previous = NominationTask.previous.through
+    Previous.objects.bulk_create(
+        [
+            Previous(from_nominationtask_id=new.pk, to_nominationtask_id=old.pk)
+            for new, old in previous
+        ]
+    )
+    if ended:
+        # The end finishes a process that has no other unfinished task (viewflow's End).
+        busy = set(
+            NominationTask.objects.filter(
+                process_id__in=[pid for pid, _t in ended], finished__isnull=True
+            )
+            .exclude(pk__in=[t.pk for _p, t in ended])
+            .values_list("process_id", flat=True)
+        )
+        NominationProcess.objects.filter(
+            pk__in=[pid for pid, _t in ended if pid not in busy]
+        ).update(status=STATUS.DONE, finished=now)
 
 
 def uphold_objection(

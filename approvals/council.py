@@ -62,6 +62,11 @@ def base(
     raise ValueError(f"unknown vote base {vote_base!r}")
 
 
+def percent_text(value: Decimal | int | str) -> str:
+    """A threshold as people write it: 50, 66.67 — never 5E+1, which Decimal.normalize gives."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def passes(*, approvals: int, base: int, threshold_percent: Decimal | int | str) -> bool:
     """approvals / base ≥ threshold%, exactly. Nobody to count (base 0) passes nothing."""
     if base <= 0:

@@ -62,6 +62,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_cache(settings):
+    """Nothing is cached between requests (the navigation's inbox count), so that a page's
+    queries are the same on every request; a test of the caching itself turns a cache on."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -3,6 +3,7 @@
 The links are a convenience; each view checks authority again.
 """
 
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from approvals.policy import COUNCIL_READERS
@@ -15,6 +16,30 @@ PROPOSING = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
 # Roles that never wait on a task: their pages need not count an inbox.
 TASKLESS = {Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.ADMINISTRATOR}
 REVIEWING = {Role.UNIT_HEAD, Role.PARTY_COMMITTEE_REVIEWER, Role.LEADERSHIP_REVIEWER}
+
+
+# The navigation's inbox badge may lag this long behind others' actions; one's own actions and
+# the inbox page itself refresh it at once.
+INBOX_COUNT_SECONDS = 30
+
+
+def _inbox_count_key(user) -> str:
+    return f"laurel:inbox-count:{user.pk}"
+
+
+def remember_inbox_count(user, count: int) -> None:
+    cache.set(_inbox_count_key(user), count, INBOX_COUNT_SECONDS)
+
+
+def forget_inbox_count(user) -> None:
+    cache.delete(_inbox_count_key(user))
+
+
+def _inbox_count(user) -> int:
+    # Counting a large queue is the dearest query of a page: counted at most every few seconds.
+    return cache.get_or_set(
+        _inbox_count_key(user), lambda: inbox_for(user).count(), INBOX_COUNT_SECONDS
+    )
 
 
 def navigation(request):
@@ -33,8 +58,6 @@ def navigation(request):
             "inspector": Role.INSPECTOR in roles,
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.
-            "inbox_count": SimpleLazyObject(lambda: inbox_for(user).count())
-            if roles - TASKLESS
-            else 0,
+            "inbox_count": SimpleLazyObject(lambda: _inbox_count(user)) if roles - TASKLESS else 0,
         }
     }

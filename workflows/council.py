@@ -95,7 +95,7 @@ def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
         "disapprove": result.disapprove,
         "abstain": result.abstain,
         "not_voted": result.not_voted,
-        "threshold": item.nomination.award_type.vote_threshold_percent.normalize(),
+        "threshold": council.percent_text(item.nomination.award_type.vote_threshold_percent),
         "base": result.base,
         "base_kind": item.nomination.award_type.get_vote_base_display(),
     }
@@ -208,7 +208,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 {
                     **entry,
                     "outcome": "approved" if result.passed else "rejected",
-                    "threshold": str(award.vote_threshold_percent.normalize()),
+                    "threshold": council.percent_text(award.vote_threshold_percent),
                     "vote_base": award.vote_base,
                     "base": result.base,
                     "needed": council.approvals_needed(

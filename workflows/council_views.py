@@ -193,7 +193,7 @@ def _tally_bar(tally) -> dict:
         "not_voted": tally.not_voted,
         "needed": needed,
         "base": tally.base,
-        "threshold": f"{tally.threshold_percent.normalize():f}",
+        "threshold": arithmetic.percent_text(tally.threshold_percent),
     }
     return {
         "width": BAR_WIDTH,

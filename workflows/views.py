@@ -22,6 +22,7 @@ from nominations.stages import Status
 from nominations.views import get_visible, refused
 
 from . import services
+from .context_processors import forget_inbox_count, remember_inbox_count
 from .flows import TAKEABLE
 from .models import NominationTask
 from .selectors import inbox_for, open_task
@@ -59,6 +60,7 @@ def inbox(request):
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
     )
+    remember_inbox_count(request.user, counts["taken"] + counts["waiting"])  # for the badge
     mine = list(tasks.filter(owner=request.user))
     paginator = Paginator(tasks.filter(owner__isnull=True), INBOX_PAGE_SIZE)
     paginator.count = counts["waiting"]  # already counted above
@@ -161,6 +163,7 @@ def act(request, pk, action):
         )
     except DomainError as exc:
         return refused(request, exc, back=nomination_url(pk))
+    forget_inbox_count(request.user)
     messages.success(request, _("Done: %(action)s.") % {"action": lifecycle.ACTION_LABELS[action]})
     return redirect("nomination_detail", pk=pk)
 

@@ -183,3 +183,11 @@ def test_a_written_opinion_does_not_make_a_quorum():
 def test_no_more_written_opinions_than_absent_members():
     with pytest.raises(ValueError):
         _tally(present=9, written=2)
+
+
+@pytest.mark.parametrize(
+    "value, written",
+    [(Decimal("50"), "50"), (Decimal("50.00"), "50"), (Decimal("66.67"), "66.67"), (100, "100")],
+)
+def test_a_threshold_is_written_as_people_write_it(value, written):
+    assert council.percent_text(value) == written

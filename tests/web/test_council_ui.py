@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import SignedDecision
+from audit.models import AuditEvent
 from tests.approvals import conftest as council_fixtures
 from tests.web.pages import assert_breadcrumb
 from tests.workflows import conftest as workflow_fixtures
@@ -225,3 +226,11 @@ def test_the_signer_sees_the_sign_form_with_a_confirmation(client, world, approv
     page = _text(client.get(reverse("decisions")))
     assert "Sign the decision" in page and 'data-confirm="' in page
     assert "council.js" in page
+
+
+def test_the_council_outcome_event_states_its_threshold_in_plain_figures(world, approved):
+    nomination = approved(notice_days=0)
+    event = AuditEvent.objects.get(
+        nomination_id=nomination.pk, action="nomination.council_approved"
+    )
+    assert "threshold 50% of" in event.comment and "E+" not in event.comment

@@ -278,3 +278,46 @@ def test_delegations_are_listed_with_their_status(client, world):
     client.force_login(world.party_reviewer)
     body = html(client.get(reverse("delegations")))
     assert "active" in body and "Revoke" not in body
+
+
+# --- the navigation's inbox badge ------------------------------------------------------------
+
+
+def _badge(response) -> int | None:
+    found = re.search(r'data-testid="inbox-count">(\d+)<', html(response))
+    return int(found.group(1)) if found else None
+
+
+def _counts_of_the_queue(client, url) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    counted = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and "workflows_nominationtask" in q["sql"]
+    ]
+    return response, len(counted)
+
+
+def test_the_inbox_badge_is_counted_once_and_follows_ones_own_actions(
+    client, world, walk, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for _ in range(2):
+        walk(propose(world), "submit")
+    client.force_login(world.unit_head)
+    # The inbox page counts its queue once, and the badge reuses that count.
+    response, counts = _counts_of_the_queue(client, reverse("inbox"))
+    assert _badge(response) == 2 and counts == 1
+    # Other pages show the remembered figure without counting again...
+    response, counts = _counts_of_the_queue(client, reverse("nomination_list"))
+    assert _badge(response) == 2 and counts == 0
+    # ...until the user acts: then the badge is counted afresh.
+    task = NominationTask.objects.filter(status="NEW").first()
+    nomination = task.nomination
+    client.post(
+        reverse("nomination_act", args=[nomination.pk, "approve"]),
+        {"version": nomination.version, "reasons": ""},
+    )
+    response, counts = _counts_of_the_queue(client, reverse("nomination_list"))
+    assert _badge(response) == 1 and counts == 1

@@ -139,6 +139,14 @@ def session_detail(request, pk):
             "attendance_form": AttendanceForm(seats=seats) if is_secretary else None,
             "can_record_written": is_secretary and session.is_open and absent,
             "minutes": session.minutes,
+            "minutes_present": [
+                a["member"] for a in (session.minutes or {}).get("attendance", []) if a["present"]
+            ],
+            "minutes_absent": [
+                a["member"]
+                for a in (session.minutes or {}).get("attendance", [])
+                if not a["present"]
+            ],
             # Once closed the minutes keep the quorum as it was; before, the service's rule.
             "quorum": (session.minutes or {}).get("quorum")
             if session.is_closed

@@ -87,6 +87,10 @@ def test_after_closing_each_item_has_a_tally_bar_with_its_title_and_outcome(
     assert '<span class="badge text-bg-success">Approved</span>' in page
     assert "Quorum met" in page and "Present 9, required 7 of 10 (rule 2/3)." in page
     assert reverse("council_minutes_csv", args=[session.pk]) in page
+    # The minutes: the session's date as the language writes it, the one absent member listed.
+    absent = members[9].get_full_name() or members[9].username
+    assert f"{session.scheduled_on:%d %b %Y}." in page
+    assert re.search(rf"Absent: {re.escape(absent)}</p>", page)
 
 
 def test_a_rejected_item_is_badged_not_approved(

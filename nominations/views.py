@@ -93,15 +93,24 @@ def nomination_create(request):
 def _form_page_extras(request, nomination) -> dict:
     """What the edit page shows besides the dossier form: the evidence and, where the user may,
     the submit button (it posts to the same action as the nomination's page)."""
-    from .lifecycle import ACTION_LABELS
+    from .lifecycle import ACTION_LABELS, failed_guards
 
     actions = policy.allowed_actions(request.user, nomination)
     submit = next((a for a in ("submit", "resubmit") if a in actions), None)
+    # Someone who may submit but whose dossier is not ready is told what is missing.
+    blockers = []
+    if submit is None:
+        for action in ("submit", "resubmit"):
+            if policy.may(request.user, action, nomination):
+                blockers = failed_guards(nomination, action)
+            if blockers:
+                break
     return {
         "can_edit": True,
         "evidence_form": EvidenceForm(),
         "submit_action": submit,
         "submit_label": ACTION_LABELS[submit] if submit else "",
+        "submit_blockers": blockers,
     }
 
 

@@ -163,6 +163,15 @@ def test_the_edit_page_offers_no_submit_to_who_may_not_submit(client, world, wal
     assert 'class="action resubmit"' in page and 'class="action submit"' not in page
 
 
+def test_a_draft_not_ready_to_submit_says_what_is_missing(client, world, draft):
+    Nomination.objects.filter(pk=draft.pk).update(achievements="")
+    client.force_login(world.proposer)
+    page = client.get(reverse("nomination_edit", args=[draft.pk])).content.decode()
+    assert 'class="action submit"' not in page
+    assert "Not ready to submit yet" in page
+    assert "Write the achievements summary of the dossier." in page
+
+
 def test_an_upload_by_laurel_js_is_answered_in_json(client, world, draft):
     client.force_login(world.proposer)
     response = client.post(

@@ -35,28 +35,10 @@ from .models import (
 )
 
 
-def record_decision(
-    nomination: Nomination,
-    *,
-    outcome: str,
-    stage: str,
-    from_status: str,
-    actor,
-    role: str,
-    reasons: str = "",
-    on_behalf_of=None,
-) -> Decision:
-    """Write the decision record of an action; called by the workflow service of that action."""
-    decision = decision_for(
-        nomination,
-        outcome=outcome,
-        stage=stage,
-        from_status=from_status,
-        actor=actor,
-        role=role,
-        reasons=reasons,
-        on_behalf_of=on_behalf_of,
-    )
+def record_decision(nomination: Nomination, **fields) -> Decision:
+    """Write the decision record of an action (`fields` are `decision_for`'s); called by the
+    workflow service of that action."""
+    decision = decision_for(nomination, **fields)
     decision.save(force_insert=True)
     return decision
 

@@ -35,50 +35,17 @@ def _label(user) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def record(
-    action: str,
-    *,
-    actor,
-    subject_type: str,
-    subject_id: Any,
-    nomination_id: int | None = None,
-    unit_path: str = "",
-    campaign_id: int | None = None,
-    award_type_id: int | None = None,
-    role: str = "",
-    on_behalf_of=None,
-    from_state: str = "",
-    to_state: str = "",
-    comment: str = "",
-    data: dict | None = None,
-    origin: Origin | None = None,
-) -> AuditEvent:
-    """Append one event to the chain. Must run inside the transaction of the change it records,
-    so the event and the change commit together or not at all. Events about a nomination pass
-    `**nomination.audit_context()` for its id, unit, campaign and award type.
+def record(action: str, **fields) -> AuditEvent:
+    """Append one event to the chain; `fields` are `build`'s. Must run inside the transaction of
+    the change it records, so the event and the change commit together or not at all. Events
+    about a nomination pass `**nomination.audit_context()` for its id, unit, campaign and award
+    type.
 
     The append locks the chain head until the transaction ends, so concurrent writers form one
     line: call it as the last write of the transaction to keep that wait short."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the change's transaction")
-    event = build(
-        action,
-        actor=actor,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        nomination_id=nomination_id,
-        unit_path=unit_path,
-        campaign_id=campaign_id,
-        award_type_id=award_type_id,
-        role=role,
-        on_behalf_of=on_behalf_of,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        data=data,
-        origin=origin,
-    )
-    return _append(event)
+    return _append(build(action, **fields))
 
 
 def build(

@@ -10,7 +10,7 @@ from approvals.policy import COUNCIL_READERS
 from nominations import policy
 from nominations.roles import Role
 
-from .selectors import inbox_for
+from .selectors import INBOX_COUNT_CAP, inbox_count
 
 PROPOSING = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
 # Roles that never wait on a task: their pages need not count an inbox.
@@ -37,9 +37,7 @@ def forget_inbox_count(user) -> None:
 
 def _inbox_count(user) -> int:
     # Counting a large queue is the dearest query of a page: counted at most every few seconds.
-    return cache.get_or_set(
-        _inbox_count_key(user), lambda: inbox_for(user).count(), INBOX_COUNT_SECONDS
-    )
+    return cache.get_or_set(_inbox_count_key(user), lambda: inbox_count(user), INBOX_COUNT_SECONDS)
 
 
 def navigation(request):
@@ -58,6 +56,7 @@ def navigation(request):
             "inspector": Role.INSPECTOR in roles,
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.
+            "inbox_cap": INBOX_COUNT_CAP,
             "inbox_count": SimpleLazyObject(lambda: _inbox_count(user)) if roles - TASKLESS else 0,
         }
     }

@@ -3,6 +3,7 @@
 from django.db.models import F, Q, QuerySet
 from viewflow.workflow.status import STATUS
 
+from audit.selectors import capped_count
 from nominations import policy
 from nominations.roles import Role
 
@@ -16,13 +17,9 @@ def _may_take_q(user) -> Q:
     return q
 
 
-def inbox_for(user) -> QuerySet[NominationTask]:
-    """The tasks the user has taken, and those waiting for someone holding their roles, less
-    the nominations they may not judge (their own proposals, or naming them)."""
-    taken = Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
-    waiting = Q(owner__isnull=True, status=STATUS.NEW) & _may_take_q(user)
+def _inbox(user, which: Q) -> QuerySet[NominationTask]:
     return (
-        NominationTask.objects.filter(taken | waiting)
+        NominationTask.objects.filter(which)
         .exclude(~Q(role=Role.UNIT_PROPOSER) & policy.conflict_q(user, "nomination__"))
         .select_related(
             "owner",
@@ -34,6 +31,42 @@ def inbox_for(user) -> QuerySet[NominationTask]:
         )
         .order_by("due_on", "created")
     )
+
+
+def _taken_q(user) -> Q:
+    return Q(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+
+
+def _waiting_q(user) -> Q:
+    return Q(owner__isnull=True, status=STATUS.NEW) & _may_take_q(user)
+
+
+def taken_by(user) -> QuerySet[NominationTask]:
+    """The tasks the user has taken and not finished."""
+    return _inbox(user, _taken_q(user))
+
+
+def waiting_for(user) -> QuerySet[NominationTask]:
+    """The tasks waiting for someone holding the user's roles, less the nominations they may
+    not judge (their own proposals, or naming them). Kept apart from `taken_by` so that
+    PostgreSQL can walk the queue in due order and stop after a page (as one `OR` it sorts the
+    whole queue first)."""
+    return _inbox(user, _waiting_q(user))
+
+
+# Counts of the shared queue stop here ("1000+"): counting an agency-wide queue of tens of
+# thousands on every visit costs more than the page itself.
+INBOX_COUNT_CAP = 1000
+
+
+def inbox_count(user) -> int:
+    """How many tasks wait for the user, counting no further than the cap (one query)."""
+    return capped_count(inbox_for(user), INBOX_COUNT_CAP)
+
+
+def inbox_for(user) -> QuerySet[NominationTask]:
+    """What waits for the user: `taken_by` and `waiting_for` together."""
+    return _inbox(user, _taken_q(user) | _waiting_q(user))
 
 
 def open_task(nomination) -> NominationTask | None:

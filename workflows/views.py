@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.selectors import decisions_of, last_return
-from audit.selectors import timeline
+from audit.selectors import capped_count, timeline
 from audit.services import Origin
 from nominations import lifecycle, policy
 from nominations.calendar import add_working_days
@@ -25,7 +24,7 @@ from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .flows import TAKEABLE
 from .models import NominationTask
-from .selectors import inbox_for, open_task
+from .selectors import INBOX_COUNT_CAP, open_task, taken_by, waiting_for
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -50,32 +49,35 @@ DUE_SOON_WORKING_DAYS = 3
 @login_required
 @require_GET
 def inbox(request):
-    tasks = inbox_for(request.user)
     today = timezone.localdate()
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
-    # One grouped query for the summary, however long the queue.
-    counts = tasks.aggregate(
-        taken=Count("pk", filter=Q(owner=request.user)),
-        waiting=Count("pk", filter=Q(owner__isnull=True)),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
-    )
+    mine = list(taken_by(request.user))
+    waiting = waiting_for(request.user)
+    counts = {
+        "taken": len(mine),
+        "waiting": capped_count(waiting, INBOX_COUNT_CAP),
+        "overdue": sum(1 for t in mine if t.due_on and t.due_on < today)
+        + capped_count(waiting.filter(due_on__lt=today), INBOX_COUNT_CAP),
+        "soon": sum(1 for t in mine if t.due_on and today <= t.due_on <= soon)
+        + capped_count(waiting.filter(due_on__gte=today, due_on__lte=soon), INBOX_COUNT_CAP),
+    }
     remember_inbox_count(request.user, counts["taken"] + counts["waiting"])  # for the badge
-    mine = list(tasks.filter(owner=request.user))
-    paginator = Paginator(tasks.filter(owner__isnull=True), INBOX_PAGE_SIZE)
-    paginator.count = counts["waiting"]  # already counted above
+    paginator = Paginator(waiting, INBOX_PAGE_SIZE)
+    # Already counted above; a queue longer than the cap is paged through its first tasks.
+    paginator.count = min(counts["waiting"], INBOX_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
-    waiting = list(page)
-    for t in waiting:
+    tasks = list(page)
+    for t in tasks:
         t.takeable = t.flow_task.name in TAKEABLE
     return render(
         request,
         "workflows/inbox.html",
         {
             "mine": mine,
-            "waiting": waiting,
+            "waiting": tasks,
             "page": page,
             "counts": counts,
+            "cap": INBOX_COUNT_CAP,
             "today": today,
             "soon": soon,
             "soon_days": DUE_SOON_WORKING_DAYS,

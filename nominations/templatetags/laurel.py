@@ -86,3 +86,10 @@ def field_label(name: str) -> str:
         return Nomination._meta.get_field(name).verbose_name
     except FieldDoesNotExist:  # a field since renamed: its recorded name is all there is
         return name
+
+
+@register.filter
+def at_most(value, cap) -> str:
+    """A count that stopped at `cap` shown as "1000+"."""
+    value, cap = int(str(value)), int(cap)  # str: the navigation's lazy count proxies no int()
+    return f"{cap}+" if value > cap else str(value)

@@ -306,9 +306,9 @@ def test_the_inbox_badge_is_counted_once_and_follows_ones_own_actions(
     for _ in range(2):
         walk(propose(world), "submit")
     client.force_login(world.unit_head)
-    # The inbox page counts its queue once, and the badge reuses that count.
+    # The inbox page counts its queue (waiting, overdue, due soon), and the badge reuses that.
     response, counts = _counts_of_the_queue(client, reverse("inbox"))
-    assert _badge(response) == 2 and counts == 1
+    assert _badge(response) == 2 and counts == 3
     # Other pages show the remembered figure without counting again...
     response, counts = _counts_of_the_queue(client, reverse("nomination_list"))
     assert _badge(response) == 2 and counts == 0
@@ -321,3 +321,19 @@ def test_the_inbox_badge_is_counted_once_and_follows_ones_own_actions(
     )
     response, counts = _counts_of_the_queue(client, reverse("nomination_list"))
     assert _badge(response) == 1 and counts == 1
+
+
+def test_a_queue_longer_than_the_cap_is_counted_to_the_cap_and_says_so(
+    client, world, walk, monkeypatch
+):
+    from workflows import selectors, views
+
+    for module in (selectors, views):
+        monkeypatch.setattr(module, "INBOX_COUNT_CAP", 2)
+    for _ in range(3):
+        walk(propose(world), "submit")
+    client.force_login(world.unit_head)
+    page = html(client.get(reverse("inbox")))
+    assert re.search(r'data-testid="count-waiting">2\+<', page)
+    assert "The first 2 by due date are listed" in page
+    assert len(re.findall(r'<tr class="task', page)) == 2

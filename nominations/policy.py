@@ -320,6 +320,11 @@ def can_edit_dossier(user, nomination: Nomination) -> bool:
     return nomination.status in (Status.DRAFT, Status.RETURNED) and may(user, "edit", nomination)
 
 
+def may_propose(user) -> bool:
+    """Whether the user drafts nominations somewhere (what pages offer "New nomination" on)."""
+    return Role.UNIT_PROPOSER in roles_of(user)
+
+
 def units_user_may_propose_for(user):
     return Unit.objects.filter(scope_q(user, {Role.UNIT_PROPOSER}, path_field="path"))
 

@@ -18,7 +18,6 @@ from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
 from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
-from .roles import Role
 from .selectors import nomination_for, visible_nominations
 from .tables import NominationTable
 
@@ -65,7 +64,7 @@ def nomination_list(request):
             "table": table,
             "filtered": filters.is_bound and any(request.GET.get(f) for f in filters.filters),
             # Read from the roles already loaded: holding the role means having its unit.
-            "can_propose": Role.UNIT_PROPOSER in policy.roles_of(request.user),
+            "can_propose": policy.may_propose(request.user),
         },
     )
 

@@ -12,10 +12,8 @@ from nominations.roles import Role
 
 from .selectors import INBOX_COUNT_CAP, inbox_count
 
-PROPOSING = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
 # Roles that never wait on a task: their pages need not count an inbox.
 TASKLESS = {Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.ADMINISTRATOR}
-REVIEWING = {Role.UNIT_HEAD, Role.PARTY_COMMITTEE_REVIEWER, Role.LEADERSHIP_REVIEWER}
 
 
 # The navigation's inbox badge may lag this long behind others' actions; one's own actions and
@@ -48,11 +46,8 @@ def navigation(request):
     return {
         "nav": {
             "roles": sorted(roles),
-            "proposes": bool(roles & PROPOSING),
-            "reviews": bool(roles & REVIEWING),
+            "proposes": policy.may_propose(user),
             "council": bool(roles & COUNCIL_READERS),
-            "secretary": Role.COUNCIL_SECRETARY in roles,
-            "signer": Role.DECISION_SIGNER in roles,
             "inspector": Role.INSPECTOR in roles,
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.

@@ -337,3 +337,12 @@ def test_a_queue_longer_than_the_cap_is_counted_to_the_cap_and_says_so(
     assert re.search(r'data-testid="count-waiting">2\+<', page)
     assert "The first 2 by due date are listed" in page
     assert len(re.findall(r'<tr class="task', page)) == 2
+
+
+@pytest.mark.parametrize("who, offered", [("proposer", True), ("unit_head", False)])
+def test_new_nomination_is_offered_only_to_who_may_draft_one(client, world, who, offered):
+    client.force_login(getattr(world, who))
+    page = html(client.get(reverse("inbox")))
+    assert (f'href="{reverse("nomination_create")}"' in page) is offered
+    if not offered:  # and the page it would lead to refuses them
+        assert client.get(reverse("nomination_create")).status_code in (403, 404)

@@ -1,8 +1,7 @@
-"""Writes of the approvals app: the decision record of each review action, and the council's
-own business — planning a session, opening it with its attendance, deferring an item, casting
-ballots, filing objections. None of these changes a nomination's status; closing the vote,
-resolving an objection and signing a decision do, and live in `workflows.council` together with
-the nominations' task bookkeeping."""
+"""Writes of the council's own business: planning a session, opening it with its attendance,
+deferring an item, casting ballots, filing objections. None of these changes a nomination's
+status; closing the vote, resolving an objection and signing a decision do, and live in
+`approvals.outcomes`, which moves the nominations through `workflows.services`."""
 
 import datetime
 from collections.abc import Iterable
@@ -15,59 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from audit.events import Event
 from audit.services import Origin
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
 from nominations.models import Campaign, Nomination, RoleAssignment, Unit
 from nominations.roles import Role
 from nominations.stages import Status
 
-from . import council, policy
+from . import arithmetic, policy
 from .models import (
     AgendaItem,
     BallotReceipt,
     Choice,
     CouncilSession,
-    Decision,
     Objection,
     OpenBallot,
     Recusal,
     SessionMember,
 )
-
-
-def record_decision(nomination: Nomination, **fields) -> Decision:
-    """Write the decision record of an action (`fields` are `decision_for`'s); called by the
-    workflow service of that action."""
-    decision = decision_for(nomination, **fields)
-    decision.save(force_insert=True)
-    return decision
-
-
-def decision_for(
-    nomination: Nomination,
-    *,
-    outcome: str,
-    stage: str,
-    from_status: str,
-    actor,
-    role: str,
-    reasons: str = "",
-    on_behalf_of=None,
-) -> Decision:
-    """The decision record of an action, unsaved (a batch of them is written at once)."""
-    return Decision(
-        nomination=nomination,
-        stage=stage,
-        outcome=outcome,
-        reasons=reasons,
-        from_status=from_status,
-        to_status=nomination.status,
-        actor=actor,
-        role=role,
-        on_behalf_of=on_behalf_of,
-        dossier=nomination.dossier_snapshot(),
-    )
-
 
 DEFAULT_QUORUM = Fraction(2, 3)
 
@@ -95,14 +59,16 @@ def council_members(agency: Unit) -> QuerySet:
     )
 
 
-def quorum_of(seats: list[SessionMember], items: list[AgendaItem]) -> council.Quorum:
+def quorum_of(seats: list[SessionMember], items: list[AgendaItem]) -> arithmetic.Quorum:
     """The session's quorum. Each item's award type states its rule (2/3 by default); one
     attendance serves them all, so the session must meet the strictest."""
     rule = max((item.nomination.award_type.quorum for item in items), default=DEFAULT_QUORUM)
-    return council.quorum(members=len(seats), present=sum(1 for s in seats if s.present), rule=rule)
+    return arithmetic.quorum(
+        members=len(seats), present=sum(1 for s in seats if s.present), rule=rule
+    )
 
 
-def _refuse_quorum(q: council.Quorum):
+def _refuse_quorum(q: arithmetic.Quorum):
     raise QuorumNotMet(
         _(
             "No quorum: %(present)d of %(members)d members are present, and at least "
@@ -161,7 +127,7 @@ def plan_session(
         )
         items = _add_waiting_nominations(session)
         audit.record(
-            "council.session_planned",
+            Event.SESSION_PLANNED,
             actor=actor,
             role=Role.COUNCIL_SECRETARY,
             subject_type="council_session",
@@ -209,7 +175,7 @@ def defer_item(item: AgendaItem, *, actor, reasons: str, origin: Origin | None =
         item.deferral_reasons = reasons
         item.save(update_fields=["status", "deferral_reasons"])
         audit.record(
-            "council.item_deferred",
+            Event.ITEM_DEFERRED,
             actor=actor,
             role=role,
             subject_type="agenda_item",
@@ -268,7 +234,7 @@ def open_session(
         session.opened_at = timezone.now()
         session.save(update_fields=["status", "opened_at"])
         audit.record(
-            "council.session_opened",
+            Event.SESSION_OPENED,
             actor=actor,
             role=role,
             subject_type="council_session",
@@ -331,14 +297,14 @@ def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None =
             AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
             # Says that the member voted, never how.
             audit.record(
-                "ballot.cast", data={"session": item.session_id, "secret": True}, **context
+                Event.BALLOT_CAST, data={"session": item.session_id, "secret": True}, **context
             )
             return
         ballot = OpenBallot.objects.filter(item=item, member=actor).first()
         if ballot is None:
             OpenBallot.objects.create(item=item, member=actor, choice=choice)
             audit.record(
-                "ballot.cast",
+                Event.BALLOT_CAST,
                 data={"session": item.session_id, "secret": False, "choice": choice},
                 **context,
             )
@@ -348,7 +314,7 @@ def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None =
             ballot.changed_at = timezone.now()
             ballot.save(update_fields=["choice", "changed_at"])
             audit.record(
-                "ballot.changed",
+                Event.BALLOT_CHANGED,
                 data={"session": item.session_id, "secret": False, "from": before, "to": choice},
                 **context,
             )
@@ -392,7 +358,7 @@ def record_written_opinion(
             OpenBallot.objects.create(item=item, member=member, choice=choice, written=True)
             data["choice"] = choice
         audit.record(
-            "ballot.written_opinion",
+            Event.WRITTEN_OPINION,
             actor=actor,
             role=role,
             subject_type="agenda_item",
@@ -425,7 +391,7 @@ def file_objection(
             )
         objection = Objection.objects.create(nomination=n, filed_by=actor, reasons=reasons)
         audit.record(
-            "objection.filed",
+            Event.OBJECTION_FILED,
             actor=actor,
             subject_type="objection",
             subject_id=objection.pk,

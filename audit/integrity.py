@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import chain, signing
+from .events import Event
 from .models import AuditEvent, ChainHead, Checkpoint, VerificationRun
 from .selectors import search_events
 from .verify import Result, verify_database
@@ -170,7 +171,7 @@ def verify_now(*, actor, role: str, origin=None) -> VerificationRun:
     label = actor.get_username() if actor is not None else ""
     _result, run = run_verification(triggered_by=label)
     record_inspection(
-        "audit.verification_run",
+        Event.VERIFICATION_RUN,
         actor=actor,
         role=role,
         subject_type="verification",

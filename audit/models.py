@@ -83,13 +83,6 @@ class AuditEvent(models.Model):
             # The inspectors' search: an action's events newest first, and a unit's subtree
             # (a path prefix: LIKE needs the pattern operator class outside the C collation).
             models.Index(fields=["action", "seq"], name="audit_action_seq_idx"),
-            # Who judged a nomination, and where (the conflict-of-interest EXISTS of every inbox
-            # row and check): answered from the index alone on PostgreSQL.
-            models.Index(
-                fields=["nomination_id", "actor"],
-                include=["on_behalf_of", "action", "from_state"],
-                name="audit_judged_idx",
-            ),
             models.Index(
                 fields=["unit_path"],
                 opclasses=["varchar_pattern_ops"],

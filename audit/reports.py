@@ -11,22 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from .events import DOSSIER_EDITS, JUDGEMENTS, OBJECTION_CLOSED, Event
 from .models import AuditEvent
-from .selectors import EDITS
-
-# The judgements made at a stage (the stage is in data.stage).
-JUDGEMENTS = {
-    "nomination.approved",
-    "nomination.returned",
-    "nomination.rejected",
-    "nomination.council_approved",
-    "nomination.council_rejected",
-    "nomination.conferred",
-}
-# Objection events as the council branch writes them; a filed objection stays open until one
-# of the closing events names the same objection (data.objection, else the subject id).
-OBJECTION_FILED = "objection.filed"
-OBJECTION_CLOSED = {"objection.resolved", "objection.dismissed", "objection.withdrawn"}
 
 
 @dataclass
@@ -121,7 +107,7 @@ def resubmissions_without_change() -> list[Finding]:
     state: dict[int, tuple[int, bool]] = {}  # nomination → (seq of the return, changed since)
     rows = (
         AuditEvent.objects.filter(
-            action__in={"nomination.returned", "nomination.resubmitted", *EDITS},
+            action__in={Event.RETURNED, Event.RESUBMITTED, *DOSSIER_EDITS},
             nomination_id__isnull=False,
         )
         .order_by("seq")
@@ -129,9 +115,9 @@ def resubmissions_without_change() -> list[Finding]:
         .iterator(chunk_size=5000)
     )
     for seq, nomination, action, actor in rows:
-        if action == "nomination.returned":
+        if action == Event.RETURNED:
             state[nomination] = (seq, False)
-        elif action in EDITS:
+        elif action in DOSSIER_EDITS:
             if nomination in state:
                 state[nomination] = (state[nomination][0], True)
         elif nomination in state:  # resubmitted
@@ -147,7 +133,7 @@ def objections_left_open() -> list[Finding]:
     """Objections filed and not (yet) resolved, dismissed or withdrawn."""
     open_: dict[str, Finding] = {}
     rows = (
-        AuditEvent.objects.filter(action__in={OBJECTION_FILED, *OBJECTION_CLOSED})
+        AuditEvent.objects.filter(action__in={Event.OBJECTION_FILED, *OBJECTION_CLOSED})
         .order_by("seq")
         .values_list(
             "seq",
@@ -163,7 +149,7 @@ def objections_left_open() -> list[Finding]:
     )
     for seq, nomination, action, actor, subject_type, subject_id, occurred_at, data in rows:
         key = str((data or {}).get("objection") or f"{subject_type}:{subject_id}")
-        if action == OBJECTION_FILED:
+        if action == Event.OBJECTION_FILED:
             open_[key] = Finding(
                 nomination,
                 [seq],

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .events import Event
 from .models import AuditEvent
 
 # What of an event's `data` pages and exports may show. Anything else stays out — in
@@ -159,19 +160,13 @@ def export_rows(events):
 
 # --- dossier history ----------------------------------------------------------------------
 
-EDITS = {
-    "nomination.dossier_edited",
-    "nomination.evidence_added",
-    "nomination.evidence_removed",
-}
-
 
 def revisions(nomination_id: int) -> list[dict]:
     """Each return for revision and what the unit changed before sending the dossier back:
     fields (value when returned → value when resubmitted) and documents added or removed."""
     cycles, current = [], None
     for event in timeline(nomination_id):
-        if event.action == "nomination.returned":
+        if event.action == Event.RETURNED:
             current = {
                 "returned": event,
                 "resubmitted": None,
@@ -182,15 +177,15 @@ def revisions(nomination_id: int) -> list[dict]:
             cycles.append(current)
         elif current is None or current["resubmitted"] is not None:
             continue
-        elif event.action == "nomination.dossier_edited":
+        elif event.action == Event.DOSSIER_EDITED:
             for field, (old, new) in (event.data.get("changes") or {}).items():
                 first = current["fields"].get(field, (old, new))[0]
                 current["fields"][field] = (first, new)
-        elif event.action == "nomination.evidence_added":
+        elif event.action == Event.EVIDENCE_ADDED:
             current["added"].append(event.data.get("name", ""))
-        elif event.action == "nomination.evidence_removed":
+        elif event.action == Event.EVIDENCE_REMOVED:
             current["removed"].append(event.data.get("name", ""))
-        elif event.action == "nomination.resubmitted":
+        elif event.action == Event.RESUBMITTED:
             current["resubmitted"] = event
     for cycle in cycles:
         # An edit undone before resubmitting is no change.

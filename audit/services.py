@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import chain
+from .events import Event
 from .models import AuditEvent, ChainHead
 
 
@@ -28,14 +29,15 @@ class Origin:
         )
 
 
-def _label(user) -> str:
+def label(user) -> str:
+    """A person as the trail names them: "Full Name (username)", or the username."""
     if user is None:
         return ""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def record(action: str, **fields) -> AuditEvent:
+def record(action: Event, **fields) -> AuditEvent:
     """Append one event to the chain; `fields` are `build`'s. Must run inside the transaction of
     the change it records, so the event and the change commit together or not at all. Events
     about a nomination pass `**nomination.audit_context()` for its id, unit, campaign and award
@@ -43,13 +45,18 @@ def record(action: str, **fields) -> AuditEvent:
 
     The append locks the chain head until the transaction ends, so concurrent writers form one
     line: call it as the last write of the transaction to keep that wait short."""
+    return append(build(action, **fields))
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Append one event made by `build` (`record` is both steps in one call)."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record() must be called inside the change's transaction")
-    return _append(build(action, **fields))
+        raise RuntimeError("audit events must be appended inside the change's transaction")
+    return _append(event)
 
 
 def build(
-    action: str,
+    action: Event,
     *,
     actor,
     subject_type: str,
@@ -67,16 +74,19 @@ def build(
     origin: Origin | None = None,
 ) -> AuditEvent:
     """The event `record` would append, unsaved: a batch of them goes to `bulk_append`, which
-    numbers and links them exactly as `record` would one by one."""
+    numbers and links them exactly as `record` would one by one. `action` is a member of
+    `audit.events.Event`: a name spelt anywhere else is refused."""
+    if not isinstance(action, Event):
+        raise TypeError(f"audit events are named by audit.events.Event, not {action!r}")
     _refuse_secret_choice(data or {})
     origin = origin or Origin()
     return AuditEvent(
         action=action,
         actor=actor,
-        actor_label=_label(actor),
+        actor_label=label(actor),
         role=role,
         on_behalf_of=on_behalf_of,
-        on_behalf_of_label=_label(on_behalf_of),
+        on_behalf_of_label=label(on_behalf_of),
         subject_type=subject_type,
         subject_id=str(subject_id),
         nomination_id=nomination_id,

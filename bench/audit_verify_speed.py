@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from audit.events import Event  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
 from audit.services import bulk_append  # noqa: E402
 from audit.verify import verify_database  # noqa: E402
@@ -22,7 +23,7 @@ from audit.verify import verify_database  # noqa: E402
 def generated(n):
     for i in range(n):
         yield AuditEvent(
-            action="nomination.approved",
+            action=Event.APPROVED,
             actor_label=f"Nguyễn Văn {i % 97} (user{i % 97})",
             role="leadership_reviewer",
             subject_type="nomination",

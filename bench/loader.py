@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from audit.events import Event
 from nominations import services as dossier
 from nominations.models import Nomination
 from workflows import services
@@ -129,7 +130,7 @@ def walk_templates(world: World) -> list[Template]:
             else:
                 n = getattr(services, step)(n, actor=actor)
         rows = _rows_of(pk)
-        edit = next(e for e in rows["event"] if e["action"] == "nomination.dossier_edited")
+        edit = next(e for e in rows["event"] if e["action"] == Event.DOSSIER_EDITED)
         templates.append(Template(journey, rows, edit))
     return templates
 
@@ -317,7 +318,7 @@ def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> in
         )
     events = template.rows["event"]
     # Creation first, then the dossier edits (padding included), then the rest of the journey.
-    first_edit = next(i for i, e in enumerate(events) if e["action"] == "nomination.dossier_edited")
+    first_edit = next(i for i, e in enumerate(events) if e["action"] == Event.DOSSIER_EDITED)
     ordered = itertools.chain(
         events[:first_edit], [template.edit_event] * pads, events[first_edit:]
     )

@@ -15,6 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from audit.events import Event
+
 from . import loader
 from .world import World
 
@@ -115,7 +117,7 @@ def _inspector_search(ctx: Context):
     from audit import selectors as trail
     from nominations.models import Unit
     from nominations.roles import Role
-    from workflows.inspector import PAGE_SIZE
+    from reporting.inspector import PAGE_SIZE
 
     from .world import _person
 
@@ -127,7 +129,7 @@ def _inspector_search(ctx: Context):
     dept = Unit.objects.get(pk=ctx.world.department_ids[0])
     today = timezone.localdate()
     since, until = today - datetime.timedelta(days=7), today + datetime.timedelta(days=1)
-    action = "nomination.dossier_edited"
+    action = Event.DOSSIER_EDITED
     found = trail.search_events(unit_path=dept.path, action=action, since=since, until=until)
     count = found.count()
     last = max(1, -(-count // PAGE_SIZE))

@@ -3,7 +3,7 @@ council review (cloned, with the loader, from one walked there through the servi
 the process, tasks, decisions and events Laurel writes), `members` council members all present,
 half the items under an award type voted by secret ballot; every member votes on every item,
 stored as the services store it (open ballots; for secret items a receipt and the item's
-counters); then `workflows.council.close_voting` is timed and its queries counted."""
+counters); then `approvals.outcomes.close_voting` is timed and its queries counted."""
 
 import datetime
 import random
@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from approvals import services as council
 from approvals.models import AgendaItem, BallotReceipt, Choice, OpenBallot
+from approvals.outcomes import close_voting
 from nominations.models import AwardType, Campaign, Unit
 from nominations.roles import Role
-from workflows.council import close_voting
 
 from . import loader
 from .profiling import _origin

@@ -269,12 +269,14 @@ class RawWalker:
         import datetime
 
         from audit import chain
+        from nominations.models import StageDecision
 
+        event = str(StageDecision.EVENTS[outcome])
         w = self.world
         now = datetime.datetime.now(datetime.UTC)
         data = {"stage": stage, "task": task_id}
         body = [
-            chain.timestamp(now), f"nomination.{outcome}", actor, self.labels[actor], role,
+            chain.timestamp(now), event, actor, self.labels[actor], role,
             None, "", "nomination", str(pk), pk, u.path, w.campaign_id, w.award_type_id,
             before, after, "", data, None, "",
         ]  # fmt: skip
@@ -291,7 +293,7 @@ class RawWalker:
             "comment, data, origin_agent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', "
             "'nomination', %s, %s, %s, %s, %s, %s, %s, '', %s, '')",
             (
-                seq, prev, link, now, f"nomination.{outcome}", actor, self.labels[actor], role,
+                seq, prev, link, now, event, actor, self.labels[actor], role,
                 str(pk), pk, u.path, w.campaign_id, w.award_type_id, before, after,
                 json.dumps(data),
             ),

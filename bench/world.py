@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import _label, bulk_append
 from nominations.models import AwardType, Campaign, Nomination, Profile, RoleAssignment, Unit
@@ -122,7 +123,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
             [
                 AuditEvent(
                     occurred_at=now,
-                    action="nomination.created",
+                    action=Event.NOMINATION_CREATED,
                     actor_id=n.created_by_id,
                     actor_label=_label(users[n.created_by_id]),
                     role=Role.UNIT_PROPOSER,

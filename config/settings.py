@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nominations",
     "approvals",
     "workflows",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from approvals import views as council
 from nominations import views as nominations
-from workflows import council_views as council
-from workflows import dashboard, inspector
+from reporting import dashboard, inspector
 from workflows import views as workflows
 
 urlpatterns = [

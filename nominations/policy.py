@@ -13,12 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
-
+from . import routing
 from .exceptions import NotAllowed
-from .models import Delegation, Nomination, Profile, RoleAssignment, Unit
+from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .roles import Role
-from .stages import DEFAULT_STAGE_ROLE, PROGRESS, REVIEW_STAGES, Status
+from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
 
 
 @dataclass(frozen=True)
@@ -139,37 +138,37 @@ def can_view(user, nomination: Nomination) -> bool:
 # --- acting --------------------------------------------------------------------------------
 
 _UNIT_ACTIONS = {"submit", "resubmit", "withdraw", "edit"}
-_REVIEW_ACTIONS = {"approve", "return_for_revision", "reject"}
-_COUNCIL_ACTIONS = {"council_approve", "council_reject", "objection_return", "objection_reject"}
-
-# Events that record somebody judging a nomination at a stage (from_state is the stage).
-JUDGING_EVENTS = [
-    "nomination.approved",
-    "nomination.returned",
-    "nomination.rejected",
-    "nomination.council_approved",
-    "nomination.council_rejected",
-    "nomination.conferred",
-]
+# Off its task (the lifecycle refuses the action then), an action still names the role it needs,
+# so a refusal says why; the council's objections are the secretary's during the notice.
+_ROLE_OFF_TASK = {
+    "council_approve": Role.COUNCIL_SECRETARY,
+    "council_reject": Role.COUNCIL_SECRETARY,
+    "objection_return": Role.COUNCIL_SECRETARY,
+    "objection_reject": Role.COUNCIL_SECRETARY,
+    "confer": Role.DECISION_SIGNER,
+}
 
 
 def acting_role(nomination: Nomination, action: str) -> str:
-    """The role that performs `action` on the nomination as it stands."""
+    """The role that performs `action` on the nomination as it stands: the proposer for the
+    unit's own actions, else whoever the task it completes waits on (`routing.waiting_on`)."""
     if action in _UNIT_ACTIONS:
         return Role.UNIT_PROPOSER
-    if action in _REVIEW_ACTIONS:
-        if nomination.status not in REVIEW_STAGES:
-            return ""
-        return nomination.award_type.route_stage(nomination.status).role
-    if action in _COUNCIL_ACTIONS:
-        return Role.COUNCIL_SECRETARY
-    if action == "confer":
-        return Role.DECISION_SIGNER
-    raise ValueError(action)
+    if action not in routing.ACTION_TASK and action not in _ROLE_OFF_TASK:
+        raise ValueError(action)
+    waiting = routing.waiting_on(nomination)
+    if waiting is not None and waiting.task == routing.ACTION_TASK.get(action):
+        return waiting.role
+    return _ROLE_OFF_TASK.get(action, "")
 
 
 # The council's stage spans its vote and the public notice that follows (objections).
 COUNCIL_STAGE = [Status.COUNCIL_REVIEW, Status.COUNCIL_APPROVED, Status.COUNCIL_REJECTED]
+
+
+def _judgements(**filters):
+    """The stage decisions by which somebody judged a nomination (`StageDecision.JUDGING`)."""
+    return StageDecision.objects.filter(outcome__in=StageDecision.JUDGING, **filters)
 
 
 def _same_stage(status: str) -> list[str]:
@@ -198,9 +197,9 @@ def conflict_of_interest(
             return _("This award type is reviewed only by people outside the proposing unit.")
     if acted_elsewhere is None:  # batches read everyone's history at once (authorize_many)
         acted_elsewhere = (
-            AuditEvent.objects.filter(nomination_id=nomination.pk, action__in=JUDGING_EVENTS)
+            _judgements(nomination_id=nomination.pk)
             .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
-            .exclude(from_state__in=_same_stage(nomination.status))
+            .exclude(from_status__in=_same_stage(nomination.status))
             .exists()
         )
     if acted_elsewhere:
@@ -232,14 +231,14 @@ def conflict_q(user, prefix: str = "") -> Q:
             & ~Q(**{f"{prefix}status": Status.UNIT_REVIEW})
             & Q(**{f"{prefix}proposing_unit__in": ancestors})
         )
-    judged = AuditEvent.objects.filter(
-        nomination_id=OuterRef(f"{prefix}pk"), action__in=JUDGING_EVENTS
-    ).filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
+    judged = _judgements(nomination_id=OuterRef(f"{prefix}pk")).filter(
+        Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk)
+    )
     in_council = Q(**{f"{prefix}status__in": COUNCIL_STAGE})
     return (
         q
-        | (in_council & Exists(judged.exclude(from_state__in=COUNCIL_STAGE)))
-        | (~in_council & Exists(judged.exclude(from_state=OuterRef(f"{prefix}status"))))
+        | (in_council & Exists(judged.exclude(from_status__in=COUNCIL_STAGE)))
+        | (~in_council & Exists(judged.exclude(from_status=OuterRef(f"{prefix}status"))))
     )
 
 
@@ -263,11 +262,9 @@ def authorize_many(user, acts: list[tuple[str, Nomination]]) -> list[Authority]:
     people = [user.pk, *principals]
     judged = {}  # (person, nomination) → statuses at which they judged it
     for nomination_id, actor_id, behalf_id, from_state in (
-        AuditEvent.objects.filter(
-            nomination_id__in=[n.pk for n in nominations], action__in=JUDGING_EVENTS
-        )
+        _judgements(nomination_id__in=[n.pk for n in nominations])
         .filter(Q(actor_id__in=people) | Q(on_behalf_of_id__in=people))
-        .values_list("nomination_id", "actor_id", "on_behalf_of_id", "from_state")
+        .values_list("nomination_id", "actor_id", "on_behalf_of_id", "from_status")
     ):
         for person in {actor_id, behalf_id} & set(people):
             judged.setdefault((person, nomination_id), set()).add(from_state)

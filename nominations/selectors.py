@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from . import policy
-from .models import Nomination, Unit
+from .models import Nomination, StageDecision, Unit
 from .roles import Role
 
 
@@ -40,4 +40,21 @@ def proposable_people(user):
         .objects.filter(policy.scope_q(user, {Role.UNIT_PROPOSER}, "profile__unit__path"))
         .select_related("profile")
         .order_by("last_name", "first_name", "username")
+    )
+
+
+def decisions_of(nomination_id: int):
+    return StageDecision.objects.filter(nomination_id=nomination_id).select_related(
+        "actor", "on_behalf_of"
+    )
+
+
+def last_return(nomination_id: int) -> StageDecision | None:
+    return (
+        StageDecision.objects.filter(
+            nomination_id=nomination_id, outcome=StageDecision.Outcome.RETURNED
+        )
+        .select_related("actor")  # the page names who returned it
+        .order_by("-decided_at", "-id")
+        .first()
     )

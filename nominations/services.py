@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from audit.models import AuditEvent
+from audit.events import Event
 from audit.services import Origin
 
 from . import policy, uploads
@@ -79,13 +79,14 @@ def create_draft(
         contributions=contributions,
         initiatives=initiatives,
         created_by=actor,
+        last_acted_by=actor,
     )
     role = policy.authorize(actor, "edit", nomination).role
     _check_nominee(nomination)
     with transaction.atomic():
         nomination.save()
         audit.record(
-            "nomination.created",
+            Event.NOMINATION_CREATED,
             actor=actor,
             role=role,
             subject_type="nomination",
@@ -125,11 +126,11 @@ def lock(nomination: Nomination) -> Nomination:
         .get(pk=nomination.pk)
     )
     if locked.version != nomination.version:
-        last = AuditEvent.objects.filter(nomination_id=locked.pk).order_by("-id").first()
+        last = locked.last_acted_by
         raise ConflictingAction(
             _("Someone changed this nomination while you were viewing it: it is now “%(status)s”.")
             % {"status": locked.get_status_display()},
-            reasons=[_("Last action by %(actor)s.") % {"actor": last.actor_label}] if last else [],
+            reasons=[_("Last action by %(actor)s.") % {"actor": audit.label(last)}] if last else [],
         )
     return locked
 
@@ -164,9 +165,10 @@ def update_dossier(
             return n
         _check_nominee(n)
         n.version += 1
+        n.last_acted_by = actor
         n.save()
         audit.record(
-            "nomination.dossier_edited",
+            Event.DOSSIER_EDITED,
             actor=actor,
             role=role,
             subject_type="nomination",
@@ -211,9 +213,10 @@ def add_evidence(
         try:
             evidence.save()
             n.version += 1
-            n.save(update_fields=["version", "updated_at"])
+            n.last_acted_by = actor
+            n.save(update_fields=["version", "last_acted_by", "updated_at"])
             audit.record(
-                "nomination.evidence_added",
+                Event.EVIDENCE_ADDED,
                 actor=actor,
                 role=role,
                 subject_type="nomination",
@@ -246,9 +249,10 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
         )
         evidence.delete()
         n.version += 1
-        n.save(update_fields=["version", "updated_at"])
+        n.last_acted_by = actor
+        n.save(update_fields=["version", "last_acted_by", "updated_at"])
         audit.record(
-            "nomination.evidence_removed",
+            Event.EVIDENCE_REMOVED,
             actor=actor,
             role=role,
             subject_type="nomination",
@@ -292,7 +296,7 @@ def grant_delegation(
             reason=reason,
         )
         audit.record(
-            "delegation.granted",
+            Event.DELEGATION_GRANTED,
             actor=principal,
             role=role,
             subject_type="delegation",
@@ -322,7 +326,7 @@ def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = 
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
         audit.record(
-            "delegation.revoked",
+            Event.DELEGATION_REVOKED,
             actor=actor,
             role=delegation.role,
             subject_type="delegation",
@@ -341,7 +345,7 @@ def record_login(user, *, origin: Origin | None = None) -> None:
         return
     with transaction.atomic():
         audit.record(
-            "inspector.login",
+            Event.INSPECTOR_LOGIN,
             actor=user,
             role=Role.INSPECTOR,
             subject_type="user",

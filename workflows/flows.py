@@ -18,15 +18,10 @@ from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
+from nominations import routing
 from nominations.calendar import add_working_days
-from nominations.roles import Role
-from nominations.stages import AWAITING_DECISION, REVIEW_STAGES, Stage, Status
 
 from .models import NominationProcess, NominationTask
-
-# Working days a unit has to revise a returned dossier, and the signer to sign.
-REVISION_DAYS = 10
-SIGNATURE_DAYS = 10
 
 
 class RoutedActivationMixin:
@@ -70,16 +65,16 @@ class WaitingTaskActivation(RoutedActivationMixin, ViewActivation):
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         process = prev_activation.process
         nomination = process.nomination
-        stage, role, days = flow_task.waits_on(nomination)
+        waiting = routing.waiting_on(nomination)
         task = flow_task.flow_class.task_class(
             process=process,
             flow_task=flow_task,
             token=token,
             nomination=nomination,
-            stage=stage,
-            role=role,
+            stage=waiting.stage,
+            role=waiting.role,
             scope_unit_id=nomination.proposing_unit_id,
-            due_on=add_working_days(timezone.localdate(), days) if days else None,
+            due_on=add_working_days(timezone.localdate(), waiting.deadline_days),
         )
         task.data = data if data is not None else {}
         task.seed = seed
@@ -89,28 +84,14 @@ class WaitingTaskActivation(RoutedActivationMixin, ViewActivation):
 
 
 class WaitingTask(Routed, flow.View):
-    """A human task held by whoever has `role` over the proposing unit. It is done through
-    Laurel's own pages and services, so it has no viewflow view."""
+    """A human task held by whoever has its role over the proposing unit (`routing.waiting_on`
+    says which stage, role and deadline). It is done through Laurel's own pages and services,
+    so it has no viewflow view."""
 
     activation_class = WaitingTaskActivation
 
-    def __init__(self, waits_on, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(view=None, **kwargs)
-        self._waits_on = waits_on
-
-    def waits_on(self, nomination) -> tuple[str, str, int]:
-        """(stage, role, deadline in working days) of the task for the nomination as it is."""
-        return self._waits_on(nomination)
-
-
-def _at_route_stage(nomination):
-    stage = nomination.award_type.route_stage(nomination.status)
-    return stage.stage, stage.role, stage.deadline_working_days
-
-
-# The tasks taken from a shared queue, and the action whose authority lets a user take each.
-# The unit's revision is not: the unit's proposers simply resubmit.
-TAKEABLE = {"review": "approve", "council": "council_approve", "sign": "confer"}
 
 
 class NominationFlow(flow.Flow):
@@ -125,40 +106,22 @@ class NominationFlow(flow.Flow):
     start = RoutedStart(this.start_process).Routes(this.review, this.council)
 
     review = (
-        WaitingTask(_at_route_stage)
+        WaitingTask()
         .Annotation(title="Review")
         .Routes(this.review, this.revise, this.council, this.sign, this.end)
     )
-    revise = (
-        WaitingTask(lambda n: (Status.RETURNED, Role.UNIT_PROPOSER, REVISION_DAYS))
-        .Annotation(title="Revise and resubmit")
-        .Routes(this.review, this.council)
-    )
+    revise = WaitingTask().Annotation(title="Revise and resubmit").Routes(this.review, this.council)
     council = (
-        WaitingTask(_at_route_stage)
-        .Annotation(title="Council vote")
-        .Routes(this.sign, this.revise, this.end)
+        WaitingTask().Annotation(title="Council vote").Routes(this.sign, this.revise, this.end)
     )
-    sign = (
-        WaitingTask(lambda n: (n.status, Role.DECISION_SIGNER, SIGNATURE_DAYS))
-        .Annotation(title="Sign the decision")
-        .Routes(this.revise, this.end)
-    )
+    sign = WaitingTask().Annotation(title="Sign the decision").Routes(this.revise, this.end)
 
     end = flow.End()
 
     def route_to(self, nomination):
         """The node a nomination in its current status waits on (or the end)."""
-        status = nomination.status
-        if status in REVIEW_STAGES:
-            return self.review
-        if status == Status.RETURNED:
-            return self.revise
-        if status == Stage.COUNCIL_REVIEW:
-            return self.council
-        if status in AWAITING_DECISION:
-            return self.sign
-        return self.end
+        waiting = routing.waiting_on(nomination)
+        return self.end if waiting is None else getattr(self, waiting.task)
 
     def start_process(self, activation, nomination):
         activation.process.nomination = nomination

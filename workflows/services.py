@@ -10,6 +10,8 @@ Callers pass the nomination as they last saw it: if somebody else moved it since
 refused with `ConflictingAction` rather than applied to a state the actor never saw.
 """
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -17,34 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
-from approvals.models import Decision
-from approvals.services import decision_for, record_decision
 from audit import services as audit
+from audit.events import Event
+from audit.models import AuditEvent
 from audit.services import Origin
-from nominations import lifecycle, policy
+from nominations import lifecycle, policy, routing
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
-from nominations.models import Nomination
+from nominations.models import Nomination, StageDecision
 from nominations.services import lock
 from nominations.stages import PROGRESS, Status
 
-from .flows import TAKEABLE, NominationFlow
+from .flows import NominationFlow
 from .models import OPEN, NominationProcess, NominationTask
 from .selectors import open_task
-
-
-def _complete(task: NominationTask, nomination: Nomination, actor) -> None:
-    """Finish the task the nomination waited on; the flow creates the next one."""
-    task.process.nomination = nomination  # the locked, transitioned instance
-    with NominationFlow.lock(task.process_id):
-        if task.status == STATUS.NEW:
-            # Taken and done in one go: recorded by the one save that completes the task
-            # (viewflow's `assign` would write the row once more just before).
-            task.owner, task.assigned, task.status = actor, timezone.now(), STATUS.ASSIGNED
-        activation = task.flow_task.activation_class(task)
-        if task.status == STATUS.ASSIGNED:
-            activation.start(None)
-        activation.execute()
 
 
 def _close_process(task: NominationTask) -> None:
@@ -74,6 +62,76 @@ def _event_data(authority: policy.Authority, **data) -> dict:
     return data
 
 
+@dataclass
+class Step:
+    """One nomination's transition, fired in memory and ready to be written. A single action
+    and the council's batch write it with the same two builders below, so both paths write the
+    same decision record and the same event."""
+
+    nomination: Nomination
+    outcome: str
+    before: str
+    stage: str
+    authority: policy.Authority
+    task: NominationTask | None
+    reasons: str = ""
+    data: dict = field(default_factory=dict)
+
+    def decision(self, actor) -> StageDecision:
+        return StageDecision.of(
+            self.nomination,
+            outcome=self.outcome,
+            stage=self.stage,
+            from_status=self.before,
+            actor=actor,
+            role=self.authority.role,
+            on_behalf_of=self.authority.on_behalf_of,
+            reasons=self.reasons,
+        )
+
+    def event(self, actor, origin: Origin | None) -> AuditEvent:
+        n, authority = self.nomination, self.authority
+        return audit.build(
+            StageDecision.EVENTS[self.outcome],
+            actor=actor,
+            role=authority.role,
+            on_behalf_of=authority.on_behalf_of,
+            subject_type="nomination",
+            subject_id=n.pk,
+            **n.audit_context(),
+            from_state=self.before,
+            to_state=n.status,
+            comment=self.reasons,
+            data=_event_data(
+                authority,
+                stage=self.stage,
+                task=self.task.pk if self.task else None,
+                **self.data,
+            ),
+            origin=origin,
+        )
+
+
+def _fire(
+    n: Nomination,
+    action: str,
+    outcome: str,
+    *,
+    actor,
+    authority: policy.Authority,
+    task: NominationTask | None,
+    reasons: str = "",
+    data: dict | None = None,
+    transition_kwargs: dict | None = None,
+) -> Step:
+    """Fire the transition on the locked nomination, in memory (the one step both write paths
+    share); the caller writes the row, the step's decision and event, and the tasks."""
+    stage = n.current_stage or n.status
+    before = lifecycle.fire(n, action, **(transition_kwargs or {}))
+    n.last_acted_by = actor
+    return Step(n, outcome, before, stage, authority, task, reasons, data or {})
+
+
 def _act(
     nomination: Nomination,
     action: str,
@@ -92,50 +150,35 @@ def _act(
         task = open_task(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
-        stage = n.current_stage or n.status
-        before = lifecycle.fire(n, action, **(transition_kwargs or {}))
-        n.save()
-        record_decision(
+        step = _fire(
             n,
-            outcome=outcome,
-            stage=stage,
-            from_status=before,
+            action,
+            outcome,
             actor=actor,
-            role=authority.role,
-            on_behalf_of=authority.on_behalf_of,
+            authority=authority,
+            task=task,
             reasons=reasons,
+            data=data,
+            transition_kwargs=transition_kwargs,
         )
+        n.save()
+        step.decision(actor).save(force_insert=True)
         if n.status == Status.WITHDRAWN:
             if task is not None:
                 _close_process(task)
-        elif before == Status.DRAFT:
+        elif step.before == Status.DRAFT:
             NominationFlow.start.run(nomination=n)
         elif task is not None:
-            _complete(task, n, actor)
+            _complete_many([(task, n)], actor, timezone.now())
         # The event is the transaction's last write: appending locks the chain's head until
         # commit, and every other writer in the agency queues on that lock.
-        audit.record(
-            f"nomination.{outcome}",
-            actor=actor,
-            role=authority.role,
-            on_behalf_of=authority.on_behalf_of,
-            subject_type="nomination",
-            subject_id=n.pk,
-            **n.audit_context(),
-            from_state=before,
-            to_state=n.status,
-            comment=reasons,
-            data=_event_data(
-                authority, stage=stage, task=task.pk if task else None, **(data or {})
-            ),
-            origin=origin,
-        )
+        audit.append(step.event(actor, origin))
     return n
 
 
 def submit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
     """The proposing unit sends a draft on its route; it waits at the route's first stage."""
-    return _act(nomination, "submit", Decision.Outcome.SUBMITTED, actor=actor, origin=origin)
+    return _act(nomination, "submit", StageDecision.Outcome.SUBMITTED, actor=actor, origin=origin)
 
 
 def approve(
@@ -146,7 +189,7 @@ def approve(
     return _act(
         nomination,
         "approve",
-        Decision.Outcome.APPROVED,
+        StageDecision.Outcome.APPROVED,
         actor=actor,
         reasons=reasons,
         origin=origin,
@@ -160,7 +203,7 @@ def return_for_revision(
     return _act(
         nomination,
         "return_for_revision",
-        Decision.Outcome.RETURNED,
+        StageDecision.Outcome.RETURNED,
         actor=actor,
         reasons=reasons,
         origin=origin,
@@ -170,7 +213,9 @@ def return_for_revision(
 
 def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
     """The unit sends the revised dossier back; it goes through the route again from the start."""
-    return _act(nomination, "resubmit", Decision.Outcome.RESUBMITTED, actor=actor, origin=origin)
+    return _act(
+        nomination, "resubmit", StageDecision.Outcome.RESUBMITTED, actor=actor, origin=origin
+    )
 
 
 def reject(
@@ -180,7 +225,7 @@ def reject(
     return _act(
         nomination,
         "reject",
-        Decision.Outcome.REJECTED,
+        StageDecision.Outcome.REJECTED,
         actor=actor,
         reasons=reasons,
         origin=origin,
@@ -195,11 +240,17 @@ def withdraw(
     return _act(
         nomination,
         "withdraw",
-        Decision.Outcome.WITHDRAWN,
+        StageDecision.Outcome.WITHDRAWN,
         actor=actor,
         reasons=reasons,
         origin=origin,
     )
+
+
+def _council_action(approved: bool) -> tuple[str, str]:
+    if approved:
+        return "council_approve", StageDecision.Outcome.COUNCIL_APPROVED
+    return "council_reject", StageDecision.Outcome.COUNCIL_REJECTED
 
 
 def record_council_outcome(
@@ -213,13 +264,9 @@ def record_council_outcome(
     data: dict | None = None,
 ) -> Nomination:
     """The council's result for a nomination on its agenda (driven by the council's tally, see
-    `workflows.council.close_voting`, which passes the tally in `data` and does not wait for
+    `approvals.outcomes.close_voting`, which passes the tally in `data` and does not wait for
     whoever took the council task: the council has voted)."""
-    action, outcome = (
-        ("council_approve", Decision.Outcome.COUNCIL_APPROVED)
-        if approved
-        else ("council_reject", Decision.Outcome.COUNCIL_REJECTED)
-    )
+    action, outcome = _council_action(approved)
     return _act(
         nomination,
         action,
@@ -238,29 +285,19 @@ def record_council_outcomes(
     actor,
     origin: Origin | None = None,
 ) -> list:
-    """`record_council_outcome` for a whole agenda at once (`workflows.council.close_voting`):
+    """`record_council_outcome` for a whole agenda at once (`approvals.outcomes.close_voting`):
     `outcomes` are (nomination locked by `nominations.services.lock_many`, approved, reasons,
     event data) in agenda order. The same transitions, decision records, task bookkeeping and
     events as one call per nomination, written in a fixed number of statements; the events are
     returned unsaved, in order, for the caller to append with its own (`audit.bulk_append`)."""
     if not outcomes:
         return []
-    actions = [
-        ("council_approve", Decision.Outcome.COUNCIL_APPROVED)
-        if approved
-        else ("council_reject", Decision.Outcome.COUNCIL_REJECTED)
-        for _n, approved, _r, _d in outcomes
-    ]
     nominations = [n for n, *_ in outcomes]
-    authorities = dict(
-        zip(
-            (n.pk for n in nominations),
-            policy.authorize_many(
-                actor, [(a, n) for n, (a, _o) in zip(nominations, actions, strict=True)]
-            ),
-            strict=True,
-        )
-    )
+    acts = [(_council_action(approved)[0], n) for n, approved, _r, _d in outcomes]
+    authorities = {
+        n.pk: authority
+        for (_a, n), authority in zip(acts, policy.authorize_many(actor, acts), strict=True)
+    }
     tasks = {}
     for task in (
         NominationTask.objects.filter(nomination__in=nominations, status__in=OPEN)
@@ -269,10 +306,21 @@ def record_council_outcomes(
     ):
         tasks[task.nomination_id] = task  # the latest, as `open_task` takes it
     now = timezone.now()
-    stages, befores = {}, {}
-    for n, (action, _outcome) in zip(nominations, actions, strict=True):
-        stages[n.pk] = n.current_stage or n.status
-        befores[n.pk] = lifecycle.fire(n, action)
+    steps = []
+    for n, approved, reasons, data in outcomes:
+        action, outcome = _council_action(approved)
+        steps.append(
+            _fire(
+                n,
+                action,
+                outcome,
+                actor=actor,
+                authority=authorities[n.pk],
+                task=tasks.get(n.pk),
+                reasons=reasons,
+                data=data,
+            )
+        )
         n.status_changed_at = now
         n.progress = max(n.progress, PROGRESS.get(n.status, 0))  # as `Nomination.save` does
         n.updated_at = now
@@ -284,53 +332,19 @@ def record_council_outcomes(
             status_changed_at=now,
             version=F("version") + 1,
             progress=Greatest(F("progress"), PROGRESS.get(status, 0)),
+            last_acted_by=actor,
             updated_at=now,
         )
-    Decision.objects.bulk_create(
-        [
-            decision_for(
-                n,
-                outcome=outcome,
-                stage=stages[n.pk],
-                from_status=befores[n.pk],
-                actor=actor,
-                role=authorities[n.pk].role,
-                on_behalf_of=authorities[n.pk].on_behalf_of,
-                reasons=reasons,
-            )
-            for (n, _a, reasons, _d), (_action, outcome) in zip(outcomes, actions, strict=True)
-        ]
-    )
+    StageDecision.objects.bulk_create([step.decision(actor) for step in steps])
     _complete_many([(tasks[n.pk], n) for n in nominations if n.pk in tasks], actor, now)
-    events = []
-    for (n, _a, reasons, data), (_action, outcome) in zip(outcomes, actions, strict=True):
-        authority, task = authorities[n.pk], tasks.get(n.pk)
-        events.append(
-            audit.build(
-                f"nomination.{outcome}",
-                actor=actor,
-                role=authority.role,
-                on_behalf_of=authority.on_behalf_of,
-                subject_type="nomination",
-                subject_id=n.pk,
-                **n.audit_context(),
-                from_state=befores[n.pk],
-                to_state=n.status,
-                comment=reasons,
-                data=_event_data(
-                    authority, stage=stages[n.pk], task=task.pk if task else None, **(data or {})
-                ),
-                origin=origin,
-            )
-        )
-    return events
+    return [step.event(actor, origin) for step in steps]
 
 
 def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) -> None:
     """`_complete` for a batch: the processes locked at once (in id order), each task finished
     as viewflow finishes it (taken by the actor if nobody had, started, done), and each
-    nomination's next task created where `NominationFlow.route_to` sends it — a waiting task,
-    or the end, which finishes the process."""
+    nomination's next task created where `routing.waiting_on` sends it — a waiting task, or
+    the end, which finishes the process. A single action is a batch of one."""
     if not done:
         return
     list(
@@ -357,12 +371,12 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
     created, previous, ended = [], [], []
     due = {}  # deadline in working days → date: one calendar read per distinct length
     for task, n in done:
-        node = flow.route_to(n)
-        if node is flow.end:
+        waiting = routing.waiting_on(n)
+        if waiting is None:
             new = NominationTask(
                 process_id=task.process_id,
-                flow_task=node,
-                flow_task_type=node.task_type,
+                flow_task=flow.end,
+                flow_task_type=flow.end.task_type,
                 status=STATUS.DONE,
                 created=now,
                 started=now,
@@ -372,8 +386,8 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
             )
             ended.append((task.process_id, new))
         else:
-            stage, role, days = node.waits_on(n)
-            if days and days not in due:
+            node, days = getattr(flow, waiting.task), waiting.deadline_days
+            if days not in due:
                 due[days] = add_working_days(timezone.localdate(), days)
             new = NominationTask(
                 process_id=task.process_id,
@@ -382,10 +396,10 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
                 token=task.token,
                 created=now,
                 nomination=n,
-                stage=stage,
-                role=role,
+                stage=waiting.stage,
+                role=waiting.role,
                 scope_unit_id=n.proposing_unit_id,
-                due_on=due[days] if days else None,
+                due_on=due[days],
                 data={},
             )
         created.append(new)
@@ -424,8 +438,8 @@ def uphold_objection(
     """An objection upheld during the public notice: the council-approved nomination goes back
     to the proposing unit (`remedy="return"`) or is rejected (`"reject"`), with reasons."""
     action, outcome = {
-        "return": ("objection_return", Decision.Outcome.RETURNED),
-        "reject": ("objection_reject", Decision.Outcome.REJECTED),
+        "return": ("objection_return", StageDecision.Outcome.RETURNED),
+        "reject": ("objection_reject", StageDecision.Outcome.REJECTED),
     }[remedy]
     return _act(
         nomination,
@@ -448,11 +462,11 @@ def confer(
     check_owner: bool = True,
     data: dict | None = None,
 ) -> Nomination:
-    """The signed decision confers the award (see `workflows.council.sign_decision`)."""
+    """The signed decision confers the award (see `approvals.outcomes.sign_decision`)."""
     return _act(
         nomination,
         "confer",
-        Decision.Outcome.CONFERRED,
+        StageDecision.Outcome.CONFERRED,
         actor=actor,
         origin=origin,
         check_owner=check_owner,
@@ -480,13 +494,14 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
             if task.owner_id == actor.pk:
                 return task
             _check_task_owner(task, actor)
-        if task.flow_task.name not in TAKEABLE:
+        take_action = routing.TAKE_ACTION.get(task.flow_task.name)
+        if take_action is None:
             raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
-        authority = policy.authorize(actor, TAKEABLE[task.flow_task.name], n)
+        authority = policy.authorize(actor, take_action, n)
         with NominationFlow.lock(task.process_id):
             task.flow_task.activation_class(task).assign(actor)
         audit.record(
-            "task.taken",
+            Event.TASK_TAKEN,
             actor=actor,
             role=authority.role,
             on_behalf_of=authority.on_behalf_of,
@@ -510,7 +525,7 @@ def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -
             activation = task.flow_task.activation_class(task)
             activation.unassign()
         audit.record(
-            "task.released",
+            Event.TASK_RELEASED,
             actor=actor,
             role=task.role,
             subject_type="task",

@@ -10,19 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals.selectors import decisions_of, last_return
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
-from nominations import lifecycle, policy
+from nominations import lifecycle, policy, routing
 from nominations.calendar import add_working_days
 from nominations.exceptions import DomainError, InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
+from nominations.selectors import decisions_of, last_return
 from nominations.stages import Status
 from nominations.views import get_visible, refused
 
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
-from .flows import TAKEABLE
 from .models import NominationTask
 from .selectors import INBOX_COUNT_CAP, open_task, taken_by, waiting_for
 
@@ -68,7 +67,7 @@ def inbox(request):
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page)
     for t in tasks:
-        t.takeable = t.flow_task.name in TAKEABLE
+        t.takeable = t.flow_task.name in routing.TAKE_ACTION
     return render(
         request,
         "workflows/inbox.html",
@@ -110,8 +109,8 @@ def nomination_detail(request, pk):
             "taken_by_other": taken_by_other,
             "can_take": task is not None
             and task.owner_id is None
-            and task.flow_task.name in TAKEABLE
-            and policy.may(request.user, TAKEABLE[task.flow_task.name], nomination),
+            and task.flow_task.name in routing.TAKE_ACTION
+            and policy.may(request.user, routing.TAKE_ACTION[task.flow_task.name], nomination),
             "actions": [(a, lifecycle.ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),

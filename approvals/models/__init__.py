@@ -12,14 +12,12 @@ from .council import (
     SignedDecision,
     Tally,
 )
-from .decisions import Decision
 
 __all__ = [
     "AgendaItem",
     "BallotReceipt",
     "Choice",
     "CouncilSession",
-    "Decision",
     "DecisionCounter",
     "DecisionEntry",
     "Objection",

@@ -1,4 +1,5 @@
 from .awards import AwardLevel, AwardType, Campaign, NomineeKind, RouteStage, VoteBase
+from .decisions import StageDecision
 from .honours import ConferredAward
 from .nomination import Evidence, Nomination
 from .units import Delegation, Holiday, Profile, RoleAssignment, Unit
@@ -16,6 +17,7 @@ __all__ = [
     "Profile",
     "RoleAssignment",
     "RouteStage",
+    "StageDecision",
     "Unit",
     "VoteBase",
 ]

@@ -140,6 +140,15 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     # saw, so acting on a nomination that changed meanwhile is refused, even if it came back to
     # the same status (returned, revised, resubmitted and approved up to the same stage again).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Who made the current version: named when someone else's stale action is refused.
+    last_acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last acted by"),
+    )
     # The furthest point of the journey ever reached (stages.PROGRESS): reviewers see nominations
     # that reached their stage, even after they were returned or rejected further on.
     progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)

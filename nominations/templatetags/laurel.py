@@ -2,46 +2,12 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from audit import events
 from nominations.roles import Role
 from nominations.stages import Status
 
 register = template.Library()
 
-EVENT_LABELS = {
-    "nomination.created": _("Draft created"),
-    "inspector.login": _("Inspector logged in"),
-    "nomination.dossier_edited": _("Dossier edited"),
-    "nomination.evidence_added": _("Document attached"),
-    "nomination.evidence_removed": _("Document removed"),
-    "nomination.submitted": _("Submitted"),
-    "nomination.resubmitted": _("Resubmitted"),
-    "nomination.approved": _("Approved"),
-    "nomination.returned": _("Returned for revision"),
-    "nomination.rejected": _("Rejected"),
-    "nomination.withdrawn": _("Withdrawn"),
-    "nomination.council_approved": _("Approved by the council"),
-    "nomination.council_rejected": _("Not approved by the council"),
-    "nomination.conferred": _("Award conferred"),
-    "council.item_deferred": _("Deferred to a later council session"),
-    "ballot.cast": _("Voted"),
-    "ballot.changed": _("Changed an open vote"),
-    "ballot.written_opinion": _("Written opinion of an absent member recorded"),
-    "objection.filed": _("Objection filed"),
-    "objection.upheld": _("Objection upheld"),
-    "objection.dismissed": _("Objection dismissed"),
-    "award.revoked": _("Award revoked by a correcting decision"),
-    "task.taken": _("Task taken"),
-    "task.released": _("Task released"),
-    "council.session_planned": _("Council session planned"),
-    "council.session_opened": _("Attendance recorded; voting opened"),
-    "council.voting_closed": _("Voting closed and tallied"),
-    "decision.signed": _("Decision signed"),
-    "delegation.granted": _("Delegation granted"),
-    "delegation.revoked": _("Delegation revoked"),
-    "objection.resolved": _("Objection resolved"),
-    "objection.withdrawn": _("Objection withdrawn"),
-    "audit.verification_run": _("Audit trail verified"),
-}
 
 # The states of a council session, which its events record too (the same labels as the model's).
 SESSION_STATES = {"planned": _("Planned"), "open": _("Voting open"), "closed": _("Closed")}
@@ -49,7 +15,7 @@ SESSION_STATES = {"planned": _("Planned"), "open": _("Voting open"), "closed": _
 
 @register.filter
 def event_label(action: str) -> str:
-    return EVENT_LABELS.get(action, action)
+    return events.label(action)
 
 
 @register.filter

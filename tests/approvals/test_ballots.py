@@ -6,6 +6,7 @@ from django.apps import apps
 
 from approvals import services as council
 from approvals.models import AgendaItem, BallotReceipt, OpenBallot
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from tests.factories import person
@@ -29,7 +30,7 @@ def test_a_present_member_votes_once_and_the_choice_is_recorded_openly(members, 
 
     ballot = OpenBallot.objects.get(item=item)
     assert (ballot.member, ballot.choice) == (members[0], "approve")
-    event = AuditEvent.objects.get(action="ballot.cast")
+    event = AuditEvent.objects.get(action=Event.BALLOT_CAST)
     assert event.actor == members[0] and event.data["choice"] == "approve"
 
 
@@ -41,7 +42,7 @@ def test_an_open_ballot_may_be_changed_until_voting_closes(members, open_item):
     assert list(OpenBallot.objects.filter(item=item).values_list("choice", flat=True)) == [
         "abstain"
     ]
-    changed = AuditEvent.objects.get(action="ballot.changed")
+    changed = AuditEvent.objects.get(action=Event.BALLOT_CHANGED)
     assert changed.data["from"] == "approve" and changed.data["to"] == "abstain"
 
 
@@ -99,7 +100,7 @@ def test_the_audit_event_of_a_secret_vote_says_only_that_the_member_voted(member
     item = open_item(secret=True)
     council.cast_ballot(item, actor=members[0], choice="disapprove")
 
-    event = AuditEvent.objects.get(action="ballot.cast")
+    event = AuditEvent.objects.get(action=Event.BALLOT_CAST)
     assert event.actor == members[0]
     assert event.data == {"session": item.session_id, "secret": True}
     assert "disapprove" not in repr(event.__dict__)
@@ -167,7 +168,7 @@ def test_the_secretary_records_an_absent_members_written_opinion(world, members,
 
     ballot = OpenBallot.objects.get(item=item)
     assert (ballot.member, ballot.choice, ballot.written) == (members[9], "approve", True)
-    event = AuditEvent.objects.get(action="ballot.written_opinion")
+    event = AuditEvent.objects.get(action=Event.WRITTEN_OPINION)
     assert event.actor == world.secretary and event.data["choice"] == "approve"
 
 
@@ -182,7 +183,7 @@ def test_a_secret_written_opinion_is_kept_like_a_secret_ballot(world, members, o
     assert item.secret_disapprove == 1
     receipt = BallotReceipt.objects.get(item=item)
     assert (receipt.member, receipt.written) == (members[9], True)
-    event = AuditEvent.objects.get(action="ballot.written_opinion")
+    event = AuditEvent.objects.get(action=Event.WRITTEN_OPINION)
     assert "choice" not in event.data and "disapprove" not in repr(event.__dict__)
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Recusal, SessionMember
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.roles import Role
@@ -23,7 +24,7 @@ def test_a_planned_session_has_every_council_member_and_the_nominations_waiting(
     assert session.status == CouncilSession.Status.PLANNED
     assert set(session.members.values_list("member", flat=True)) == {m.pk for m in members}
     assert list(session.items.values_list("nomination", flat=True)) == [first.pk, second.pk]
-    assert AuditEvent.objects.filter(action="council.session_planned").count() == 1
+    assert AuditEvent.objects.filter(action=Event.SESSION_PLANNED).count() == 1
 
 
 def test_only_the_council_secretary_plans_a_session(world, members, at_council):
@@ -63,7 +64,7 @@ def test_opening_with_a_quorum_records_attendance_and_opens_voting(
     assert session.status == CouncilSession.Status.OPEN
     assert SessionMember.objects.filter(session=session, present=True).count() == 7
     assert SessionMember.objects.filter(session=session, present=False).count() == 3
-    event = AuditEvent.objects.get(action="council.session_opened")
+    event = AuditEvent.objects.get(action=Event.SESSION_OPENED)
     assert event.data["quorum"] == {"members": 10, "present": 7, "needed": 7}
 
 
@@ -151,7 +152,7 @@ def test_the_secretary_defers_an_item_to_a_later_session(world, members, at_coun
     assert nomination.status == Status.COUNCIL_REVIEW
     later = plan()
     assert list(later.items.values_list("nomination", flat=True)) == [nomination.pk]
-    event = AuditEvent.objects.get(action="council.item_deferred")
+    event = AuditEvent.objects.get(action=Event.ITEM_DEFERRED)
     assert event.nomination_id == nomination.pk and event.comment == "Chờ xác minh thêm."
 
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from approvals import council
+from approvals import arithmetic as council
 
 TWO_THIRDS = Fraction(2, 3)
 

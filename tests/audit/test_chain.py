@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit import chain, services
+from audit.events import Event
 from audit.integrity import take_checkpoint
 from audit.models import AuditEvent, ChainHead
 from audit.verify import verify_database
@@ -40,10 +41,12 @@ def test_an_intact_chain_verifies_with_its_count_and_head(history):
 def test_a_rolled_back_append_does_not_consume_a_number(world, history):
     before = ChainHead.objects.get(pk=1).seq
     with pytest.raises(RuntimeError, match="changed its mind"), transaction.atomic():
-        services.record("test.doomed", actor=world.admin, subject_type="test", subject_id=1)
+        services.record(Event.TASK_TAKEN, actor=world.admin, subject_type="test", subject_id=1)
         raise RuntimeError("the service changed its mind")
     with transaction.atomic():
-        event = services.record("test.kept", actor=world.admin, subject_type="test", subject_id=2)
+        event = services.record(
+            Event.TASK_RELEASED, actor=world.admin, subject_type="test", subject_id=2
+        )
     assert event.seq == before + 1
     assert verify().ok
 
@@ -51,7 +54,7 @@ def test_a_rolled_back_append_does_not_consume_a_number(world, history):
 def test_audit_data_may_not_hold_floats_whose_text_differs_between_languages(world):
     with pytest.raises(chain.NotCanonical), transaction.atomic():
         services.record(
-            "test.float", actor=world.admin, subject_type="t", subject_id=1, data={"x": 0.1}
+            Event.TASK_TAKEN, actor=world.admin, subject_type="t", subject_id=1, data={"x": 0.1}
         )
 
 
@@ -166,7 +169,7 @@ def test_an_inserted_event_is_named(world, history, rogue):
         seq=4,
         prev_hash=third.hash,
         occurred_at=third.occurred_at,
-        action="nomination.approved",
+        action=Event.APPROVED,
         actor_label="Ghost",
         subject_type="nomination",
         subject_id=third.subject_id,
@@ -274,7 +277,7 @@ def test_awkward_values_hash_the_same_when_read_back_from_the_database(world):
     awkward = 'Quote " backslash \\ tab \t newline \n bell \x07 del \x7f ổ 😀 \u2028 end'
     with transaction.atomic():
         services.record(
-            "test.awkward",
+            Event.DELEGATION_GRANTED,
             actor=world.admin,
             on_behalf_of=world.leader,
             role="a\\b",
@@ -290,8 +293,8 @@ def test_awkward_values_hash_the_same_when_read_back_from_the_database(world):
             },
             origin=services.Origin(ip="2001:0DB8:0000::0001", agent=awkward),
         )
-        services.record("test.plain", actor=None, subject_type="t", subject_id="")
-    stored = AuditEvent.objects.get(action="test.awkward")
+        services.record(Event.DELEGATION_REVOKED, actor=None, subject_type="t", subject_id="")
+    stored = AuditEvent.objects.get(action=Event.DELEGATION_GRANTED)
     assert stored.origin_ip == "2001:db8::1"
     assert verify().ok
 
@@ -306,7 +309,7 @@ def test_rows_bulk_appended_continue_the_chain_and_verify(history):
     rows = [
         {
             "occurred_at": now,
-            "action": "nomination.dossier_edited",
+            "action": Event.DOSSIER_EDITED,
             "subject_type": "nomination",
             "subject_id": str(i),
             "nomination_id": i,

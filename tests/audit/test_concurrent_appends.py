@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from audit import services
+from audit.events import Event
 from audit.models import AuditEvent
 from audit.verify import verify_database
 
@@ -31,7 +32,7 @@ def test_concurrent_writers_build_one_linear_chain_and_rollbacks_leave_no_gap(
                 try:
                     with transaction.atomic():
                         services.record(
-                            "test.written",
+                            Event.TASK_TAKEN,
                             actor=actor,
                             subject_type="writer",
                             subject_id=w,

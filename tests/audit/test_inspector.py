@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from audit import services as audit
+from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
 from nominations.models import Evidence, Nomination
 from workflows.models import NominationTask
@@ -64,11 +65,11 @@ def test_search_finds_events_by_actor_action_unit_award_campaign_and_dates(
     inspector, world, history, walk, draft
 ):
     url = reverse("inspector_events")
-    returned = AuditEvent.objects.get(action="nomination.returned")
+    returned = AuditEvent.objects.get(action=Event.RETURNED)
     page = body(inspector.get(url, {"actor": world.party_reviewer.username}))
     assert f"#{returned.seq}" in page
-    assert body(inspector.get(url, {"action": "nomination.returned"})).count("<tr>") == 2
-    assert "1 event" in body(inspector.get(url, {"action": "nomination.returned"}))
+    assert body(inspector.get(url, {"action": Event.RETURNED})).count("<tr>") == 2
+    assert "1 event" in body(inspector.get(url, {"action": Event.RETURNED}))
     other = body(inspector.get(url, {"unit": world.other_unit.pk}))
     assert "0 events" in other
     assert f"#{returned.seq}" in body(
@@ -82,7 +83,7 @@ def test_search_finds_events_by_actor_action_unit_award_campaign_and_dates(
 def test_search_results_are_paginated(inspector, world):
     with transaction.atomic():
         for i in range(60):
-            audit.record("test.event", actor=world.admin, subject_type="t", subject_id=i)
+            audit.record(Event.TASK_TAKEN, actor=world.admin, subject_type="t", subject_id=i)
     first = body(inspector.get(reverse("inspector_events")))
     assert "Page 1 of 2" in first
     second = body(inspector.get(reverse("inspector_events"), {"page": 2}))
@@ -91,28 +92,28 @@ def test_search_results_are_paginated(inspector, world):
 
 def test_exports_hold_the_events_and_are_themselves_audited(inspector, world, history):
     url = reverse("inspector_events")
-    response = inspector.get(url, {"action": "nomination.returned", "export": "csv"})
+    response = inspector.get(url, {"action": Event.RETURNED, "export": "csv"})
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.DictReader(io.StringIO(body(response))))
-    assert [r["action"] for r in rows] == ["nomination.returned"]
+    assert [r["action"] for r in rows] == [Event.RETURNED]
     assert rows[0]["comment"] == "Lý do: return_for_revision"
-    exported = AuditEvent.objects.get(action="inspector.exported")
+    exported = AuditEvent.objects.get(action=Event.INSPECTOR_EXPORTED)
     assert exported.actor == world.inspector and exported.role == "inspector"
     assert exported.data == {
         "format": "csv",
-        "filters": {"action": "nomination.returned"},
+        "filters": {"action": Event.RETURNED},
         "count": 1,
     }
 
     response = inspector.get(reverse("inspector_timeline", args=[history.pk]), {"export": "json"})
     document = json.loads(body(response))
-    second = AuditEvent.objects.filter(action="inspector.exported").latest("seq")
+    second = AuditEvent.objects.filter(action=Event.INSPECTOR_EXPORTED).latest("seq")
     assert second.nomination_id == history.pk and second.data["format"] == "json"
     # The nomination's whole history, down to the record of this very export.
     assert [e["seq"] for e in document["events"]] == list(
         AuditEvent.objects.filter(nomination_id=history.pk).values_list("seq", flat=True)
     )
-    assert document["events"][-1]["action"] == "inspector.exported"
+    assert document["events"][-1]["action"] == Event.INSPECTOR_EXPORTED
 
 
 def test_the_integrity_panel_runs_a_verification_and_records_the_request(inspector, world, history):
@@ -121,7 +122,7 @@ def test_the_integrity_panel_runs_a_verification_and_records_the_request(inspect
     assert response.status_code == 302
     run = VerificationRun.objects.get()
     assert run.ok and run.triggered_by == world.inspector.username
-    event = AuditEvent.objects.get(action="audit.verification_run")
+    event = AuditEvent.objects.get(action=Event.VERIFICATION_RUN)
     assert event.actor == world.inspector and event.data["result"] == "intact"
     page = body(inspector.get(reverse("inspector_home")))
     assert "Intact" in page and run.message in page
@@ -154,7 +155,7 @@ def _footprint():
         list(Nomination.objects.order_by("pk").values_list("pk", "status", "version")),
         list(NominationTask.objects.order_by("pk").values_list("pk", "status", "owner_id")),
         Evidence.objects.count(),
-        list(AuditEvent.objects.exclude(action="audit.verification_run").values_list("seq")),
+        list(AuditEvent.objects.exclude(action=Event.VERIFICATION_RUN).values_list("seq")),
     )
 
 
@@ -182,13 +183,13 @@ def test_every_post_an_inspector_makes_is_refused_except_verification(inspector,
         else:
             assert response.status_code in (400, 403, 404, 405), (name, url)
     assert _footprint() == before
-    assert AuditEvent.objects.filter(action="audit.verification_run").count() == 1
+    assert AuditEvent.objects.filter(action=Event.VERIFICATION_RUN).count() == 1
 
 
 def test_a_secret_ballots_choice_cannot_enter_the_trail(world):
     with pytest.raises(ValueError, match="secret ballot"), transaction.atomic():
         audit.record(
-            "council.vote_cast",
+            Event.BALLOT_CAST,
             actor=world.member,
             subject_type="ballot",
             subject_id=1,
@@ -199,7 +200,7 @@ def test_a_secret_ballots_choice_cannot_enter_the_trail(world):
 def test_nothing_but_known_data_appears_in_the_workspace_or_its_exports(inspector, world, draft):
     with transaction.atomic():
         audit.record(
-            "council.vote_cast",
+            Event.BALLOT_CAST,
             actor=world.member,
             role="council_member",
             subject_type="ballot",
@@ -231,7 +232,7 @@ def test_the_search_page_costs_the_same_queries_for_ten_or_fifty_events(
     def queries_for(n):
         with transaction.atomic():
             for i in range(n):
-                audit.record("test.event", actor=world.admin, subject_type="t", subject_id=i)
+                audit.record(Event.TASK_TAKEN, actor=world.admin, subject_type="t", subject_id=i)
         with CaptureQueriesContext(connection) as captured:
             assert inspector.get(reverse("inspector_events")).status_code == 200
         return len(captured)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from audit import chain, signing
 from audit import services as audit
+from audit.events import Event
 from audit.integrity import export_bundle
 from audit.models import AuditEvent, Checkpoint
 from audit.offline_verify import Tampered, verify_bundle
@@ -37,7 +38,7 @@ def two_nominations(world, history, walk):
     walk(other, "submit")
     with transaction.atomic():
         audit.record(
-            "nomination.approved",
+            Event.APPROVED,
             actor=world.leader,
             subject_type="nomination",
             subject_id=history.pk,

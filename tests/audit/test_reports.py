@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit import reports
 from audit import services as audit
+from audit.events import Event
 from nominations.roles import Role
 from tests.factories import person
 from workflows.models import NominationTask
@@ -58,21 +59,21 @@ def test_a_delegate_acting_outside_the_delegations_dates_is_reported(world, draf
         "delegation_until": (today - datetime.timedelta(days=3)).isoformat(),
     }
     record(
-        "nomination.approved",
+        Event.APPROVED,
         actor=world.member,
         nomination=draft,
         on_behalf_of=world.leader,
         data=inside,
     )
     late = record(
-        "nomination.approved",
+        Event.APPROVED,
         actor=world.member,
         nomination=draft,
         on_behalf_of=world.leader,
         data=expired,
     )
     unknown = record(
-        "nomination.approved", actor=world.member, nomination=draft, on_behalf_of=world.leader
+        Event.APPROVED, actor=world.member, nomination=draft, on_behalf_of=world.leader
     )
     findings = reports.delegates_outside_their_dates()
     assert [f.seqs for f in findings] == [[late.seq], [unknown.seq]]
@@ -104,39 +105,13 @@ def _second(world):
     )
 
 
-def test_objections_filed_and_not_resolved_are_reported(world, draft):
-    first = record(
-        "objection.filed",
-        actor=world.staff,
-        nomination=draft,
-        subject_type="objection",
-        subject_id=1,
-    )
-    record(
-        "objection.filed",
-        actor=world.staff,
-        nomination=draft,
-        subject_type="objection",
-        subject_id=2,
-    )
-    record(
-        "objection.resolved",
-        actor=world.secretary,
-        nomination=draft,
-        subject_type="objection",
-        subject_id=2,
-    )
-    findings = reports.objections_left_open()
-    assert [f.seqs for f in findings] == [[first.seq]]
-
-
 def test_time_in_each_stage_is_the_median_of_calendar_days_by_unit_and_award(world, monkeypatch):
     clock = {"now": timezone.now() - datetime.timedelta(days=30)}
     monkeypatch.setattr(audit.timezone, "now", lambda: clock["now"])
     for stay in (1, 3, 8):
         n = _second(world)
         record(
-            "nomination.submitted",
+            Event.SUBMITTED,
             actor=world.proposer,
             nomination=n,
             from_state="draft",
@@ -144,7 +119,7 @@ def test_time_in_each_stage_is_the_median_of_calendar_days_by_unit_and_award(wor
         )
         clock["now"] += datetime.timedelta(days=stay)
         record(
-            "nomination.approved",
+            Event.APPROVED,
             actor=world.unit_head,
             nomination=n,
             from_state="unit_review",

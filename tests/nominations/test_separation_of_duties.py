@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import policy
 from nominations import services as dossier
 from nominations.exceptions import NotAllowed
-from nominations.models import RoleAssignment
+from nominations.models import RoleAssignment, StageDecision
 from nominations.roles import Role
 from tests.factories import AwardTypeFactory, person
 from workflows import services
@@ -43,7 +43,7 @@ def test_nobody_reviews_a_nomination_they_proposed(world):
     n = services.submit(draft_for(world), actor=world.proposer)
     reason = refusal(lambda: services.approve(n, actor=world.proposer))
     assert "You proposed this nomination." in reason
-    assert not Decision.objects.filter(nomination=n, outcome="approved").exists()
+    assert not StageDecision.objects.filter(nomination=n, outcome="approved").exists()
 
 
 def test_nobody_reviews_a_nomination_that_names_them(world):
@@ -110,10 +110,10 @@ def test_a_delegate_acts_on_behalf_of_the_principal_and_both_names_are_recorded(
 
     n = services.approve(n, actor=acting, reasons="Đồng ý")
 
-    decision = Decision.objects.filter(nomination=n).last()
+    decision = StageDecision.objects.filter(nomination=n).last()
     assert (decision.actor, decision.on_behalf_of) == (acting, world.leader)
     assert decision.role == Role.LEADERSHIP_REVIEWER
-    event = AuditEvent.objects.filter(nomination_id=n.pk, action="nomination.approved").last()
+    event = AuditEvent.objects.filter(nomination_id=n.pk, action=Event.APPROVED).last()
     assert (event.actor, event.on_behalf_of) == (acting, world.leader)
     assert event.data["delegation"] == delegation.pk
 
@@ -127,8 +127,8 @@ def test_granting_and_revoking_a_delegation_are_audited(world, acting):
         .values_list("action", "actor")
     )
     assert actions == [
-        ("delegation.granted", world.leader.pk),
-        ("delegation.revoked", world.leader.pk),
+        (Event.DELEGATION_GRANTED, world.leader.pk),
+        (Event.DELEGATION_REVOKED, world.leader.pk),
     ]
 
 

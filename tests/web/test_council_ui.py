@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from approvals import outcomes as wf
 from approvals.models import SignedDecision
+from audit.events import Event
 from audit.models import AuditEvent
 from tests.approvals import conftest as council_fixtures
 from tests.web.pages import assert_breadcrumb
 from tests.workflows import conftest as workflow_fixtures
-from workflows import council as wf
 
 # The council fixtures of the approvals tests, shared as tests/workflows shares them.
 members = council_fixtures.members
@@ -234,7 +235,5 @@ def test_the_signer_sees_the_sign_form_with_a_confirmation(client, world, approv
 
 def test_the_council_outcome_event_states_its_threshold_in_plain_figures(world, approved):
     nomination = approved(notice_days=0)
-    event = AuditEvent.objects.get(
-        nomination_id=nomination.pk, action="nomination.council_approved"
-    )
+    event = AuditEvent.objects.get(nomination_id=nomination.pk, action=Event.COUNCIL_APPROVED)
     assert "threshold 50% of" in event.comment and "E+" not in event.comment

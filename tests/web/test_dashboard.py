@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from nominations import services as dossier
-from workflows.dashboard import figures
+from reporting.dashboard import figures
 
 
 def make(world, walk, n, *steps):

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.models import Evidence, Nomination
 
@@ -212,7 +213,7 @@ def test_a_bad_upload_by_laurel_js_is_a_400_with_the_reason(client, world, draft
     assert answer["ok"] is False
     assert any(reason in e for e in answer["errors"]), answer
     assert not Evidence.objects.exists()
-    assert not AuditEvent.objects.filter(action="nomination.evidence_added").exists()
+    assert not AuditEvent.objects.filter(action=Event.EVIDENCE_ADDED).exists()
 
 
 def test_an_upload_to_a_dossier_the_user_may_not_edit_is_a_403_in_json(client, world, walk, draft):

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import Evidence, Nomination
@@ -56,7 +57,7 @@ def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(
     assert response.status_code == 400
     assert "cannot be attached" in response.content.decode()
     assert not Evidence.objects.exists()
-    assert not AuditEvent.objects.filter(action="nomination.evidence_added").exists()
+    assert not AuditEvent.objects.filter(action=Event.EVIDENCE_ADDED).exists()
 
 
 def test_real_documents_are_accepted_by_their_content(client, world, draft):

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals import outcomes as council
+from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
 from nominations import services as dossier
 from tests.web.pages import assert_breadcrumb
-from workflows import council
 
 
 def _text(response) -> str:
@@ -79,12 +80,12 @@ def test_the_search_filters_sit_in_a_card_with_labels_and_narrow_the_results(
     assert_breadcrumb(everything, "Search events")
     assert _tab(everything) == "Search events"
 
-    returned = AuditEvent.objects.get(action="nomination.returned")
-    filtered = _text(inspector.get(url, {"action": "nomination.returned"}))
+    returned = AuditEvent.objects.get(action=Event.RETURNED)
+    filtered = _text(inspector.get(url, {"action": Event.RETURNED}))
     assert "1 event<" in filtered
     body = re.search(r"<tbody>(.*?)</tbody>", filtered, re.S).group(1)
     assert body.count("<tr>") == 1 and f"#{returned.seq}<" in body
-    assert 'value="nomination.returned" selected' in filtered  # the filter stays chosen
+    assert f'value="{Event.RETURNED}" selected' in filtered  # the filter stays chosen
     assert "export=csv" in filtered and "action=nomination.returned" in filtered
 
     none = _text(inspector.get(url, {"until": "2000-01-01"}))

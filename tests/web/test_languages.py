@@ -80,7 +80,17 @@ def test_the_compiled_catalogue_matches_its_source(language):
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="needs GNU gettext (xgettext)")
 def test_every_marked_string_is_in_the_catalogue(tmp_path):
     """Extract the strings again from a copy of the project: nothing is new, changed or fuzzy."""
-    for name in ["config", "nominations", "approvals", "workflows", "audit", "templates", "locale"]:
+    for name in [
+        "config",
+        "nominations",
+        "approvals",
+        "workflows",
+        "audit",
+        "reporting",
+        "demo",
+        "templates",
+        "locale",
+    ]:
         shutil.copytree(
             ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
         )

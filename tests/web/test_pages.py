@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
-from nominations.models import Nomination
+from nominations.models import Nomination, StageDecision
 from workflows.models import NominationTask
 from workflows.views import ACTIONS
 
@@ -34,7 +34,7 @@ def detail(pk):
 
 def footprint(nomination):
     n = Nomination.objects.get(pk=nomination.pk)
-    return (n.status, Decision.objects.count(), AuditEvent.objects.count())
+    return (n.status, StageDecision.objects.count(), AuditEvent.objects.count())
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, draft):
@@ -156,7 +156,7 @@ def test_editing_a_dossier_records_the_changed_fields(client, world, draft):
         },
     )
     assert response.status_code == 302, response.content.decode()
-    event = AuditEvent.objects.filter(action="nomination.dossier_edited").get()
+    event = AuditEvent.objects.filter(action=Event.DOSSIER_EDITED).get()
     assert event.data["changes"]["achievements"][1] == "Bản mới của báo cáo thành tích."
     assert event.actor == world.proposer
 
@@ -333,7 +333,9 @@ def test_a_nomination_is_walked_through_the_pages_from_draft_to_council_review(c
     ]:
         assert label in timeline
     outcomes = list(
-        Decision.objects.filter(nomination=nomination).values_list("outcome", "actor__username")
+        StageDecision.objects.filter(nomination=nomination).values_list(
+            "outcome", "actor__username"
+        )
     )
     assert outcomes == [
         ("submitted", "proposer"),

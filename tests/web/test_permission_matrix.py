@@ -16,10 +16,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from approvals.models import Decision
 from audit.models import AuditEvent
 from nominations import services as dossier
-from nominations.models import Evidence, Nomination
+from nominations.models import Evidence, Nomination, StageDecision
 from nominations.stages import Status
 from workflows.models import NominationTask
 
@@ -169,7 +168,7 @@ def footprint(n: Nomination):
     return (
         fresh.status,
         fresh.version,
-        Decision.objects.filter(nomination=n).count(),
+        StageDecision.objects.filter(nomination=n).count(),
         AuditEvent.objects.filter(nomination_id=n.pk).count(),
         list(NominationTask.objects.filter(nomination=n).values_list("pk", "owner_id", "status")),
         Evidence.objects.filter(nomination=n).count(),
@@ -212,7 +211,7 @@ def check_success(world, n: Nomination, who: str, status: str, action: str, resp
         assert Evidence.objects.filter(nomination=n).count() == 1
     else:
         assert fresh.status == TRANSITIONS[(status, action)], (who, status, action)
-        decision = Decision.objects.filter(nomination=n).last()
+        decision = StageDecision.objects.filter(nomination=n).last()
         assert decision.actor == getattr(world, who)
         assert decision.to_status == fresh.status
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from approvals import outcomes as wf
 from nominations.models import Nomination
 from tests.approvals import conftest as council_fixtures
-from workflows import council as wf
 
 members = council_fixtures.members
 award = council_fixtures.award

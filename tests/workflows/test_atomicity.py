@@ -3,11 +3,11 @@ not at all; an action on a nomination somebody moved meanwhile is refused as a c
 
 import pytest
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.exceptions import ConflictingAction
-from nominations.models import Nomination
+from nominations.models import Nomination, StageDecision
 from nominations.stages import Status
 from workflows import services
 from workflows.flows import NominationFlow
@@ -27,7 +27,7 @@ def _trace(nomination) -> dict:
     return {
         "status": Nomination.objects.values_list("status", flat=True).get(pk=nomination.pk),
         "decisions": list(
-            Decision.objects.filter(nomination_id=nomination.pk).values_list("id", "outcome")
+            StageDecision.objects.filter(nomination_id=nomination.pk).values_list("id", "outcome")
         ),
         "events": list(
             AuditEvent.objects.filter(nomination_id=nomination.pk).values_list("id", "action")
@@ -55,7 +55,7 @@ def submitted(draft, world):
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_approval(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "record", _fail)
+    monkeypatch.setattr(services.audit, "append", _fail)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)
@@ -65,7 +65,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_approval(world, submitted,
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_return(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "record", _fail)
+    monkeypatch.setattr(services.audit, "append", _fail)
 
     with pytest.raises(Injected):
         services.return_for_revision(submitted, actor=world.unit_head, reasons="Thiếu hồ sơ.")
@@ -75,7 +75,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_return(world, submitted, m
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_submission(world, draft, monkeypatch):
     before = _trace(draft)
-    monkeypatch.setattr(services.audit, "record", _fail)
+    monkeypatch.setattr(services.audit, "append", _fail)
 
     with pytest.raises(Injected):
         services.submit(draft, actor=world.proposer)
@@ -88,7 +88,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_submission(world, draft, m
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_withdrawal(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "record", _fail)
+    monkeypatch.setattr(services.audit, "append", _fail)
 
     with pytest.raises(Injected):
         services.withdraw(submitted, actor=world.proposer)
@@ -98,7 +98,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_withdrawal(world, submitte
 
 def test_a_failing_task_completion_leaves_no_trace_of_the_approval(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services, "_complete", _fail)
+    monkeypatch.setattr(services, "_complete_many", _fail)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)
@@ -108,7 +108,7 @@ def test_a_failing_task_completion_leaves_no_trace_of_the_approval(world, submit
 
 def test_a_failing_task_completion_leaves_no_trace_of_the_rejection(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services, "_complete", _fail)
+    monkeypatch.setattr(services, "_complete_many", _fail)
 
     with pytest.raises(Injected):
         services.reject(submitted, actor=world.unit_head, reasons="Không đủ tiêu chuẩn.")
@@ -140,7 +140,7 @@ def test_a_failing_process_cancellation_leaves_no_trace_of_the_withdrawal(
 
 def test_a_failing_decision_record_leaves_no_trace_of_the_approval(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services, "record_decision", _fail)
+    monkeypatch.setattr(services.StageDecision, "save", _fail)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)
@@ -153,16 +153,14 @@ def test_a_failure_in_the_flow_after_the_next_task_is_created_leaves_no_trace(
 ):
     # The next stage's task is written by the flow; a failure right after must take it back.
     before = _trace(submitted)
-    real_create = NominationFlow.review.activation_class.create
+    real_create = NominationTask.objects.bulk_create
     created = []
 
-    def create_then_fail(cls, *args, **kwargs):
-        created.append(real_create(*args, **kwargs).task.pk)
+    def create_then_fail(tasks, *args, **kwargs):
+        created.extend(t.pk for t in real_create(tasks, *args, **kwargs))
         raise Injected("after the next task was created")
 
-    monkeypatch.setattr(
-        NominationFlow.review.activation_class, "create", classmethod(create_then_fail)
-    )
+    monkeypatch.setattr(NominationTask.objects, "bulk_create", create_then_fail)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)
@@ -174,19 +172,22 @@ def test_a_failure_in_the_flow_after_the_next_task_is_created_leaves_no_trace(
 
 def test_the_action_can_be_done_once_the_failure_is_gone(world, submitted, monkeypatch):
     with monkeypatch.context() as patched:
-        patched.setattr(services.audit, "record", _fail)
+        patched.setattr(services.audit, "append", _fail)
         with pytest.raises(Injected):
             services.approve(submitted, actor=world.unit_head)
 
     n = services.approve(submitted, actor=world.unit_head)
 
     assert n.status == Status.PARTY_COMMITTEE_REVIEW
-    assert Decision.objects.filter(nomination=n, outcome=Decision.Outcome.APPROVED).count() == 1
-    assert AuditEvent.objects.filter(nomination_id=n.pk, action="nomination.approved").count() == 1
+    assert (
+        StageDecision.objects.filter(nomination=n, outcome=StageDecision.Outcome.APPROVED).count()
+        == 1
+    )
+    assert AuditEvent.objects.filter(nomination_id=n.pk, action=Event.APPROVED).count() == 1
 
 
 def test_the_callers_copy_is_not_moved_by_a_failed_action(world, submitted, monkeypatch):
-    monkeypatch.setattr(services.audit, "record", _fail)
+    monkeypatch.setattr(services.audit, "append", _fail)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)

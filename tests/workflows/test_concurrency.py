@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from viewflow.workflow.status import STATUS
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import ConflictingAction, NotAllowed
-from nominations.models import Nomination
+from nominations.models import Nomination, StageDecision
 from nominations.roles import Role
 from nominations.stages import Stage, Status
 from tests.factories import person
@@ -98,8 +98,8 @@ def _status(pk) -> str:
 
 def _decisions_after_submission(pk):
     return list(
-        Decision.objects.filter(nomination_id=pk)
-        .exclude(outcome=Decision.Outcome.SUBMITTED)
+        StageDecision.objects.filter(nomination_id=pk)
+        .exclude(outcome=StageDecision.Outcome.SUBMITTED)
         .values_list("outcome", flat=True)
     )
 
@@ -107,7 +107,7 @@ def _decisions_after_submission(pk):
 def _transition_events_after_submission(pk):
     return list(
         AuditEvent.objects.filter(nomination_id=pk, action__startswith="nomination.")
-        .exclude(action__in=["nomination.created", "nomination.submitted"])
+        .exclude(action__in=[Event.NOMINATION_CREATED, Event.SUBMITTED])
         .values_list("action", flat=True)
     )
 
@@ -137,11 +137,11 @@ def test_two_approvals_at_once_move_the_nomination_exactly_one_stage(double_appr
 
 
 def test_two_approvals_at_once_leave_one_decision(double_approval, submitted):
-    assert _decisions_after_submission(submitted.pk) == [Decision.Outcome.APPROVED]
+    assert _decisions_after_submission(submitted.pk) == [StageDecision.Outcome.APPROVED]
 
 
 def test_two_approvals_at_once_leave_one_audit_event(double_approval, submitted):
-    assert _transition_events_after_submission(submitted.pk) == ["nomination.approved"]
+    assert _transition_events_after_submission(submitted.pk) == [Event.APPROVED]
 
 
 def test_two_approvals_at_once_complete_the_task_once_and_open_one_next(double_approval, submitted):
@@ -157,7 +157,9 @@ def test_the_decision_of_two_approvals_at_once_is_the_winners(
     double_approval, submitted, committed_world, second_head
 ):
     _winner_and_loser(double_approval)
-    decision = Decision.objects.get(nomination_id=submitted.pk, outcome=Decision.Outcome.APPROVED)
+    decision = StageDecision.objects.get(
+        nomination_id=submitted.pk, outcome=StageDecision.Outcome.APPROVED
+    )
     task = NominationTask.objects.get(nomination_id=submitted.pk, stage=Stage.UNIT_REVIEW)
 
     assert decision.actor in (committed_world.unit_head, second_head)
@@ -199,12 +201,12 @@ def test_an_approval_and_a_return_at_once_leave_only_the_winners_decision_and_ev
 ):
     won, _lost = _winner_and_loser(approval_against_return)
     outcome = {
-        Status.PARTY_COMMITTEE_REVIEW: Decision.Outcome.APPROVED,
-        Status.RETURNED: Decision.Outcome.RETURNED,
+        Status.PARTY_COMMITTEE_REVIEW: StageDecision.Outcome.APPROVED,
+        Status.RETURNED: StageDecision.Outcome.RETURNED,
     }[won.status]
 
     assert _decisions_after_submission(submitted.pk) == [outcome]
-    assert _transition_events_after_submission(submitted.pk) == [f"nomination.{outcome}"]
+    assert _transition_events_after_submission(submitted.pk) == [StageDecision.EVENTS[outcome]]
 
 
 def test_an_approval_and_a_return_at_once_leave_one_open_task_for_the_winners_status(
@@ -249,6 +251,6 @@ def test_two_people_taking_a_task_at_once_one_gets_it_the_other_is_told_who(doub
 
 def test_two_people_taking_a_task_at_once_leave_one_audit_event(double_take, submitted):
     won, _lost = _winner_and_loser(double_take)
-    [event] = AuditEvent.objects.filter(nomination_id=submitted.pk, action="task.taken")
+    [event] = AuditEvent.objects.filter(nomination_id=submitted.pk, action=Event.TASK_TAKEN)
 
     assert event.actor == NominationTask.objects.get(pk=won.pk).owner

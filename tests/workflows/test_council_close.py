@@ -7,15 +7,15 @@ from decimal import Decimal
 import pytest
 from viewflow.workflow.status import STATUS
 
+from approvals import outcomes as wf
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Tally
-from approvals.models import Decision as ReviewDecision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import NotAllowed, TransitionRefused
-from nominations.models import RoleAssignment
+from nominations.models import RoleAssignment, StageDecision
 from nominations.roles import Role
 from nominations.stages import Status
-from workflows import council as wf
 from workflows.models import NominationTask
 
 
@@ -171,13 +171,11 @@ def test_the_outcome_comes_with_its_decision_record_audit_event_and_next_task(
         world, members, at_council, opened, vote, rule, {m: "approve" for m in members}
     )
 
-    decision = ReviewDecision.objects.filter(nomination=nomination).latest("id")
-    assert decision.outcome == ReviewDecision.Outcome.COUNCIL_APPROVED
+    decision = StageDecision.objects.filter(nomination=nomination).latest("id")
+    assert decision.outcome == StageDecision.Outcome.COUNCIL_APPROVED
     assert decision.actor == world.secretary
     assert "10 approve" in decision.reasons
-    event = AuditEvent.objects.get(
-        nomination_id=nomination.pk, action="nomination.council_approved"
-    )
+    event = AuditEvent.objects.get(nomination_id=nomination.pk, action=Event.COUNCIL_APPROVED)
     assert event.data["tally"] == item.tally.pk
     tasks = NominationTask.objects.filter(nomination=nomination).order_by("id")
     assert [(t.flow_task.name, t.status) for t in tasks][-2:] == [
@@ -206,7 +204,7 @@ def test_closing_twice_is_harmless(world, members, at_council, opened, vote):
     wf.close_voting(session, actor=world.secretary)
     footprint = (
         AuditEvent.objects.count(),
-        ReviewDecision.objects.count(),
+        StageDecision.objects.count(),
         Tally.objects.count(),
         _status(nomination),
     )
@@ -216,7 +214,7 @@ def test_closing_twice_is_harmless(world, members, at_council, opened, vote):
     assert again.status == CouncilSession.Status.CLOSED
     after = (
         AuditEvent.objects.count(),
-        ReviewDecision.objects.count(),
+        StageDecision.objects.count(),
         Tally.objects.count(),
         _status(nomination),
     )
@@ -273,7 +271,7 @@ def test_the_minutes_record_attendance_quorum_counts_and_outcomes(
     assert (by_ref[failed.reference]["abstain"], by_ref[failed.reference]["not_voted"]) == (1, 1)
     assert by_ref[deferred.reference]["outcome"] == "deferred"
     assert _status(deferred) == Status.COUNCIL_REVIEW
-    closed = AuditEvent.objects.get(action="council.voting_closed")
+    closed = AuditEvent.objects.get(action=Event.VOTING_CLOSED)
     assert closed.data["minutes"] == minutes
 
 
@@ -299,14 +297,14 @@ def test_a_failure_halfway_through_closing_leaves_everything_as_it_was(
     session = opened()
     for item in session.items.all():
         vote(item, {m: "approve" for m in members})
-    real = wf.services.record_council_outcomes
+    real = wf.transitions.record_council_outcomes
 
     def fail_after_the_outcomes(outcomes, **kwargs):
         # The transitions, decision records and tasks are written; the events are not yet.
         real(outcomes, **kwargs)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(wf.services, "record_council_outcomes", fail_after_the_outcomes)
+    monkeypatch.setattr(wf.transitions, "record_council_outcomes", fail_after_the_outcomes)
     events = AuditEvent.objects.count()
 
     with pytest.raises(RuntimeError):

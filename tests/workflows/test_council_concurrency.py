@@ -11,13 +11,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from approvals import outcomes as wf
 from approvals import services as council
 from approvals.models import AgendaItem, BallotReceipt, OpenBallot, SignedDecision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import TransitionRefused
 from nominations.models import Nomination
 from nominations.stages import Status
-from workflows import council as wf
 
 pytestmark = pytest.mark.postgres
 
@@ -84,7 +85,7 @@ def test_a_secret_vote_sent_twice_at_once_counts_once(
     item.refresh_from_db()
     assert (item.secret_approve, item.secret_disapprove, item.secret_abstain) == (1, 0, 0)
     assert BallotReceipt.objects.filter(item=item).count() == 1
-    assert AuditEvent.objects.filter(action="ballot.cast").count() == 1
+    assert AuditEvent.objects.filter(action=Event.BALLOT_CAST).count() == 1
 
 
 def test_an_open_vote_sent_twice_at_once_leaves_one_ballot(
@@ -104,7 +105,7 @@ def test_an_open_vote_sent_twice_at_once_leaves_one_ballot(
     actions = list(
         AuditEvent.objects.filter(action__startswith="ballot.").values_list("action", flat=True)
     )
-    assert actions == ["ballot.cast", "ballot.changed"]
+    assert actions == [Event.BALLOT_CAST, Event.BALLOT_CHANGED]
 
 
 def test_a_ballot_racing_the_close_is_either_counted_or_refused_never_lost(

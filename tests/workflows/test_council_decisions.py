@@ -9,18 +9,19 @@ from django.db import connection
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from approvals import outcomes as wf
 from approvals import services as council
-from approvals.models import Decision as ReviewDecision
 from approvals.models import DecisionEntry, Objection, SignedDecision
 from approvals.notice import notice_ends_on
+from audit import reports
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
-from nominations.models import ConferredAward, Nomination, Unit
+from nominations.models import ConferredAward, Nomination, StageDecision, Unit
 from nominations.roles import Role
 from nominations.stages import Status
 from tests.factories import UnitFactory, person
-from workflows import council as wf
 from workflows.models import NominationTask
 
 
@@ -113,7 +114,7 @@ def test_anyone_signed_in_may_object_with_reasons(world, approved):
     )
 
     assert objection.status == Objection.Status.OPEN
-    event = AuditEvent.objects.get(action="objection.filed")
+    event = AuditEvent.objects.get(action=Event.OBJECTION_FILED)
     assert event.actor == world.staff and event.nomination_id == nomination.pk
 
 
@@ -169,11 +170,11 @@ def test_an_upheld_objection_returns_the_nomination_to_the_unit(world, approved)
     )
 
     assert _status(nomination) == Status.RETURNED
-    decision = ReviewDecision.objects.filter(nomination=nomination).latest("id")
+    decision = StageDecision.objects.filter(nomination=nomination).latest("id")
     assert (decision.outcome, decision.from_status) == ("returned", Status.COUNCIL_APPROVED)
     task = NominationTask.objects.get(nomination=nomination, status=STATUS.NEW)
     assert (task.flow_task.name, task.role) == ("revise", Role.UNIT_PROPOSER)
-    assert AuditEvent.objects.filter(action="objection.upheld").count() == 1
+    assert AuditEvent.objects.filter(action=Event.OBJECTION_UPHELD).count() == 1
 
 
 def test_an_upheld_objection_may_reject_the_nomination(world, approved):
@@ -186,6 +187,32 @@ def test_an_upheld_objection_may_reject_the_nomination(world, approved):
 
     assert _status(nomination) == Status.REJECTED
     assert not NominationTask.objects.filter(nomination=nomination, status=STATUS.NEW).exists()
+
+
+def test_the_supervision_report_closes_objections_upheld_or_dismissed_by_the_secretary(
+    world, approved
+):
+    """Driven through the real writers: filing, dismissing and upholding objections, then the
+    inspector's report of objections left open."""
+    (nomination,) = approved(notice_days=5)
+    dismissed, upheld, left = (
+        council.file_objection(nomination, actor=world.staff, reasons=f"Phản ánh {i}.")
+        for i in (1, 2, 3)
+    )
+    assert len(reports.objections_left_open()) == 3
+
+    wf.resolve_objection(dismissed, actor=world.secretary, upheld=False, reasons="Đúng thực tế.")
+    wf.resolve_objection(
+        upheld, actor=world.secretary, upheld=True, remedy="return", reasons="Có sai sót."
+    )
+
+    still_open = reports.objections_left_open()
+    filed = AuditEvent.objects.get(action=Event.OBJECTION_FILED, subject_id=str(left.pk))
+    assert [f.seqs for f in still_open] == [[filed.seq]]
+    closing = AuditEvent.objects.filter(nomination_id=nomination.pk).values_list(
+        "action", flat=True
+    )
+    assert {Event.OBJECTION_UPHELD, Event.OBJECTION_DISMISSED} <= set(closing)
 
 
 def test_an_objection_is_resolved_once_by_the_secretary_with_reasons(world, approved):
@@ -217,8 +244,8 @@ def test_signing_confers_a_batch_of_awards_under_one_number(world, approved):
         award = ConferredAward.objects.get(nomination=n)
         assert (award.person, award.decision_number) == (world.staff, decision.reference)
         assert award.award_type_id == n.award_type_id
-    assert AuditEvent.objects.filter(action="nomination.conferred").count() == 2
-    assert AuditEvent.objects.get(action="decision.signed").data["number"] == decision.reference
+    assert AuditEvent.objects.filter(action=Event.CONFERRED).count() == 2
+    assert AuditEvent.objects.get(action=Event.DECISION_SIGNED).data["number"] == decision.reference
 
 
 def test_the_award_on_the_nominees_record_is_what_later_checks_read(world, approved):
@@ -330,7 +357,7 @@ def test_a_correction_is_a_new_decision_that_revokes_named_awards(world, approve
     assert list(ConferredAward.objects.in_force().values_list("nomination", flat=True)) == [kept.pk]
     # The original decision is as it was signed.
     assert set(original.entries.values_list("nomination", flat=True)) == {kept.pk, revoked.pk}
-    assert AuditEvent.objects.filter(action="award.revoked", nomination_id=revoked.pk).exists()
+    assert AuditEvent.objects.filter(action=Event.AWARD_REVOKED, nomination_id=revoked.pk).exists()
 
 
 def test_a_correction_revokes_only_what_the_decision_conferred_and_only_once(world, approved):
@@ -385,7 +412,7 @@ def test_from_council_review_to_awarded(world, members, at_council, plan, award)
     assert _status(nomination) == Status.AWARDED
     assert ConferredAward.objects.in_force().get(person=world.staff).decision_id == decision.pk
     outcomes = list(
-        ReviewDecision.objects.filter(nomination=nomination)
+        StageDecision.objects.filter(nomination=nomination)
         .order_by("id")
         .values_list("outcome", flat=True)
     )

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from approvals import outcomes as wf
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, SignedDecision
 from nominations.models import Nomination
 from nominations.stages import Status
-from workflows import council as wf
 
 
 @pytest.fixture

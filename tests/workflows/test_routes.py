@@ -4,10 +4,11 @@ each, and the decision record and audit event every step leaves behind."""
 import pytest
 from viewflow.workflow.status import PROCESS, STATUS
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.exceptions import TransitionRefused
+from nominations.models import StageDecision
 from nominations.roles import Role
 from nominations.stages import Stage, Status
 from tests.factories import AwardTypeFactory
@@ -310,7 +311,7 @@ def _expected_walk(world):
 
 
 def test_every_step_of_the_walk_leaves_one_decision_record(world, walked):
-    decisions = Decision.objects.filter(nomination=walked).order_by("id")
+    decisions = StageDecision.objects.filter(nomination=walked).order_by("id")
 
     assert [
         (d.outcome, d.stage, d.from_status, d.to_status, d.actor, d.role, d.reasons)
@@ -319,13 +320,15 @@ def test_every_step_of_the_walk_leaves_one_decision_record(world, walked):
 
 
 def test_every_step_of_the_walk_leaves_one_audit_event(world, walked):
-    events = AuditEvent.objects.filter(nomination_id=walked.pk).exclude(action="nomination.created")
+    events = AuditEvent.objects.filter(nomination_id=walked.pk).exclude(
+        action=Event.NOMINATION_CREATED
+    )
 
     assert [
         (e.action, e.data["stage"], e.from_state, e.to_state, e.actor, e.role, e.comment)
         for e in events
     ] == [
-        (f"nomination.{outcome}", stage, before, after, actor, role, reasons)
+        (StageDecision.EVENTS[outcome], stage, before, after, actor, role, reasons)
         for outcome, stage, before, after, actor, role, reasons in _expected_walk(world)
     ]
 
@@ -334,7 +337,7 @@ def test_the_audit_trail_begins_with_the_draft_and_names_the_actor(world, walked
     first = AuditEvent.objects.filter(nomination_id=walked.pk).first()
 
     assert (first.action, first.actor, first.to_state) == (
-        "nomination.created",
+        Event.NOMINATION_CREATED,
         world.proposer,
         Status.DRAFT,
     )
@@ -343,7 +346,7 @@ def test_the_audit_trail_begins_with_the_draft_and_names_the_actor(world, walked
 
 def test_each_audit_event_names_the_task_its_action_completed(world, walked):
     events = AuditEvent.objects.filter(nomination_id=walked.pk, action__startswith="nomination.")
-    events = events.exclude(action__in=["nomination.created", "nomination.submitted"])
+    events = events.exclude(action__in=[Event.NOMINATION_CREATED, Event.SUBMITTED])
 
     for event in events:
         task = NominationTask.objects.get(pk=event.data["task"])
@@ -354,7 +357,7 @@ def test_each_audit_event_names_the_task_its_action_completed(world, walked):
 
 
 def test_the_submission_event_names_no_task(world, walked):
-    event = AuditEvent.objects.get(nomination_id=walked.pk, action="nomination.submitted")
+    event = AuditEvent.objects.get(nomination_id=walked.pk, action=Event.SUBMITTED)
 
     assert event.data["task"] is None
 
@@ -362,7 +365,7 @@ def test_the_submission_event_names_no_task(world, walked):
 def test_the_decision_records_the_dossier_it_saw(world, draft, walk):
     n = walk(draft, "submit", "approve", "return_for_revision")
 
-    returned = Decision.objects.get(nomination=n, outcome=Decision.Outcome.RETURNED)
+    returned = StageDecision.objects.get(nomination=n, outcome=StageDecision.Outcome.RETURNED)
     assert returned.dossier == draft.dossier_snapshot()
 
 
@@ -387,10 +390,10 @@ def test_a_rejection_completes_the_process(world, draft, walk):
 def test_a_rejection_records_the_reasons(world, draft, walk):
     n = walk(draft, "submit", "approve", "reject")
 
-    decision = Decision.objects.filter(nomination=n).last()
+    decision = StageDecision.objects.filter(nomination=n).last()
     event = AuditEvent.objects.filter(nomination_id=n.pk).last()
-    assert (decision.outcome, decision.reasons) == (Decision.Outcome.REJECTED, "Lý do: reject")
-    assert (event.action, event.comment) == ("nomination.rejected", "Lý do: reject")
+    assert (decision.outcome, decision.reasons) == (StageDecision.Outcome.REJECTED, "Lý do: reject")
+    assert (event.action, event.comment) == (Event.REJECTED, "Lý do: reject")
 
 
 def test_nothing_can_be_done_to_a_rejected_nomination(world, draft, walk):
@@ -449,16 +452,16 @@ def test_withdrawing_a_draft_starts_no_process(world, draft, walk):
 def test_a_withdrawal_is_recorded_as_a_decision_and_an_audit_event(world, draft, walk):
     n = walk(draft, "submit", "approve", "withdraw")
 
-    decision = Decision.objects.filter(nomination=n).last()
+    decision = StageDecision.objects.filter(nomination=n).last()
     event = AuditEvent.objects.filter(nomination_id=n.pk).last()
     assert (decision.outcome, decision.from_status, decision.to_status, decision.actor) == (
-        Decision.Outcome.WITHDRAWN,
+        StageDecision.Outcome.WITHDRAWN,
         Status.PARTY_COMMITTEE_REVIEW,
         Status.WITHDRAWN,
         world.proposer,
     )
     assert (event.action, event.from_state, event.to_state, event.actor) == (
-        "nomination.withdrawn",
+        Event.WITHDRAWN,
         Status.PARTY_COMMITTEE_REVIEW,
         Status.WITHDRAWN,
         world.proposer,
@@ -479,7 +482,7 @@ def test_a_submission_refused_by_a_guard_starts_no_process_and_records_nothing(w
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert not NominationProcess.objects.filter(nomination=draft).exists()
-    assert not Decision.objects.filter(nomination=draft).exists()
+    assert not StageDecision.objects.filter(nomination=draft).exists()
     assert AuditEvent.objects.filter(nomination_id=draft.pk).count() == events_before
 
 
@@ -496,7 +499,7 @@ def test_a_return_or_rejection_without_reasons_is_refused_and_records_nothing(
     n.refresh_from_db()
     waiting.refresh_from_db()
     assert n.status == Status.UNIT_REVIEW
-    assert list(Decision.objects.filter(nomination=n).values_list("outcome", flat=True)) == [
-        Decision.Outcome.SUBMITTED
+    assert list(StageDecision.objects.filter(nomination=n).values_list("outcome", flat=True)) == [
+        StageDecision.Outcome.SUBMITTED
     ]
     assert (waiting.status, waiting.owner) == (STATUS.NEW, None)

@@ -12,15 +12,23 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import AgendaItem, CouncilSession, Decision, Objection, SignedDecision, Tally
+from approvals.models import AgendaItem, CouncilSession, Objection, SignedDecision, Tally
+from audit.events import Event
 from audit.models import AuditEvent
-from nominations.models import AwardType, ConferredAward, Evidence, Nomination, RoleAssignment
+from demo.management.commands import seed_demo
+from nominations.models import (
+    AwardType,
+    ConferredAward,
+    Evidence,
+    Nomination,
+    RoleAssignment,
+    StageDecision,
+)
 from nominations.roles import Role
 from nominations.stages import FINAL, STAGE_ORDER, Status
-from workflows.management.commands import seed_demo
 from workflows.models import OPEN, NominationProcess, NominationTask
 
-TRANSITION_ACTIONS = {f"nomination.{outcome}" for outcome in Decision.Outcome.values}
+TRANSITION_ACTIONS = set(StageDecision.EVENTS.values())
 
 
 def run_seed() -> str:
@@ -44,9 +52,9 @@ def test_seed_demo_has_nominations_returned_then_resubmitted_and_further_along(s
     revised_and_moved_on = []
     for nomination in Nomination.objects.exclude(status__in=[Status.DRAFT, Status.RETURNED]):
         outcomes = list(nomination.decisions.order_by("id").values_list("outcome", flat=True))
-        if Decision.Outcome.RETURNED in outcomes:
-            returned_at = outcomes.index(Decision.Outcome.RETURNED)
-            if Decision.Outcome.RESUBMITTED in outcomes[returned_at:]:
+        if StageDecision.Outcome.RETURNED in outcomes:
+            returned_at = outcomes.index(StageDecision.Outcome.RETURNED)
+            if StageDecision.Outcome.RESUBMITTED in outcomes[returned_at:]:
                 revised_and_moved_on.append(nomination)
     assert len(revised_and_moved_on) >= 2
     assert {n.status for n in revised_and_moved_on} - set(STAGE_ORDER), (
@@ -59,7 +67,7 @@ def test_each_nominations_decisions_and_audit_events_match_its_status(seeded):
         decisions = list(nomination.decisions.order_by("id"))
         events = list(AuditEvent.objects.filter(nomination_id=nomination.pk).order_by("id"))
         transitions = [e for e in events if e.action in TRANSITION_ACTIONS]
-        assert events[0].action == "nomination.created"
+        assert events[0].action == Event.NOMINATION_CREATED
 
         if nomination.status == Status.DRAFT:
             assert decisions == [] and transitions == []
@@ -71,7 +79,8 @@ def test_each_nominations_decisions_and_audit_events_match_its_status(seeded):
         assert decisions[-1].to_status == nomination.status, nomination.reference
         # The audit trail records the same transitions, in the same order, by the same people.
         assert [(e.action, e.from_state, e.to_state, e.actor_id) for e in transitions] == [
-            (f"nomination.{d.outcome}", d.from_status, d.to_status, d.actor_id) for d in decisions
+            (StageDecision.EVENTS[d.outcome], d.from_status, d.to_status, d.actor_id)
+            for d in decisions
         ], nomination.reference
 
 
@@ -129,7 +138,7 @@ def test_running_seed_demo_again_creates_nothing(seeded):
     models = [
         Nomination,
         AuditEvent,
-        Decision,
+        StageDecision,
         get_user_model(),
         Evidence,
         NominationTask,
@@ -162,14 +171,16 @@ def test_seed_demo_refuses_an_unmigrated_database_in_one_line(db, monkeypatch):
 def test_every_council_outcome_in_the_demo_comes_from_a_tallied_session(seeded):
     decided = Nomination.objects.filter(
         decisions__outcome__in=[
-            Decision.Outcome.COUNCIL_APPROVED,
-            Decision.Outcome.COUNCIL_REJECTED,
+            StageDecision.Outcome.COUNCIL_APPROVED,
+            StageDecision.Outcome.COUNCIL_REJECTED,
         ]
     ).distinct()
     assert decided.count() == 6
     for nomination in decided:
         tally = Tally.objects.get(item__nomination=nomination)
-        approved = nomination.decisions.filter(outcome=Decision.Outcome.COUNCIL_APPROVED).exists()
+        approved = nomination.decisions.filter(
+            outcome=StageDecision.Outcome.COUNCIL_APPROVED
+        ).exists()
         assert tally.passed is approved, nomination.reference
         assert tally.quorum_met
     held = CouncilSession.objects.get(status=CouncilSession.Status.CLOSED)

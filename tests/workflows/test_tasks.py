@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from approvals.models import Decision
+from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.exceptions import ConflictingAction, NotAllowed
-from nominations.models import Holiday, RoleAssignment, RouteStage
+from nominations.models import Holiday, RoleAssignment, RouteStage, StageDecision
 from nominations.roles import Role
 from nominations.stages import Stage, Status
 from tests.factories import person
@@ -146,7 +146,7 @@ def test_taking_a_task_is_audited(world, submitted, waiting):
 
     event = AuditEvent.objects.filter(nomination_id=submitted.pk).last()
     assert (event.action, event.actor, event.role) == (
-        "task.taken",
+        Event.TASK_TAKEN,
         world.unit_head,
         Role.UNIT_HEAD,
     )
@@ -161,7 +161,9 @@ def test_taking_a_task_one_already_holds_changes_nothing(world, submitted, waiti
 
     waiting.refresh_from_db()
     assert waiting.owner == world.unit_head
-    assert AuditEvent.objects.filter(nomination_id=submitted.pk, action="task.taken").count() == 1
+    assert (
+        AuditEvent.objects.filter(nomination_id=submitted.pk, action=Event.TASK_TAKEN).count() == 1
+    )
 
 
 def test_someone_else_cannot_act_on_a_taken_task(world, submitted, waiting, second_head):
@@ -172,7 +174,7 @@ def test_someone_else_cannot_act_on_a_taken_task(world, submitted, waiting, seco
 
     assert _name(world.unit_head) in str(refused.value)
     assert _status_in_db(submitted) == Status.UNIT_REVIEW
-    assert not Decision.objects.filter(nomination=submitted, actor=second_head).exists()
+    assert not StageDecision.objects.filter(nomination=submitted, actor=second_head).exists()
 
 
 @pytest.mark.parametrize("action", ["return_for_revision", "reject"])
@@ -239,7 +241,9 @@ def test_a_user_without_the_stage_role_cannot_take_the_task(world, submitted, wa
     assert str(Role.UNIT_HEAD.label) in str(refused.value)
     waiting.refresh_from_db()
     assert waiting.owner is None
-    assert not AuditEvent.objects.filter(nomination_id=submitted.pk, action="task.taken").exists()
+    assert not AuditEvent.objects.filter(
+        nomination_id=submitted.pk, action=Event.TASK_TAKEN
+    ).exists()
 
 
 def test_the_head_of_another_unit_cannot_take_the_task(world, submitted, waiting):
@@ -250,7 +254,9 @@ def test_the_head_of_another_unit_cannot_take_the_task(world, submitted, waiting
 
     waiting.refresh_from_db()
     assert waiting.owner is None
-    assert not AuditEvent.objects.filter(nomination_id=submitted.pk, action="task.taken").exists()
+    assert not AuditEvent.objects.filter(
+        nomination_id=submitted.pk, action=Event.TASK_TAKEN
+    ).exists()
 
 
 def test_a_role_held_above_the_unit_covers_its_tasks(world, waiting):
@@ -329,7 +335,7 @@ def test_taking_a_task_that_was_done_meanwhile_is_a_conflict_and_takes_nothing(w
 
     following = NominationTask.objects.get(nomination=n, stage=Stage.PARTY_COMMITTEE_REVIEW)
     assert following.owner is None
-    assert not AuditEvent.objects.filter(nomination_id=n.pk, action="task.taken").exists()
+    assert not AuditEvent.objects.filter(nomination_id=n.pk, action=Event.TASK_TAKEN).exists()
 
 
 # --- releasing a task ----------------------------------------------------------------------------
@@ -353,7 +359,7 @@ def test_someone_else_can_act_once_the_taker_released_the_task(
     n = services.approve(submitted, actor=second_head)
 
     assert n.status == Status.PARTY_COMMITTEE_REVIEW
-    assert Decision.objects.filter(nomination=n).last().actor == second_head
+    assert StageDecision.objects.filter(nomination=n).last().actor == second_head
 
 
 def test_releasing_a_task_is_audited(world, submitted, waiting):
@@ -363,7 +369,7 @@ def test_releasing_a_task_is_audited(world, submitted, waiting):
 
     event = AuditEvent.objects.filter(nomination_id=submitted.pk).last()
     assert (event.action, event.actor, event.role) == (
-        "task.released",
+        Event.TASK_RELEASED,
         world.unit_head,
         Role.UNIT_HEAD,
     )
@@ -380,7 +386,7 @@ def test_only_the_taker_can_release_a_task(world, submitted, waiting, second_hea
     waiting.refresh_from_db()
     assert waiting.owner == world.unit_head
     assert not AuditEvent.objects.filter(
-        nomination_id=submitted.pk, action="task.released"
+        nomination_id=submitted.pk, action=Event.TASK_RELEASED
     ).exists()
 
 
@@ -389,5 +395,5 @@ def test_a_task_nobody_took_cannot_be_released(world, submitted, waiting):
         services.release_task(waiting, actor=world.unit_head)
 
     assert not AuditEvent.objects.filter(
-        nomination_id=submitted.pk, action="task.released"
+        nomination_id=submitted.pk, action=Event.TASK_RELEASED
     ).exists()

@@ -27,8 +27,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
+from demo import data as demo
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -44,10 +46,7 @@ from nominations.models import (
 )
 from nominations.roles import Role
 from nominations.stages import DEFAULT_STAGE_ROLE, Status
-from workflows import council as council_acts
 from workflows import services
-
-from . import _demo_data as demo
 
 try:  # the demo extra; without it the demo's history is all written now
     import time_machine

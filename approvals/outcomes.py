@@ -8,9 +8,20 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import council
-from approvals import policy as council_policy
-from approvals.models import (
+from audit import services as audit
+from audit.events import Event
+from audit.services import Origin
+from nominations import policy
+from nominations.calendar import add_working_days
+from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from nominations.models import ConferredAward, Nomination, Unit
+from nominations.services import lock_many
+from nominations.stages import AWAITING_DECISION, Status
+from workflows import services as transitions
+
+from . import arithmetic
+from . import policy as council_policy
+from .models import (
     AgendaItem,
     BallotReceipt,
     CouncilSession,
@@ -21,18 +32,8 @@ from approvals.models import (
     SignedDecision,
     Tally,
 )
-from approvals.notice import holidays_for, notice_ends_on, notice_over
-from approvals.services import QuorumNotMet, label, lock_session, quorum_of
-from audit import services as audit
-from audit.services import Origin
-from nominations import policy
-from nominations.calendar import add_working_days
-from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
-from nominations.models import ConferredAward, Nomination, Unit
-from nominations.services import lock_many
-from nominations.stages import AWAITING_DECISION, Status
-
-from . import services
+from .notice import holidays_for, notice_ends_on, notice_over
+from .services import QuorumNotMet, label, lock_session, quorum_of
 
 
 def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
@@ -83,7 +84,7 @@ def _notice_end(cache: dict, today, days: int):
     return cache[days]
 
 
-def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
+def _outcome_reasons(item: AgendaItem, result: arithmetic.ItemResult) -> str:
     return _(
         "Council session #%(session)d: %(approve)d approve, %(disapprove)d disapprove, "
         "%(abstain)d abstain (%(written)d by written opinion), %(not_voted)d did not vote; "
@@ -95,7 +96,7 @@ def _outcome_reasons(item: AgendaItem, result: council.ItemResult) -> str:
         "disapprove": result.disapprove,
         "abstain": result.abstain,
         "not_voted": result.not_voted,
-        "threshold": council.percent_text(item.nomination.award_type.vote_threshold_percent),
+        "threshold": arithmetic.percent_text(item.nomination.award_type.vote_threshold_percent),
         "base": result.base,
         "base_kind": item.nomination.award_type.get_vote_base_display(),
     }
@@ -170,7 +171,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
             award = nomination.award_type
             recused = list(item.recusals.all())
             approve, disapprove, abstain, written = counts[item.pk]
-            result = council.tally_item(
+            result = arithmetic.tally_item(
                 members=len(seats),
                 present=len(present_ids),
                 recused=len(recused),
@@ -208,10 +209,10 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
                 {
                     **entry,
                     "outcome": "approved" if result.passed else "rejected",
-                    "threshold": council.percent_text(award.vote_threshold_percent),
+                    "threshold": arithmetic.percent_text(award.vote_threshold_percent),
                     "vote_base": award.vote_base,
                     "base": result.base,
-                    "needed": council.approvals_needed(
+                    "needed": arithmetic.approvals_needed(
                         base=result.base, threshold_percent=award.vote_threshold_percent
                     ),
                     "approve": result.approve,
@@ -232,7 +233,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         ):
             if pks:
                 AgendaItem.objects.filter(pk__in=pks).update(status=status)
-        events = services.record_council_outcomes(
+        events = transitions.record_council_outcomes(
             [
                 (
                     nomination,
@@ -276,7 +277,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         # The outcomes' events, then the session's, appended in order with the head locked once.
         events.append(
             audit.build(
-                "council.voting_closed",
+                Event.VOTING_CLOSED,
                 actor=actor,
                 role=role,
                 subject_type="council_session",
@@ -319,7 +320,7 @@ def resolve_objection(
         nomination = objection.nomination
         role = council_policy.authorize_resolving(actor, nomination)
         if upheld:
-            services.uphold_objection(
+            transitions.uphold_objection(
                 nomination,
                 actor=actor,
                 remedy=remedy,
@@ -336,7 +337,7 @@ def resolve_objection(
         objection.resolved_at = timezone.now()
         objection.save()
         audit.record(
-            f"objection.{objection.status}",
+            Event.OBJECTION_UPHELD if upheld else Event.OBJECTION_DISMISSED,
             actor=actor,
             role=role,
             subject_type="objection",
@@ -442,7 +443,7 @@ def sign_decision(
             DecisionEntry.objects.create(
                 decision=decision, nomination=n, effect=DecisionEntry.Effect.CONFER
             )
-            services.confer(
+            transitions.confer(
                 n,
                 actor=actor,
                 origin=origin,
@@ -461,7 +462,7 @@ def sign_decision(
                 conferred_on=today,
             )
         audit.record(
-            "decision.signed",
+            Event.DECISION_SIGNED,
             actor=actor,
             role=role,
             subject_type="signed_decision",
@@ -538,7 +539,7 @@ def sign_correction(
             award.revoked_by_number = correction.reference
             award.save(update_fields=["revoked_at", "revoked_by_decision_id", "revoked_by_number"])
             audit.record(
-                "award.revoked",
+                Event.AWARD_REVOKED,
                 actor=actor,
                 role=role,
                 subject_type="signed_decision",
@@ -549,7 +550,7 @@ def sign_correction(
                 origin=origin,
             )
         audit.record(
-            "decision.signed",
+            Event.DECISION_SIGNED,
             actor=actor,
             role=role,
             subject_type="signed_decision",

@@ -20,8 +20,7 @@ from nominations import policy
 from nominations.models import Nomination, Unit
 from nominations.roles import Role
 from nominations.stages import FINAL, Status
-
-from .models import OPEN, NominationTask
+from workflows.models import OPEN, NominationTask
 
 
 class Median(Aggregate):

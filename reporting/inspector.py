@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import integrity, reports
 from audit import selectors as trail
+from audit.events import Event
+from audit.events import label as event_label
 from audit.integrity import IntegrityProblem
 from audit.services import Origin, record_inspection
 from nominations import policy
@@ -30,10 +32,8 @@ from nominations.exceptions import DomainError, NotAllowed
 from nominations.models import AwardType, Campaign, Nomination, Unit
 from nominations.roles import Role
 from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
-from nominations.templatetags.laurel import event_label
 from nominations.views import get_visible, refused
-
-from .selectors import overdue_tasks
+from workflows.selectors import overdue_tasks
 
 PAGE_SIZE = 50
 
@@ -233,7 +233,7 @@ def _export(request, found, criteria, fmt, filename):
     """Stream the events as CSV or JSON; the export is audited before the first byte leaves."""
     filters = {k: (str(v) if v is not None else None) for k, v in criteria.items() if v}
     record_inspection(
-        "inspector.exported",
+        Event.INSPECTOR_EXPORTED,
         actor=request.user,
         role=Role.INSPECTOR,
         subject_type="export",

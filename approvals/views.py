@@ -15,11 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from approvals import council as arithmetic
-from approvals import policy as council_policy
-from approvals import selectors
-from approvals import services as council_services
-from approvals.forms import (
+from audit.services import Origin
+from nominations.calendar import working_days_between
+from nominations.exceptions import DomainError, InvalidInput, NotAllowed
+from nominations.models import Nomination, Unit
+from nominations.policy import assignments
+from nominations.stages import Status
+from nominations.views import refused
+
+from . import arithmetic, outcomes, selectors
+from . import policy as council_policy
+from . import services as council_services
+from .forms import (
     AttendanceForm,
     BallotForm,
     CorrectionForm,
@@ -29,17 +36,8 @@ from approvals.forms import (
     SignForm,
     WrittenOpinionForm,
 )
-from approvals.models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
-from approvals.notice import holidays_for, notice_ends_on
-from audit.services import Origin
-from nominations.calendar import working_days_between
-from nominations.exceptions import DomainError, InvalidInput, NotAllowed
-from nominations.models import Nomination, Unit
-from nominations.policy import assignments
-from nominations.stages import Status
-from nominations.views import refused
-
-from . import council
+from .models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
+from .notice import holidays_for, notice_ends_on
 
 
 def _form_error(form) -> InvalidInput:
@@ -284,7 +282,7 @@ def written_opinion(request, pk, item_pk):
 def session_close(request, pk):
     session = _session_or_404(request, pk)
     try:
-        council.close_voting(session, actor=request.user, origin=Origin.from_request(request))
+        outcomes.close_voting(session, actor=request.user, origin=Origin.from_request(request))
     except DomainError as exc:
         return refused(request, exc)
     messages.success(request, _("Voting closed; the results and minutes are below."))
@@ -456,7 +454,7 @@ def objection_resolve(request, pk):
         return refused(request, _form_error(form))
     upheld, remedy = form.outcome()
     try:
-        council.resolve_objection(
+        outcomes.resolve_objection(
             objection,
             actor=request.user,
             upheld=upheld,
@@ -484,7 +482,7 @@ def decision_list(request):
     agency = _signing_agency(request.user)
     awaiting, form = [], None
     if agency is not None:
-        awaiting = council.awaiting_decision(agency)
+        awaiting = outcomes.awaiting_decision(agency)
         ready = [n.pk for n, why in awaiting if why is None]
         form = SignForm(candidates=Nomination.objects.filter(pk__in=ready))
     return render(
@@ -507,7 +505,7 @@ def decision_sign(request):
     if not form.is_valid():
         return refused(request, _form_error(form))
     try:
-        decision = council.sign_decision(
+        decision = outcomes.sign_decision(
             actor=request.user,
             agency=agency,
             nominations=list(form.cleaned_data["nominations"]),
@@ -563,7 +561,7 @@ def decision_correct(request, pk):
     if not form.is_valid():
         return refused(request, _form_error(form))
     try:
-        correction = council.sign_correction(
+        correction = outcomes.sign_correction(
             decision,
             actor=request.user,
             revoke=list(form.cleaned_data["nominations"]),

@@ -1,0 +1,76 @@
+"""The events of the audit trail: every name a writer appends and a reader looks for is here,
+once, with its label. Writers pass an `Event` to `audit.record` (it refuses anything else);
+readers (reports, search, labels, tests) compare with the same members, so a renamed or new
+event is one edit and a misspelt one fails at once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    # A nomination's dossier.
+    NOMINATION_CREATED = "nomination.created", _("Draft created")
+    DOSSIER_EDITED = "nomination.dossier_edited", _("Dossier edited")
+    EVIDENCE_ADDED = "nomination.evidence_added", _("Document attached")
+    EVIDENCE_REMOVED = "nomination.evidence_removed", _("Document removed")
+    # A nomination's transitions (one per stage-decision outcome).
+    SUBMITTED = "nomination.submitted", _("Submitted")
+    RESUBMITTED = "nomination.resubmitted", _("Resubmitted")
+    APPROVED = "nomination.approved", _("Approved")
+    RETURNED = "nomination.returned", _("Returned for revision")
+    REJECTED = "nomination.rejected", _("Rejected")
+    WITHDRAWN = "nomination.withdrawn", _("Withdrawn")
+    COUNCIL_APPROVED = "nomination.council_approved", _("Approved by the council")
+    COUNCIL_REJECTED = "nomination.council_rejected", _("Not approved by the council")
+    CONFERRED = "nomination.conferred", _("Award conferred")
+    # The tasks a nomination waits on.
+    TASK_TAKEN = "task.taken", _("Task taken")
+    TASK_RELEASED = "task.released", _("Task released")
+    # The council.
+    SESSION_PLANNED = "council.session_planned", _("Council session planned")
+    SESSION_OPENED = "council.session_opened", _("Attendance recorded; voting opened")
+    ITEM_DEFERRED = "council.item_deferred", _("Deferred to a later council session")
+    VOTING_CLOSED = "council.voting_closed", _("Voting closed and tallied")
+    BALLOT_CAST = "ballot.cast", _("Voted")
+    BALLOT_CHANGED = "ballot.changed", _("Changed an open vote")
+    WRITTEN_OPINION = "ballot.written_opinion", _("Written opinion of an absent member recorded")
+    OBJECTION_FILED = "objection.filed", _("Objection filed")
+    OBJECTION_UPHELD = "objection.upheld", _("Objection upheld")
+    OBJECTION_DISMISSED = "objection.dismissed", _("Objection dismissed")
+    DECISION_SIGNED = "decision.signed", _("Decision signed")
+    AWARD_REVOKED = "award.revoked", _("Award revoked by a correcting decision")
+    # People and their capacities.
+    DELEGATION_GRANTED = "delegation.granted", _("Delegation granted")
+    DELEGATION_REVOKED = "delegation.revoked", _("Delegation revoked")
+    # Inspection.
+    INSPECTOR_LOGIN = "inspector.login", _("Inspector logged in")
+    INSPECTOR_EXPORTED = "inspector.exported", _("Audit trail exported")
+    VERIFICATION_RUN = "audit.verification_run", _("Audit trail verified")
+
+
+# Somebody judging a nomination at a stage (the stage is the event's `from_state` and its
+# data's `stage`): separation of duties forbids one person two of these on one journey.
+JUDGEMENTS = frozenset(
+    {
+        Event.APPROVED,
+        Event.RETURNED,
+        Event.REJECTED,
+        Event.COUNCIL_APPROVED,
+        Event.COUNCIL_REJECTED,
+        Event.CONFERRED,
+    }
+)
+
+# What changes the dossier between a return and the resubmission.
+DOSSIER_EDITS = frozenset({Event.DOSSIER_EDITED, Event.EVIDENCE_ADDED, Event.EVIDENCE_REMOVED})
+
+# An objection filed stays open until one of these names it (data.objection or the subject).
+OBJECTION_CLOSED = frozenset({Event.OBJECTION_UPHELD, Event.OBJECTION_DISMISSED})
+
+
+def label(action: str) -> str:
+    """An event's name as people read it; an unknown name (none is written) as it stands."""
+    try:
+        return Event(action).label
+    except ValueError:
+        return action

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from audit.events import Event
+from audit.services import label
 from nominations import services as dossier
 from nominations.models import Nomination
 from workflows import services
@@ -56,7 +57,7 @@ TABLES = [
     ("process", "workflows_nominationprocess", "nomination_id"),
     ("task", "workflows_nominationtask", "process__nomination_id"),
     ("previous", "workflows_nominationtask_previous", "task__nomination_id"),
-    ("decision", "approvals_decision", "nomination_id"),
+    ("decision", "nominations_stagedecision", "nomination_id"),
     ("event", "audit_auditevent", "nomination_id"),
 ]
 
@@ -94,7 +95,7 @@ def _rows_of(pk: int) -> dict:
             [pk],
         ),
         "decision": _select(
-            "SELECT * FROM approvals_decision WHERE nomination_id = %s ORDER BY id", [pk]
+            "SELECT * FROM nominations_stagedecision WHERE nomination_id = %s ORDER BY id", [pk]
         ),
         "event": _select(
             "SELECT * FROM audit_auditevent WHERE nomination_id = %s ORDER BY id", [pk]
@@ -225,7 +226,7 @@ def load(world: World, *, nominations: int, events: int, long_histories: dict, l
     padding = max(0, events - base - sum(long_histories.values()))
     per, extra = divmod(padding, max(1, nominations))
     users = get_user_model().objects.in_bulk()
-    labels = {pk: _label(u) for pk, u in users.items()}
+    labels = {pk: label(u) for pk, u in users.items()}
     ids = Ids()
     batches = Batches()
     long_ids = {}
@@ -248,11 +249,6 @@ def load(world: World, *, nominations: int, events: int, long_histories: dict, l
     with connection.cursor() as cur:
         cur.execute("ANALYZE")  # what autovacuum would have done by now, users and units included
     return {"written": batches.written, "long_history_ids": long_ids}
-
-
-def _label(user) -> str:
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
 def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> int:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from approvals import services as council
 from approvals.models import AgendaItem, BallotReceipt, Choice, OpenBallot
 from approvals.outcomes import close_voting
+from audit.services import label
 from nominations.models import AwardType, Campaign, Unit
 from nominations.roles import Role
 
@@ -77,7 +78,7 @@ def build_session(world: World, *, items: int, members: int, tag: str, log):
     templates = {t.journey: t for t in loader.walk_templates(world)}
     template = templates["council_review"]
     users = get_user_model().objects.in_bulk()
-    labels = {pk: loader._label(u) for pk, u in users.items()}
+    labels = {pk: label(u) for pk, u in users.items()}
     ids, batches = loader.Ids(), loader.Batches()
     for i in range(items):
         award = secret_award if i % 2 else open_award

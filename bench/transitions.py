@@ -102,7 +102,7 @@ class BaselineWalker:
 
 RAW_TABLES = {
     "nomination": "nominations_nomination",
-    "decision": "approvals_decision",
+    "decision": "nominations_stagedecision",
     "event": "audit_auditevent",
     "process": "workflows_nominationprocess",
     "task": "workflows_nominationtask",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.events import Event
 from audit.models import AuditEvent
-from audit.services import _label, bulk_append
+from audit.services import bulk_append, label
 from nominations.models import AwardType, Campaign, Nomination, Profile, RoleAssignment, Unit
 from nominations.roles import Role
 from nominations.stages import STAGE_ORDER
@@ -125,7 +125,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
                     occurred_at=now,
                     action=Event.NOMINATION_CREATED,
                     actor_id=n.created_by_id,
-                    actor_label=_label(users[n.created_by_id]),
+                    actor_label=label(users[n.created_by_id]),
                     role=Role.UNIT_PROPOSER,
                     subject_type="nomination",
                     subject_id=str(n.pk),
@@ -137,7 +137,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
                     data={
                         "dossier": {
                             "award_type": award.code,
-                            "nominee": _label(nominees[n.nominee_person_id]),
+                            "nominee": label(nominees[n.nominee_person_id]),
                             "achievements": n.achievements,
                             "contributions": "",
                             "initiatives": "",

@@ -2,93 +2,36 @@
 task — a stage review, the unit's revision, the council, or the signature of the decision —
 until it ends (rejected, withdrawn, not approved by the council, or awarded).
 
-Which review stages come, and who acts at each, is the award type's route (data): one `review`
-node serves every review stage. Each node is routed straight to the task the nomination's new
-status calls for (`Routed`), rather than through a gateway node: a gateway would write a task row
-of its own on every action, the costliest part of an action after the action itself.
+This class is the flow's definition, its graph and its tables (`NominationProcess`,
+`NominationTask`); it is not run through viewflow's generic activations. Each action writes its
+task rows itself, in its own transaction (`workflows.services`), where `routing.waiting_on`
+says — the same answer the `route` gateway below gives, so the graph drawn from this class is
+the one the nominations follow. Why: docs/ARCHITECTURE.md, "Why viewflow stays".
 """
 
-from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.base import Edge
 from viewflow.workflow.lock import select_for_update_lock
-from viewflow.workflow.nodes.start import StartHandleActivation
-from viewflow.workflow.nodes.view import ViewActivation
-from viewflow.workflow.status import STATUS
 
 from nominations import routing
-from nominations.calendar import add_working_days
 
 from .models import NominationProcess, NominationTask
 
 
-class RoutedActivationMixin:
-    """Create the next task from the nomination's status (NominationFlow.route_to)."""
+def _waits_at(task: str):
+    """The gateway's condition for one waiting task: where `routing.waiting_on` sends it."""
 
-    @Activation.status.transition(source=STATUS.DONE)
-    def create_next(self):
-        node = self.flow_class.instance.route_to(self.process.nomination)
-        yield node._create(self, self.task.token)
+    def condition(activation) -> bool:
+        waiting = routing.waiting_on(activation.process.nomination)
+        return waiting is not None and waiting.task == task
 
-
-class RoutedStartActivation(RoutedActivationMixin, StartHandleActivation):
-    pass
+    return condition
 
 
-class Routed:
-    """Node mixin: the next node depends on the nomination's status; `Routes(...)` names the
-    possible ones so the flow's graph (and chart) still shows every edge."""
-
-    _routes = ()
-
-    def Routes(self, *nodes):
-        self._routes = nodes
-        return self
-
-    def _resolve(self, instance):
-        super()._resolve(instance)
-        self._routes = [this.resolve(instance, node) for node in self._routes]
-
-    def _outgoing(self):
-        for node in self._routes:
-            yield Edge(src=self, dst=node, edge_class="next")
-
-
-class RoutedStart(Routed, flow.StartHandle):
-    activation_class = RoutedStartActivation
-
-
-class WaitingTaskActivation(RoutedActivationMixin, ViewActivation):
-    @classmethod
-    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        process = prev_activation.process
-        nomination = process.nomination
-        waiting = routing.waiting_on(nomination)
-        task = flow_task.flow_class.task_class(
-            process=process,
-            flow_task=flow_task,
-            token=token,
-            nomination=nomination,
-            stage=waiting.stage,
-            role=waiting.role,
-            scope_unit_id=nomination.proposing_unit_id,
-            due_on=add_working_days(timezone.localdate(), waiting.deadline_days),
-        )
-        task.data = data if data is not None else {}
-        task.seed = seed
-        task.save()
-        task.previous.add(prev_activation.task)
-        return cls(task)
-
-
-class WaitingTask(Routed, flow.View):
+class WaitingTask(flow.View):
     """A human task held by whoever has its role over the proposing unit (`routing.waiting_on`
     says which stage, role and deadline). It is done through Laurel's own pages and services,
     so it has no viewflow view."""
-
-    activation_class = WaitingTaskActivation
 
     def __init__(self, **kwargs):
         super().__init__(view=None, **kwargs)
@@ -103,24 +46,28 @@ class NominationFlow(flow.Flow):
     task_class = NominationTask
     lock_impl = select_for_update_lock
 
-    start = RoutedStart(this.start_process).Routes(this.review, this.council)
+    start = flow.StartHandle(this.start_process).Next(this.route)
 
-    review = (
-        WaitingTask()
-        .Annotation(title="Review")
-        .Routes(this.review, this.revise, this.council, this.sign, this.end)
+    # After every task the nomination goes where its new status sends it.
+    route = (
+        flow.Switch()
+        .Annotation(title="Route by status")
+        .Case(this.review, _waits_at(routing.REVIEW))
+        .Case(this.revise, _waits_at(routing.REVISE))
+        .Case(this.council, _waits_at(routing.COUNCIL))
+        .Case(this.sign, _waits_at(routing.SIGN))
+        .Default(this.end)
     )
-    revise = WaitingTask().Annotation(title="Revise and resubmit").Routes(this.review, this.council)
-    council = (
-        WaitingTask().Annotation(title="Council vote").Routes(this.sign, this.revise, this.end)
-    )
-    sign = WaitingTask().Annotation(title="Sign the decision").Routes(this.revise, this.end)
+
+    review = WaitingTask().Annotation(title="Review").Next(this.route)
+    revise = WaitingTask().Annotation(title="Revise and resubmit").Next(this.route)
+    council = WaitingTask().Annotation(title="Council vote").Next(this.route)
+    sign = WaitingTask().Annotation(title="Sign the decision").Next(this.route)
 
     end = flow.End()
 
-    def route_to(self, nomination):
-        """The node a nomination in its current status waits on (or the end)."""
-        waiting = routing.waiting_on(nomination)
+    def node_for(self, waiting: routing.Waiting | None):
+        """The node of a waiting task (`routing.waiting_on`), or the end."""
         return self.end if waiting is None else getattr(self, waiting.task)
 
     def start_process(self, activation, nomination):

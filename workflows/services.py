@@ -35,14 +35,29 @@ from .models import OPEN, NominationProcess, NominationTask
 from .selectors import open_task
 
 
-def _close_process(task: NominationTask) -> None:
+def _close_process(task: NominationTask, now) -> None:
     """The nomination left the flow early (withdrawn): cancel what it waited on."""
-    with NominationFlow.lock(task.process_id):
-        task.flow_task.activation_class(task).cancel()
-        process = task.process
-        process.status = PROCESS.CANCELED
-        process.finished = task.finished
-        process.save(update_fields=["status", "finished"])
+    NominationTask.objects.filter(pk=task.pk).update(status=STATUS.CANCELED, finished=now)
+    NominationProcess.objects.filter(pk=task.process_id).update(
+        status=PROCESS.CANCELED, finished=now
+    )
+
+
+def _start(n: Nomination, now) -> None:
+    """Open the submitted nomination's process, with its start task done and the first task
+    it waits on."""
+    start = NominationFlow.instance.start
+    process = NominationProcess.objects.create(flow_class=NominationFlow, nomination=n)
+    task = NominationTask.objects.create(
+        process=process,
+        flow_task=start,
+        flow_task_type=start.task_type,
+        status=STATUS.DONE,
+        started=now,
+        finished=now,
+        data={},
+    )
+    _next_tasks([(task, n)], now)
 
 
 def _check_task_owner(task: NominationTask | None, actor) -> None:
@@ -163,13 +178,14 @@ def _act(
         )
         n.save()
         step.decision(actor).save(force_insert=True)
+        now = timezone.now()
         if n.status == Status.WITHDRAWN:
             if task is not None:
-                _close_process(task)
+                _close_process(task, now)
         elif step.before == Status.DRAFT:
-            NominationFlow.start.run(nomination=n)
+            _start(n, now)
         elif task is not None:
-            _complete_many([(task, n)], actor, timezone.now())
+            _complete_many([(task, n)], actor, now)
         # The event is the transaction's last write: appending locks the chain's head until
         # commit, and every other writer in the agency queues on that lock.
         audit.append(step.event(actor, origin))
@@ -341,19 +357,13 @@ def record_council_outcomes(
 
 
 def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) -> None:
-    """`_complete` for a batch: the processes locked at once (in id order), each task finished
-    as viewflow finishes it (taken by the actor if nobody had, started, done), and each
-    nomination's next task created where `routing.waiting_on` sends it — a waiting task, or
-    the end, which finishes the process. A single action is a batch of one."""
+    """Finish the tasks the nominations waited on (taken by the actor if nobody had), then
+    write each one's next task (`_next_tasks`). A single action is a batch of one. Every
+    write to a nomination's process and tasks happens under its nomination's row lock, so the
+    process rows need no lock of their own."""
     if not done:
         return
-    list(
-        NominationProcess.objects.select_for_update()
-        .filter(pk__in=sorted({t.process_id for t, _n in done}))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    by_status = {}
+    by_status: dict[str, list[int]] = {}
     for task, _n in done:
         by_status.setdefault(task.status, []).append(task.pk)
     finish = {"status": STATUS.DONE, "finished": now}
@@ -367,41 +377,37 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
         else:
             raise ValueError(f"task in status {status} cannot be completed")
         NominationTask.objects.filter(pk__in=pks).update(**fields)
+    _next_tasks(done, now)
+
+
+def _next_tasks(done: list[tuple[NominationTask, Nomination]], now) -> None:
+    """After each finished task, the task its nomination now waits on, where
+    `routing.waiting_on` says (the flow's `route` gateway), linked to the task before it; a
+    nomination that waits on nobody reaches the end, which finishes its process."""
     flow = NominationFlow.instance
     created, previous, ended = [], [], []
     due = {}  # deadline in working days → date: one calendar read per distinct length
     for task, n in done:
         waiting = routing.waiting_on(n)
+        node = flow.node_for(waiting)
+        new = NominationTask(
+            process_id=task.process_id,
+            flow_task=node,
+            flow_task_type=node.task_type,
+            token=task.token,
+            created=now,
+            data={},
+        )
         if waiting is None:
-            new = NominationTask(
-                process_id=task.process_id,
-                flow_task=flow.end,
-                flow_task_type=flow.end.task_type,
-                status=STATUS.DONE,
-                created=now,
-                started=now,
-                finished=now,
-                token=task.token,
-                data={},
-            )
-            ended.append((task.process_id, new))
+            new.status, new.started, new.finished = STATUS.DONE, now, now
+            ended.append(task.process_id)
         else:
-            node, days = getattr(flow, waiting.task), waiting.deadline_days
+            days = waiting.deadline_days
             if days not in due:
                 due[days] = add_working_days(timezone.localdate(), days)
-            new = NominationTask(
-                process_id=task.process_id,
-                flow_task=node,
-                flow_task_type=node.task_type,
-                token=task.token,
-                created=now,
-                nomination=n,
-                stage=waiting.stage,
-                role=waiting.role,
-                scope_unit_id=n.proposing_unit_id,
-                due_on=due[days],
-                data={},
-            )
+            new.nomination = n
+            new.stage, new.role, new.due_on = waiting.stage, waiting.role, due[days]
+            new.scope_unit_id = n.proposing_unit_id
         created.append(new)
         previous.append((new, task))
     NominationTask.objects.bulk_create(created)
@@ -413,17 +419,8 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
         ]
     )
     if ended:
-        # The end finishes a process that has no other unfinished task (viewflow's End).
-        busy = set(
-            NominationTask.objects.filter(
-                process_id__in=[pid for pid, _t in ended], finished__isnull=True
-            )
-            .exclude(pk__in=[t.pk for _p, t in ended])
-            .values_list("process_id", flat=True)
-        )
-        NominationProcess.objects.filter(
-            pk__in=[pid for pid, _t in ended if pid not in busy]
-        ).update(status=STATUS.DONE, finished=now)
+        # A nomination waits on one task at a time, so the end finishes its process.
+        NominationProcess.objects.filter(pk__in=ended).update(status=STATUS.DONE, finished=now)
 
 
 def uphold_objection(
@@ -498,8 +495,7 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
         if take_action is None:
             raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
         authority = policy.authorize(actor, take_action, n)
-        with NominationFlow.lock(task.process_id):
-            task.flow_task.activation_class(task).assign(actor)
+        task.flow_task.activation_class(task).assign(actor)
         audit.record(
             Event.TASK_TAKEN,
             actor=actor,
@@ -521,9 +517,7 @@ def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -
         task = _still_open(task, n)
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))
-        with NominationFlow.lock(task.process_id):
-            activation = task.flow_task.activation_class(task)
-            activation.unassign()
+        task.flow_task.activation_class(task).unassign()
         audit.record(
             Event.TASK_RELEASED,
             actor=actor,

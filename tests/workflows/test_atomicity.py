@@ -10,7 +10,6 @@ from nominations.exceptions import ConflictingAction
 from nominations.models import Nomination, StageDecision
 from nominations.stages import Status
 from workflows import services
-from workflows.flows import NominationFlow
 from workflows.models import NominationProcess, NominationTask
 
 
@@ -118,7 +117,7 @@ def test_a_failing_task_completion_leaves_no_trace_of_the_rejection(world, submi
 
 def test_a_failing_process_start_leaves_no_trace_of_the_submission(world, draft, monkeypatch):
     before = _trace(draft)
-    monkeypatch.setattr(NominationFlow.start, "run", _fail)
+    monkeypatch.setattr(services, "_start", _fail)
 
     with pytest.raises(Injected):
         services.submit(draft, actor=world.proposer)

@@ -50,13 +50,13 @@ def submitted(committed_world, draft):
 @pytest.fixture
 def slow_winner(monkeypatch):
     """Whoever gets the row lock holds it a while (inside its transaction) before going on."""
-    real = services.record_decision
+    real = services._fire
 
     def slow(*args, **kwargs):
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "record_decision", slow)
+    monkeypatch.setattr(services, "_fire", slow)
 
 
 def race(pk: int, *acts):

@@ -163,13 +163,13 @@ def test_two_decisions_signed_at_once_take_distinct_consecutive_numbers(
     for item in session.items.all():
         vote(item, {m: "approve" for m in members})
     wf.close_voting(session, actor=committed_world.secretary)
-    real = wf.services.confer
+    real = wf.transitions.confer
 
     def slow(*args, **kwargs):  # holds the counter's lock a while
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(wf.services, "confer", slow)
+    monkeypatch.setattr(wf.transitions, "confer", slow)
 
     def sign(nomination):
         return lambda: wf.sign_decision(
@@ -197,13 +197,13 @@ def test_the_same_nomination_signed_twice_at_once_is_conferred_once(
     session = opened()
     vote(session.items.get(), {m: "approve" for m in members})
     wf.close_voting(session, actor=committed_world.secretary)
-    real = wf.services.confer
+    real = wf.transitions.confer
 
     def slow(*args, **kwargs):
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(wf.services, "confer", slow)
+    monkeypatch.setattr(wf.transitions, "confer", slow)
 
     def sign():
         return wf.sign_decision(

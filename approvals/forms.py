@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nominations.people import display_name
+
 from .models import Choice, Objection
 
 
@@ -17,7 +19,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
         self.fields["chair"].queryset = members
-        self.fields["chair"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["chair"].label_from_instance = display_name
 
 
 class AttendanceForm(forms.Form):
@@ -29,9 +31,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, seats, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
-            (str(s.member_id), s.member.get_full_name() or s.member.username) for s in seats
-        ]
+        self.fields["present"].choices = [(str(s.member_id), display_name(s.member)) for s in seats]
 
 
 class ReasonsForm(forms.Form):
@@ -48,9 +48,7 @@ class WrittenOpinionForm(forms.Form):
 
     def __init__(self, *args, absent, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [
-            (str(s.member_id), s.member.get_full_name() or s.member.username) for s in absent
-        ]
+        self.fields["member"].choices = [(str(s.member_id), display_name(s.member)) for s in absent]
 
 
 class ResolutionForm(forms.Form):

@@ -18,6 +18,7 @@ from audit.events import Event
 from audit.services import Origin
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
 from nominations.models import Campaign, Nomination, RoleAssignment, Unit
+from nominations.people import display_name
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -43,7 +44,7 @@ class QuorumNotMet(DomainError):
 
 
 def label(user) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def council_members(agency: Unit) -> QuerySet:

@@ -1,8 +1,9 @@
 """The council's pages: sessions (agenda, attendance, voting, results, minutes), a member's
 ballot page, the public notice with its objections, and the signed decisions.
 
-Views parse input, call one selector or service, and turn domain errors into the refused page
-with the error's status. Who may see what is `approvals.policy`'s and the selectors'."""
+Views parse input, call one selector or service, and let domain errors through to
+`refuses_domain_errors`, which answers with the refused page and the error's status. Who may
+see what is `approvals.policy`'s and the selectors'."""
 
 import csv
 
@@ -21,7 +22,7 @@ from nominations.exceptions import DomainError, InvalidInput, NotAllowed
 from nominations.models import Nomination, Unit
 from nominations.policy import assignments
 from nominations.stages import Status
-from nominations.views import refused
+from nominations.web import refuses_domain_errors
 
 from . import arithmetic, outcomes, selectors
 from . import policy as council_policy
@@ -72,9 +73,10 @@ def _agencies_where(user, check) -> list[Unit]:
 
 @login_required
 @require_GET
+@refuses_domain_errors
 def session_list(request):
     if not _agencies_where(request.user, council_policy.may_read_sessions):
-        return refused(request, NotAllowed(_("The council's sessions are for its members.")))
+        raise NotAllowed(_("The council's sessions are for its members."))
     return render(
         request,
         "council/sessions.html",
@@ -87,10 +89,11 @@ def session_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refuses_domain_errors
 def session_new(request):
     campaigns = selectors.campaigns_for_planning(request.user)
     if not campaigns.exists():
-        return refused(request, NotAllowed(_("Only the council secretary plans sessions.")))
+        raise NotAllowed(_("Only the council secretary plans sessions."))
     agency = campaigns.first().agency
     form = SessionForm(
         request.POST or None,
@@ -212,47 +215,44 @@ def _tally_bar(tally) -> dict:
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def session_open(request, pk):
     session = _session_or_404(request, pk)
     form = AttendanceForm(request.POST, seats=selectors.seats(session))
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        council_services.open_session(
-            session,
-            actor=request.user,
-            present=form.cleaned_data["present"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    council_services.open_session(
+        session,
+        actor=request.user,
+        present=form.cleaned_data["present"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("Attendance recorded; voting is open."))
     return redirect("council_session", pk=pk)
 
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def item_defer(request, pk, item_pk):
     session = _session_or_404(request, pk)
     item = _item_of(session, item_pk)
     form = ReasonsForm(request.POST)
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        council_services.defer_item(
-            item,
-            actor=request.user,
-            reasons=form.cleaned_data["reasons"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    council_services.defer_item(
+        item,
+        actor=request.user,
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("Item deferred to a later session."))
     return redirect("council_session", pk=pk)
 
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def written_opinion(request, pk, item_pk):
     session = _session_or_404(request, pk)
     item = _item_of(session, item_pk)
@@ -261,30 +261,25 @@ def written_opinion(request, pk, item_pk):
         request.POST, absent=[s for s in seats if s.present is False], prefix=f"item{item.pk}"
     )
     if not form.is_valid():
-        return refused(request, _form_error(form))
+        raise _form_error(form)
     member = next(s.member for s in seats if str(s.member_id) == form.cleaned_data["member"])
-    try:
-        council_services.record_written_opinion(
-            item,
-            actor=request.user,
-            member=member,
-            choice=form.cleaned_data["choice"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+    council_services.record_written_opinion(
+        item,
+        actor=request.user,
+        member=member,
+        choice=form.cleaned_data["choice"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("The written opinion is recorded."))
     return redirect("council_session", pk=pk)
 
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def session_close(request, pk):
     session = _session_or_404(request, pk)
-    try:
-        outcomes.close_voting(session, actor=request.user, origin=Origin.from_request(request))
-    except DomainError as exc:
-        return refused(request, exc)
+    outcomes.close_voting(session, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("Voting closed; the results and minutes are below."))
     return redirect("council_session", pk=pk)
 
@@ -342,11 +337,12 @@ def session_minutes_csv(request, pk):
 
 @login_required
 @require_GET
+@refuses_domain_errors
 def ballot_page(request, pk):
     session = _session_or_404(request, pk)
     seat = selectors.seat_of(request.user, session)
     if seat is None:
-        return refused(request, NotAllowed(_("Only the session's members vote.")))
+        raise NotAllowed(_("Only the session's members vote."))
     state = selectors.my_ballot_state(request.user, session)
     items = [
         (item, state.get(item.pk, {}))
@@ -370,21 +366,19 @@ def ballot_page(request, pk):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def ballot_cast(request, pk, item_pk):
     session = _session_or_404(request, pk)
     item = _item_of(session, item_pk)
     form = BallotForm(request.POST)
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        council_services.cast_ballot(
-            item,
-            actor=request.user,
-            choice=form.cleaned_data["choice"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    council_services.cast_ballot(
+        item,
+        actor=request.user,
+        choice=form.cleaned_data["choice"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("Your vote is recorded."))
     return redirect("council_ballot", pk=pk)
 
@@ -420,6 +414,7 @@ def notice(request):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def objection_file(request, pk):
     try:
         # Only candidates the council approved are public; nothing else is found here.
@@ -428,22 +423,20 @@ def objection_file(request, pk):
         raise Http404(_("No such candidate awaiting the decision.")) from None
     form = ReasonsForm(request.POST)
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        council_services.file_objection(
-            nomination,
-            actor=request.user,
-            reasons=form.cleaned_data["reasons"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    council_services.file_objection(
+        nomination,
+        actor=request.user,
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("Your objection is filed; the council secretary will resolve it."))
     return redirect("council_notice")
 
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def objection_resolve(request, pk):
     try:
         objection = Objection.objects.get(pk=pk)
@@ -451,19 +444,16 @@ def objection_resolve(request, pk):
         raise Http404(_("No such objection.")) from None
     form = ResolutionForm(request.POST)
     if not form.is_valid():
-        return refused(request, _form_error(form))
+        raise _form_error(form)
     upheld, remedy = form.outcome()
-    try:
-        outcomes.resolve_objection(
-            objection,
-            actor=request.user,
-            upheld=upheld,
-            remedy=remedy,
-            reasons=form.cleaned_data["reasons"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+    outcomes.resolve_objection(
+        objection,
+        actor=request.user,
+        upheld=upheld,
+        remedy=remedy,
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("The objection is resolved."))
     return redirect("council_notice")
 
@@ -494,27 +484,25 @@ def decision_list(request):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def decision_sign(request):
     agency = _signing_agency(request.user)
     if agency is None:
-        return refused(request, NotAllowed(_("Only the head of agency signs its decisions.")))
+        raise NotAllowed(_("Only the head of agency signs its decisions."))
     form = SignForm(
         request.POST,
         candidates=Nomination.objects.filter(campaign__agency=agency),
     )
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        decision = outcomes.sign_decision(
-            actor=request.user,
-            agency=agency,
-            nominations=list(form.cleaned_data["nominations"]),
-            title=form.cleaned_data["title"],
-            reasons=form.cleaned_data["reasons"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    decision = outcomes.sign_decision(
+        actor=request.user,
+        agency=agency,
+        nominations=list(form.cleaned_data["nominations"]),
+        title=form.cleaned_data["title"],
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
     messages.success(request, _("Decision %(number)s signed.") % {"number": decision.reference})
     return redirect("decision_detail", pk=decision.pk)
 
@@ -553,23 +541,21 @@ def decision_detail(request, pk):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def decision_correct(request, pk):
     decision = _decision_or_404(pk)
     form = CorrectionForm(
         request.POST, conferred=Nomination.objects.filter(decision_entries__decision=decision)
     )
     if not form.is_valid():
-        return refused(request, _form_error(form))
-    try:
-        correction = outcomes.sign_correction(
-            decision,
-            actor=request.user,
-            revoke=list(form.cleaned_data["nominations"]),
-            reasons=form.cleaned_data["reasons"],
-            origin=Origin.from_request(request),
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+        raise _form_error(form)
+    correction = outcomes.sign_correction(
+        decision,
+        actor=request.user,
+        revoke=list(form.cleaned_data["nominations"]),
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
     messages.success(
         request, _("Correcting decision %(number)s signed.") % {"number": correction.reference}
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import uploads
 from .models import AwardType, Campaign, Evidence, Nomination
+from .people import display_name
 from .selectors import proposable_people, proposable_units
 
 
@@ -38,7 +39,7 @@ class NominationForm(forms.ModelForm):
         self.fields["nominee_unit"].queryset = units
         self.fields["nominee_person"].queryset = proposable_people(user)
         self.fields["nominee_person"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.get_username()} — {u.profile.unit}"
+            f"{display_name(u)} — {u.profile.unit}"
         )
         if self.instance.pk:
             # The proposing unit and the campaign are fixed once the draft exists.
@@ -139,4 +140,4 @@ class DelegationForm(forms.Form):
             .exclude(pk=user.pk)
             .order_by("last_name", "first_name")
         )
-        self.fields["delegate"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["delegate"].label_from_instance = display_name

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from . import routing
 from .exceptions import NotAllowed
 from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
+from .people import display_name
 from .roles import Role
 from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
 
@@ -298,7 +299,7 @@ def _authorize(user, action: str, nomination: Nomination, principals: dict, judg
             if reason:
                 if person is principal:
                     reason = _("On behalf of %(name)s: %(reason)s") % {
-                        "name": principal.get_full_name() or principal.get_username(),
+                        "name": display_name(principal),
                         "reason": reason,
                     }
                 raise NotAllowed(_("You may not act on this nomination."), reasons=[reason])

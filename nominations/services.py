@@ -16,6 +16,7 @@ from audit.services import Origin
 from . import policy, uploads
 from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
+from .people import display_name
 from .roles import Role
 from .stages import Status
 
@@ -305,7 +306,7 @@ def grant_delegation(
             comment=reason,
             data={
                 "delegate": delegate.pk,
-                "delegate_name": delegate.get_full_name() or delegate.get_username(),
+                "delegate_name": display_name(delegate),
                 "unit": unit.pk,
                 "delegation_from": starts_on.isoformat(),
                 "delegation_until": ends_on.isoformat(),

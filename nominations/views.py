@@ -1,5 +1,5 @@
-"""Pages for writing a dossier. Views parse input, call one selector or service, and turn
-domain errors into a page with the error's HTTP status."""
+"""Pages for writing a dossier. Views parse input, call one selector or service, and let domain
+errors through to `refuses_domain_errors`, which answers with the error's HTTP status."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -20,6 +20,7 @@ from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
 from .tables import NominationTable
+from .web import refuses_domain_errors
 
 LIST_PAGE_SIZE = 25
 
@@ -29,16 +30,6 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         services.record_login(form.get_user(), origin=Origin.from_request(self.request))
         return response
-
-
-def refused(request, exc: DomainError, *, back: str | None = None):
-    """Show a refused action: what was refused and why, with the error's status code."""
-    return render(
-        request,
-        "refused.html",
-        {"error": exc, "back": back or request.META.get("HTTP_REFERER") or "/"},
-        status=exc.http_status,
-    )
 
 
 def get_visible(request, pk) -> Nomination:
@@ -71,9 +62,10 @@ def nomination_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refuses_domain_errors
 def nomination_create(request):
     if not policy.units_user_may_propose_for(request.user).exists():
-        return refused(request, NotAllowed(_("Only a unit's proposer can start a nomination.")))
+        raise NotAllowed(_("Only a unit's proposer can start a nomination."))
     form = NominationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,16 +107,14 @@ def _form_page_extras(request, nomination) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refuses_domain_errors
 def nomination_edit(request, pk):
     nomination = get_visible(request, pk)
     if not policy.may(request.user, "edit", nomination):
-        return refused(request, NotAllowed(_("Only the proposing unit can edit its dossiers.")))
+        raise NotAllowed(_("Only the proposing unit can edit its dossiers."))
     if not policy.can_edit_dossier(request.user, nomination):
-        return refused(
-            request,
-            TransitionRefused(
-                _("The dossier can be edited only while it is a draft or returned for revision.")
-            ),
+        raise TransitionRefused(
+            _("The dossier can be edited only while it is a draft or returned for revision.")
         )
     form = NominationForm(request.POST or None, instance=nomination, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -169,16 +159,14 @@ def _back(request, pk):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def evidence_add(request, pk):
     as_json = _wants_json(request)
     nomination = get_visible(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        exc = InvalidInput(_("Choose a document type and a file."), reasons=_errors(form))
-        if as_json:
-            return _json_refusal(exc)
-        return refused(request, exc)
     try:
+        if not form.is_valid():
+            raise InvalidInput(_("Choose a document type and a file."), reasons=_errors(form))
         evidence = services.add_evidence(
             nomination,
             actor=request.user,
@@ -187,9 +175,9 @@ def evidence_add(request, pk):
             origin=Origin.from_request(request),
         )
     except DomainError as exc:
-        if as_json:
+        if as_json:  # laurel.js shows the errors beside its progress bar
             return _json_refusal(exc)
-        return refused(request, exc)
+        raise
     if as_json:
         return JsonResponse(
             {
@@ -214,13 +202,11 @@ def _json_refusal(exc: DomainError) -> JsonResponse:
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def evidence_remove(request, pk, evidence_pk):
     nomination = get_visible(request, pk)
     evidence = _evidence_of(nomination, evidence_pk)
-    try:
-        services.remove_evidence(evidence, actor=request.user, origin=Origin.from_request(request))
-    except DomainError as exc:
-        return refused(request, exc)
+    services.remove_evidence(evidence, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("Document removed."))
     return _back(request, pk)
 
@@ -284,6 +270,7 @@ def delegations(request):
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def delegation_revoke(request, pk):
     try:
         delegation = Delegation.objects.filter(policy.delegations_visible_q(request.user)).get(
@@ -291,11 +278,6 @@ def delegation_revoke(request, pk):
         )
     except Delegation.DoesNotExist:
         raise Http404(_("No such delegation.")) from None
-    try:
-        services.revoke_delegation(
-            delegation, actor=request.user, origin=Origin.from_request(request)
-        )
-    except DomainError as exc:
-        return refused(request, exc)
+    services.revoke_delegation(delegation, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("Delegation revoked."))
     return redirect("delegations")

@@ -32,18 +32,22 @@ from nominations.exceptions import DomainError, NotAllowed
 from nominations.models import AwardType, Campaign, Nomination, Unit
 from nominations.roles import Role
 from nominations.stages import AWAITING_DECISION, STAGE_ORDER, Status
-from nominations.views import get_visible, refused
+from nominations.views import get_visible
+from nominations.web import refuses_domain_errors
 from workflows.selectors import overdue_tasks
 
 PAGE_SIZE = 50
 
 
 def inspector_required(view):
+    """Signed in and an inspector; a domain error in the page becomes the refused page."""
+
     @login_required
     @wraps(view)
+    @refuses_domain_errors
     def wrapped(request, *args, **kwargs):
         if Role.INSPECTOR not in policy.roles_of(request.user):
-            return refused(request, NotAllowed(_("This workspace is for inspectors.")))
+            raise NotAllowed(_("This workspace is for inspectors."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -147,7 +151,7 @@ def verify_now(request):
             actor=request.user, role=Role.INSPECTOR, origin=Origin.from_request(request)
         )
     except IntegrityProblem as exc:
-        return refused(request, DomainError(_("Verification could not run."), reasons=[str(exc)]))
+        raise DomainError(_("Verification could not run."), reasons=[str(exc)]) from exc
     (messages.success if run.ok else messages.error)(request, run.message)
     return redirect("inspector_home")
 

@@ -27,6 +27,7 @@ from nominations import lifecycle, policy, routing
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
 from nominations.models import Nomination, StageDecision
+from nominations.people import display_name
 from nominations.services import lock
 from nominations.stages import PROGRESS, Status
 
@@ -64,7 +65,7 @@ def _check_task_owner(task: NominationTask | None, actor) -> None:
     if task is not None and task.owner_id and task.owner_id != actor.pk:
         raise NotAllowed(
             _("%(owner)s has taken this task; ask them to release it first.")
-            % {"owner": task.owner.get_full_name() or task.owner.get_username()}
+            % {"owner": display_name(task.owner)}
         )
 
 

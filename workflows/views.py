@@ -14,11 +14,12 @@ from audit.selectors import capped_count, timeline
 from audit.services import Origin
 from nominations import lifecycle, policy, routing
 from nominations.calendar import add_working_days
-from nominations.exceptions import DomainError, InvalidInput
+from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.selectors import decisions_of, last_return
 from nominations.stages import Status
-from nominations.views import get_visible, refused
+from nominations.views import get_visible
+from nominations.web import refuses_domain_errors
 
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
@@ -143,6 +144,7 @@ def _changes_since(before: dict, now: dict) -> list[tuple[str, str, str]]:
 
 @login_required
 @require_POST
+@refuses_domain_errors(back=lambda request, pk, action: nomination_url(pk))
 def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("No such action."))
@@ -150,20 +152,11 @@ def act(request, pk, action):
     form = ActionForm(request.POST, reasons_required=action in REASONS_REQUIRED)
     if not form.is_valid():
         reasons = [" ".join(e) for e in form.errors.values()]
-        return refused(
-            request,
-            InvalidInput(_("The action could not be read."), reasons=reasons),
-            back=nomination_url(pk),
-        )
+        raise InvalidInput(_("The action could not be read."), reasons=reasons)
     # Act on the nomination as the actor saw it; the service refuses if it changed since.
     nomination.version = form.cleaned_data["version"]
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
-    try:
-        ACTIONS[action](
-            nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
-        )
-    except DomainError as exc:
-        return refused(request, exc, back=nomination_url(pk))
+    ACTIONS[action](nomination, actor=request.user, origin=Origin.from_request(request), **kwargs)
     forget_inbox_count(request.user)
     messages.success(request, _("Done: %(action)s.") % {"action": lifecycle.ACTION_LABELS[action]})
     return redirect("nomination_detail", pk=pk)
@@ -184,24 +177,20 @@ def _task_or_404(request, task_pk) -> NominationTask:
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def take(request, task_pk):
     task = _task_or_404(request, task_pk)
-    try:
-        services.take_task(task, actor=request.user, origin=Origin.from_request(request))
-    except DomainError as exc:
-        return refused(request, exc)
+    services.take_task(task, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("The task is yours now."))
     return redirect("nomination_detail", pk=task.nomination_id)
 
 
 @login_required
 @require_POST
+@refuses_domain_errors
 def release(request, task_pk):
     task = _task_or_404(request, task_pk)
-    try:
-        services.release_task(task, actor=request.user, origin=Origin.from_request(request))
-    except DomainError as exc:
-        return refused(request, exc)
+    services.release_task(task, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("The task is back in the shared queue."))
     return redirect("inbox")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from ..exceptions import TransitionRefused
+from ..people import display_name
 from ..stages import (
     AWAITING_DECISION,
     PROGRESS,
@@ -194,8 +195,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     @property
     def nominee_name(self) -> str:
         if self.nominee_person_id:
-            person = self.nominee_person
-            return person.get_full_name() or person.get_username()
+            return display_name(self.nominee_person)
         if self.nominee_unit_id:
             return str(self.nominee_unit)
         return "—"

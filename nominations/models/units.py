@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..people import display_name
 from ..roles import Role
 
 
@@ -81,7 +82,7 @@ class Profile(models.Model):
         verbose_name_plural = _("profiles")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} — {self.position}"
+        return f"{display_name(self.user)} — {self.position}"
 
 
 class RoleAssignment(models.Model):

@@ -3,6 +3,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from audit import events
+from nominations import people
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -24,6 +25,12 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return SESSION_STATES.get(value, value)
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person as every page names them: `nominations.people.display_name`."""
+    return people.display_name(user) if user else ""
 
 
 @register.filter

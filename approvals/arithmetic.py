@@ -2,7 +2,7 @@
 `Fraction` for the rules, so that a boundary is exact (never a float): with 10 members and a 70%
 threshold, 7 approvals pass and 6 do not.
 
-Choices made here (see DOMAIN.md):
+Choices made here (see docs/DOMAIN.md, "The council"):
 - The quorum counts all the session's members and those present, recused or not: the rule is
   "two thirds of the council's members present". Recusal changes an item's base, not the quorum.
 - The base is the award type's: all members, or members present; either way less the members

@@ -1,7 +1,7 @@
 """The chain's canonical serialisation and hashes, in plain Python (standard library only).
 
 This module is shared by the application (`audit.services`, `audit.verify`) and by the
-standalone verifier (`audit.offline_verify`), which must run without Django. audit/CHAIN.md
+standalone verifier (`audit.offline_verify`), which must run without Django. docs/CHAIN.md
 describes the same rules in prose for anyone reimplementing them.
 """
 

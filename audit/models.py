@@ -19,7 +19,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    # The chain (see audit/CHAIN.md): position, predecessor's hash, own hash. `seq` starts at 1
+    # The chain (see docs/CHAIN.md): position, predecessor's hash, own hash. `seq` starts at 1
     # and has no gaps; the first event's predecessor is GENESIS_HASH.
     seq = models.BigIntegerField(_("sequence"), unique=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
@@ -119,7 +119,7 @@ class ChainHead(models.Model):
 
 class Checkpoint(models.Model):
     """A signed statement "the chain had `seq` events, the last hashing to `hash`, at
-    `signed_at`". The signature is Ed25519 over the checkpoint's canonical bytes (CHAIN.md);
+    `signed_at`". The signature is Ed25519 over the checkpoint's canonical bytes (docs/CHAIN.md);
     the private key never enters the database."""
 
     seq = models.BigIntegerField(_("sequence"))

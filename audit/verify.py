@@ -257,7 +257,7 @@ def checkpoint_records(queryset) -> list[CheckpointRecord]:
 
 
 # PostgreSQL writes each event's canonical body itself (json_build_array and jsonb print JSON
-# exactly as CHAIN.md specifies), so the verifier only hashes text it receives through COPY.
+# exactly as docs/CHAIN.md specifies), so the verifier only hashes text it receives through COPY.
 PG_BODY_SQL = "json_build_array('{}', {})::text".format(
     chain.EVENT_PREFIX, ", ".join(chain.BODY_FIELDS)
 )
@@ -270,7 +270,7 @@ def _pg_rows(connection) -> Iterator[tuple]:
     )
     connection.ensure_connection()
     with connection.connection.cursor() as pg:
-        pg.execute("SET TIME ZONE 'UTC'")  # times in the JSON as CHAIN.md writes them
+        pg.execute("SET TIME ZONE 'UTC'")  # times in the JSON as docs/CHAIN.md writes them
         with pg.copy(sql) as copy:
             copy.set_types(["int8", "text", "text", "text"])
             yield from copy.rows()

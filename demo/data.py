@@ -304,7 +304,7 @@ TTTT = "tap-the-lao-dong-tien-tien"
 TTXS = "tap-the-lao-dong-xuat-sac"
 BK = "bang-khen"
 
-# Council rules follow DOMAIN.md's demo defaults; a route without the council stage never votes.
+# Council rules follow the demo defaults of docs/DOMAIN.md; a route without the council never votes.
 AWARD_TYPES = [
     {
         "code": LDTT,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The roles of DESIGN.md. A role is held at a unit and covers that unit's whole subtree."""
+    """The roles of docs/DOMAIN.md ("Roles"). A role is held at a unit and covers its subtree."""
 
     UNIT_PROPOSER = "unit_proposer", _("Unit proposer")
     UNIT_HEAD = "unit_head", _("Unit head")

@@ -340,7 +340,7 @@ def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = 
 
 
 def record_login(user, *, origin: Origin | None = None) -> None:
-    """Inspectors' logins are part of the audit trail (DESIGN: who looked, and when)."""
+    """Inspectors' logins are part of the audit trail (docs/DOMAIN.md: who looked, and when)."""
     roles = policy.roles_of(user)
     if Role.INSPECTOR not in roles:
         return

@@ -71,7 +71,7 @@ class Rogue:
 
     def rehash(self, seq, prev_hash=None) -> str:
         """Recompute event `seq`'s hash (after prev_hash `prev_hash`) the way the app would,
-        store it, and return it: a forger who knows CHAIN.md."""
+        store it, and return it: a forger who knows docs/CHAIN.md."""
         event = self.event(seq)
         prev_hash = prev_hash or event.prev_hash
         body = [

@@ -1,7 +1,7 @@
 """The nomination's lifecycle: which action is possible from which status, and where it leads.
 
-The expected table is written by hand from DESIGN.md ("The journey of a nomination"), for an
-award type on the full route (unit, party committee, leadership, council). It is not derived
+The expected table is written by hand from docs/DOMAIN.md ("The journey of a nomination"), for
+an award type on the full route (unit, party committee, leadership, council). It is not derived
 from the code under test, so a transition added or lost by mistake shows up here.
 """
 

@@ -233,7 +233,7 @@ def walked(world, draft, walk):
 
 
 # Each step of `walked`: outcome, stage, from, to, who acted (a `world` attribute), in which role,
-# with which reasons. Written out by hand from the route and DESIGN.md.
+# with which reasons. Written out by hand from the route and docs/DOMAIN.md.
 WALK = [
     ("submitted", "draft", "draft", "unit_review", "proposer", "unit_proposer", ""),
     (

@@ -15,7 +15,6 @@ from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import ConferredAward, Nomination, Unit
-from nominations.services import lock_many
 from nominations.stages import AWAITING_DECISION, Status
 from workflows import services as transitions
 
@@ -128,7 +127,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
         )
         pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
         # The nominations to decide, locked; the others (deferred, withdrawn) only named.
-        locked = lock_many(i.nomination_id for i in pending)
+        locked = Nomination.objects.lock_many(i.nomination_id for i in pending)
         others = {
             n.pk: n
             for n in Nomination.objects.filter(

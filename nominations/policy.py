@@ -13,12 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import routing
 from .exceptions import NotAllowed
 from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .people import display_name
 from .roles import Role
-from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
+from .stages import ACTION_TASK, DEFAULT_STAGE_ROLE, PROGRESS, Status
 
 
 @dataclass(frozen=True)
@@ -152,13 +151,13 @@ _ROLE_OFF_TASK = {
 
 def acting_role(nomination: Nomination, action: str) -> str:
     """The role that performs `action` on the nomination as it stands: the proposer for the
-    unit's own actions, else whoever the task it completes waits on (`routing.waiting_on`)."""
+    unit's own actions, else whoever the task it completes waits on (`Nomination.waiting_on`)."""
     if action in _UNIT_ACTIONS:
         return Role.UNIT_PROPOSER
-    if action not in routing.ACTION_TASK and action not in _ROLE_OFF_TASK:
+    if action not in ACTION_TASK and action not in _ROLE_OFF_TASK:
         raise ValueError(action)
-    waiting = routing.waiting_on(nomination)
-    if waiting is not None and waiting.task == routing.ACTION_TASK.get(action):
+    waiting = nomination.waiting_on()
+    if waiting is not None and waiting.task == ACTION_TASK.get(action):
         return waiting.role
     return _ROLE_OFF_TASK.get(action, "")
 
@@ -333,9 +332,7 @@ PAGE_ACTIONS = ["submit", "resubmit", "approve", "return_for_revision", "reject"
 
 def allowed_actions(user, nomination: Nomination) -> list[str]:
     """What the user can do to the nomination now: the lifecycle allows it and so do we."""
-    from .lifecycle import is_possible
-
-    return [a for a in PAGE_ACTIONS if is_possible(nomination, a) and may(user, a, nomination)]
+    return [a for a in PAGE_ACTIONS if nomination.can(a) and may(user, a, nomination)]
 
 
 # --- delegating ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from audit.events import Event
 from audit.services import Origin
 
 from . import policy, uploads
-from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
+from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
 from .people import display_name
 from .roles import Role
@@ -100,44 +100,8 @@ def create_draft(
     return nomination
 
 
-def lock_many(pks) -> dict[int, Nomination]:
-    """Lock a batch of nominations at once, in id order (so two batches cannot deadlock), and
-    return them fresh from the database by id."""
-    return {
-        n.pk: n
-        for n in Nomination.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(pks))
-        .select_related(
-            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
-        )
-        .prefetch_related("award_type__route")
-        .order_by("pk")
-    }
-
-
-def lock(nomination: Nomination) -> Nomination:
-    """Lock the nomination's row for this transaction and return it fresh from the database,
-    refusing if it is no longer the version the caller saw (somebody acted meanwhile)."""
-    locked = (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related(
-            "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
-        )
-        .prefetch_related("award_type__route")
-        .get(pk=nomination.pk)
-    )
-    if locked.version != nomination.version:
-        last = locked.last_acted_by
-        raise ConflictingAction(
-            _("Someone changed this nomination while you were viewing it: it is now “%(status)s”.")
-            % {"status": locked.get_status_display()},
-            reasons=[_("Last action by %(actor)s.") % {"actor": audit.label(last)}] if last else [],
-        )
-    return locked
-
-
 def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
-    locked = lock(nomination)
+    locked = Nomination.objects.lock(nomination)
     role = policy.authorize(actor, "edit", locked).role
     if locked.status not in (Status.DRAFT, Status.RETURNED):
         raise TransitionRefused(

@@ -1,5 +1,7 @@
 """The statuses of a nomination and the review stages a route is made of."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +68,56 @@ DEFAULT_STAGE_ROLE = {
     Stage.LEADERSHIP_REVIEW: Role.LEADERSHIP_REVIEWER,
     Stage.COUNCIL_REVIEW: Role.COUNCIL_SECRETARY,
 }
+
+# The transitions of the lifecycle (`Nomination`), as a refusal names them.
+ACTION_LABELS = {
+    "submit": _("submit"),
+    "approve": _("approve"),
+    "return_for_revision": _("return for revision"),
+    "resubmit": _("resubmit"),
+    "reject": _("reject"),
+    "withdraw": _("withdraw"),
+    "council_approve": _("record the council's approval of"),
+    "council_reject": _("record the council's rejection of"),
+    "objection_return": _("return after an upheld objection"),
+    "objection_reject": _("reject after an upheld objection"),
+    "confer": _("confer the award of"),
+}
+
+ACTIONS = list(ACTION_LABELS)
+
+
+# --- where a nomination waits (`Nomination.waiting_on`) ------------------------------------
+
+# Working days a unit has to revise a returned dossier, and the signer to sign.
+REVISION_DAYS = 10
+SIGNATURE_DAYS = 10
+
+# The waiting tasks (the flow's nodes of the same names).
+REVIEW, REVISE, COUNCIL, SIGN = "review", "revise", "council", "sign"
+
+# The tasks taken from a shared queue, and the action whose authority lets a user take each.
+# The unit's revision is not: the unit's proposers simply resubmit.
+TAKE_ACTION = {REVIEW: "approve", COUNCIL: "council_approve", SIGN: "confer"}
+
+# The task each action completes, for the actions done by whoever the task waits on.
+ACTION_TASK = {
+    "approve": REVIEW,
+    "return_for_revision": REVIEW,
+    "reject": REVIEW,
+    "council_approve": COUNCIL,
+    "council_reject": COUNCIL,
+    "confer": SIGN,
+}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    task: str  # REVIEW, REVISE, COUNCIL or SIGN
+    stage: str
+    role: str
+    deadline_days: int
+
+    @property
+    def take_action(self) -> str | None:
+        return TAKE_ACTION.get(self.task)

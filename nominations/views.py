@@ -19,6 +19,7 @@ from .filters import NominationFilter
 from .forms import DelegationForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
+from .stages import ACTION_LABELS
 from .tables import NominationTable
 from .web import refuses_domain_errors
 
@@ -84,8 +85,6 @@ def nomination_create(request):
 def _form_page_extras(request, nomination) -> dict:
     """What the edit page shows besides the dossier form: the evidence and, where the user may,
     the submit button (it posts to the same action as the nomination's page)."""
-    from .lifecycle import ACTION_LABELS, failed_guards
-
     actions = policy.allowed_actions(request.user, nomination)
     submit = next((a for a in ("submit", "resubmit") if a in actions), None)
     # Someone who may submit but whose dossier is not ready is told what is missing.
@@ -93,7 +92,7 @@ def _form_page_extras(request, nomination) -> dict:
     if submit is None:
         for action in ("submit", "resubmit"):
             if policy.may(request.user, action, nomination):
-                blockers = failed_guards(nomination, action)
+                blockers = nomination.failed_guards(action)
             if blockers:
                 break
     return {

@@ -4,7 +4,7 @@ until it ends (rejected, withdrawn, not approved by the council, or awarded).
 
 This class is the flow's definition, its graph and its tables (`NominationProcess`,
 `NominationTask`); it is not run through viewflow's generic activations. Each action writes its
-task rows itself, in its own transaction (`workflows.services`), where `routing.waiting_on`
+task rows itself, in its own transaction (`workflows.services`), where `Nomination.waiting_on`
 says — the same answer the `route` gateway below gives, so the graph drawn from this class is
 the one the nominations follow. Why: docs/ARCHITECTURE.md, "Why viewflow stays".
 """
@@ -13,23 +13,23 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.lock import select_for_update_lock
 
-from nominations import routing
+from nominations.stages import COUNCIL, REVIEW, REVISE, SIGN, Waiting
 
 from .models import NominationProcess, NominationTask
 
 
 def _waits_at(task: str):
-    """The gateway's condition for one waiting task: where `routing.waiting_on` sends it."""
+    """The gateway's condition for one waiting task: where `Nomination.waiting_on` sends it."""
 
     def condition(activation) -> bool:
-        waiting = routing.waiting_on(activation.process.nomination)
+        waiting = activation.process.nomination.waiting_on()
         return waiting is not None and waiting.task == task
 
     return condition
 
 
 class WaitingTask(flow.View):
-    """A human task held by whoever has its role over the proposing unit (`routing.waiting_on`
+    """A human task held by whoever has its role over the proposing unit (`Nomination.waiting_on`
     says which stage, role and deadline). It is done through Laurel's own pages and services,
     so it has no viewflow view."""
 
@@ -52,10 +52,10 @@ class NominationFlow(flow.Flow):
     route = (
         flow.Switch()
         .Annotation(title="Route by status")
-        .Case(this.review, _waits_at(routing.REVIEW))
-        .Case(this.revise, _waits_at(routing.REVISE))
-        .Case(this.council, _waits_at(routing.COUNCIL))
-        .Case(this.sign, _waits_at(routing.SIGN))
+        .Case(this.review, _waits_at(REVIEW))
+        .Case(this.revise, _waits_at(REVISE))
+        .Case(this.council, _waits_at(COUNCIL))
+        .Case(this.sign, _waits_at(SIGN))
         .Default(this.end)
     )
 
@@ -66,8 +66,8 @@ class NominationFlow(flow.Flow):
 
     end = flow.End()
 
-    def node_for(self, waiting: routing.Waiting | None):
-        """The node of a waiting task (`routing.waiting_on`), or the end."""
+    def node_for(self, waiting: Waiting | None):
+        """The node of a waiting task (`Nomination.waiting_on`), or the end."""
         return self.end if waiting is None else getattr(self, waiting.task)
 
     def start_process(self, activation, nomination):

@@ -6,6 +6,7 @@ the role and the unit scope are columns (not JSON), so an inbox is one indexed q
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
@@ -22,6 +23,16 @@ class NominationProcess(AbstractProcess):
     class Meta:
         verbose_name = _("nomination process")
         verbose_name_plural = _("nomination processes")
+
+
+class NominationTaskQuerySet(TaskQuerySet):
+    def open_for(self, nomination) -> "NominationTask | None":
+        """The task the nomination waits on, if any."""
+        return (
+            self.filter(nomination=nomination, status__in=OPEN)
+            .select_related("process", "owner")
+            .first()
+        )
 
 
 class NominationTask(AbstractTask):
@@ -42,6 +53,8 @@ class NominationTask(AbstractTask):
         "nominations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
+
+    objects = NominationTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

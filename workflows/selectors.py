@@ -69,15 +69,6 @@ def inbox_for(user) -> QuerySet[NominationTask]:
     return _inbox(user, _taken_q(user) | _waiting_q(user))
 
 
-def open_task(nomination) -> NominationTask | None:
-    """The task the nomination waits on, if any."""
-    return (
-        NominationTask.objects.filter(nomination=nomination, status__in=OPEN)
-        .select_related("process", "owner")
-        .first()
-    )
-
-
 def overdue_tasks(today) -> QuerySet[NominationTask]:
     """Stages past their deadline: finished after the due day, or still open after it."""
     late = Q(finished__isnull=True, due_on__lt=today, status__in=OPEN) | Q(

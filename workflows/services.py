@@ -23,17 +23,15 @@ from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
-from nominations import lifecycle, policy, routing
+from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
 from nominations.models import Nomination, StageDecision
 from nominations.people import display_name
-from nominations.services import lock
-from nominations.stages import PROGRESS, Status
+from nominations.stages import PROGRESS, TAKE_ACTION, Status
 
 from .flows import NominationFlow
 from .models import OPEN, NominationProcess, NominationTask
-from .selectors import open_task
 
 
 def _close_process(task: NominationTask, now) -> None:
@@ -143,7 +141,7 @@ def _fire(
     """Fire the transition on the locked nomination, in memory (the one step both write paths
     share); the caller writes the row, the step's decision and event, and the tasks."""
     stage = n.current_stage or n.status
-    before = lifecycle.fire(n, action, **(transition_kwargs or {}))
+    before = n.fire(action, **(transition_kwargs or {}))
     n.last_acted_by = actor
     return Step(n, outcome, before, stage, authority, task, reasons, data or {})
 
@@ -161,9 +159,9 @@ def _act(
     data: dict | None = None,
 ) -> Nomination:
     with transaction.atomic():
-        n = lock(nomination)
+        n = Nomination.objects.lock(nomination)
         authority = policy.authorize(actor, action, n)
-        task = open_task(n)
+        task = NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
         step = _fire(
@@ -303,7 +301,7 @@ def record_council_outcomes(
     origin: Origin | None = None,
 ) -> list:
     """`record_council_outcome` for a whole agenda at once (`approvals.outcomes.close_voting`):
-    `outcomes` are (nomination locked by `nominations.services.lock_many`, approved, reasons,
+    `outcomes` are (nomination locked by `Nomination.objects.lock_many`, approved, reasons,
     event data) in agenda order. The same transitions, decision records, task bookkeeping and
     events as one call per nomination, written in a fixed number of statements; the events are
     returned unsaved, in order, for the caller to append with its own (`audit.bulk_append`)."""
@@ -321,7 +319,7 @@ def record_council_outcomes(
         .select_related("process", "owner")
         .order_by("created", "pk")
     ):
-        tasks[task.nomination_id] = task  # the latest, as `open_task` takes it
+        tasks[task.nomination_id] = task  # the latest, as `open_for` takes it
     now = timezone.now()
     steps = []
     for n, approved, reasons, data in outcomes:
@@ -383,13 +381,13 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
 
 def _next_tasks(done: list[tuple[NominationTask, Nomination]], now) -> None:
     """After each finished task, the task its nomination now waits on, where
-    `routing.waiting_on` says (the flow's `route` gateway), linked to the task before it; a
+    `Nomination.waiting_on` says (the flow's `route` gateway), linked to the task before it; a
     nomination that waits on nobody reaches the end, which finishes its process."""
     flow = NominationFlow.instance
     created, previous, ended = [], [], []
     due = {}  # deadline in working days → date: one calendar read per distinct length
     for task, n in done:
-        waiting = routing.waiting_on(n)
+        waiting = n.waiting_on()
         node = flow.node_for(waiting)
         new = NominationTask(
             process_id=task.process_id,
@@ -477,7 +475,7 @@ def confer(
 
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
     """The requested task, fresh, if the nomination still waits on it."""
-    task = open_task(nomination)
+    task = NominationTask.objects.open_for(nomination)
     if task is None or task.pk != requested.pk:
         raise ConflictingAction(_("This task is already done; the nomination has moved on."))
     return task
@@ -486,13 +484,13 @@ def _still_open(requested: NominationTask, nomination: Nomination) -> Nomination
 def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
     """The user takes the task from the shared queue; nobody else can act on it until released."""
     with transaction.atomic():
-        n = lock(task.nomination)
+        n = Nomination.objects.lock(task.nomination)
         task = _still_open(task, n)
         if task.owner_id:
             if task.owner_id == actor.pk:
                 return task
             _check_task_owner(task, actor)
-        take_action = routing.TAKE_ACTION.get(task.flow_task.name)
+        take_action = TAKE_ACTION.get(task.flow_task.name)
         if take_action is None:
             raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
         authority = policy.authorize(actor, take_action, n)
@@ -514,7 +512,7 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
 def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
     """The owner puts the task back in the shared queue."""
     with transaction.atomic():
-        n = lock(task.nomination)
+        n = Nomination.objects.lock(task.nomination)
         task = _still_open(task, n)
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))

@@ -12,19 +12,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
-from nominations import lifecycle, policy, routing
+from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.selectors import decisions_of, last_return
-from nominations.stages import Status
+from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
 from nominations.views import get_visible
 from nominations.web import refuses_domain_errors
 
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .models import NominationTask
-from .selectors import INBOX_COUNT_CAP, open_task, taken_by, waiting_for
+from .selectors import INBOX_COUNT_CAP, taken_by, waiting_for
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -68,7 +68,7 @@ def inbox(request):
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page)
     for t in tasks:
-        t.takeable = t.flow_task.name in routing.TAKE_ACTION
+        t.takeable = t.flow_task.name in TAKE_ACTION
     return render(
         request,
         "workflows/inbox.html",
@@ -89,7 +89,7 @@ def inbox(request):
 @require_GET
 def nomination_detail(request, pk):
     nomination = get_visible(request, pk)
-    task = open_task(nomination)
+    task = NominationTask.objects.open_for(nomination)
     actions = policy.allowed_actions(request.user, nomination)
     taken_by_other = task is not None and task.owner_id not in (None, request.user.pk)
     if taken_by_other:
@@ -110,9 +110,9 @@ def nomination_detail(request, pk):
             "taken_by_other": taken_by_other,
             "can_take": task is not None
             and task.owner_id is None
-            and task.flow_task.name in routing.TAKE_ACTION
-            and policy.may(request.user, routing.TAKE_ACTION[task.flow_task.name], nomination),
-            "actions": [(a, lifecycle.ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
+            and task.flow_task.name in TAKE_ACTION
+            and policy.may(request.user, TAKE_ACTION[task.flow_task.name], nomination),
+            "actions": [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),
             **recent,
@@ -158,7 +158,7 @@ def act(request, pk, action):
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
     ACTIONS[action](nomination, actor=request.user, origin=Origin.from_request(request), **kwargs)
     forget_inbox_count(request.user)
-    messages.success(request, _("Done: %(action)s.") % {"action": lifecycle.ACTION_LABELS[action]})
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("nomination_detail", pk=pk)
 
 

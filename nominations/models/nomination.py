@@ -6,18 +6,33 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import (
+    GET_STATE,
+    ConcurrentTransitionMixin,
+    FSMField,
+    TransitionNotAllowed,
+    transition,
+)
 
-from ..exceptions import TransitionRefused
+from ..exceptions import ConflictingAction, TransitionRefused
 from ..people import display_name
+from ..roles import Role
 from ..stages import (
+    ACTION_LABELS,
     AWAITING_DECISION,
+    COUNCIL,
     PROGRESS,
+    REVIEW,
     REVIEW_STAGES,
+    REVISE,
+    REVISION_DAYS,
+    SIGN,
+    SIGNATURE_DAYS,
     STAGE_ORDER,
     WITHDRAWABLE,
     Stage,
     Status,
+    Waiting,
 )
 from .awards import AwardType, Campaign
 from .units import Unit
@@ -82,6 +97,45 @@ DOSSIER_GUARDS = [has_nominee, nominee_matches_award_type, has_achievements, awa
 
 # "N-00012", "n12", "12": how people write a nomination's reference.
 REFERENCE = re.compile(r"^n?-?0*(\d{1,9})$", re.IGNORECASE)
+
+
+class NominationManager(models.Manager):
+    def _for_action(self):
+        return (
+            self.select_for_update(of=("self",))
+            .select_related(
+                "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
+            )
+            .prefetch_related("award_type__route")
+        )
+
+    def lock(self, seen: "Nomination") -> "Nomination":
+        """Lock the nomination's row for this transaction and return it fresh from the
+        database, refusing if it is no longer the version the caller saw (somebody acted
+        meanwhile)."""
+        locked = self._for_action().get(pk=seen.pk)
+        if locked.version != seen.version:
+            last = locked.last_acted_by
+            raise ConflictingAction(
+                _(
+                    "Someone changed this nomination while you were viewing it: it is now "
+                    "“%(status)s”."
+                )
+                % {"status": locked.get_status_display()},
+                reasons=[_("Last action by %(actor)s.") % {"actor": _label(last)}] if last else [],
+            )
+        return locked
+
+    def lock_many(self, pks) -> dict[int, "Nomination"]:
+        """Lock a batch of nominations at once, in id order (so two batches cannot deadlock),
+        and return them fresh from the database by id."""
+        return {n.pk: n for n in self._for_action().filter(pk__in=list(pks)).order_by("pk")}
+
+
+def _label(user) -> str:
+    # As the audit trail labels people, so a refusal and the history name them alike.
+    name = display_name(user)
+    return f"{name} ({user.get_username()})" if name != user.get_username() else name
 
 
 class Nomination(ConcurrentTransitionMixin, models.Model):
@@ -154,6 +208,8 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     # that reached their stage, even after they were returned or rejected further on.
     progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
 
+    objects = NominationManager()
+
     class Meta:
         ordering = ["-id"]
         verbose_name = _("nomination")
@@ -222,6 +278,59 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             "contributions": self.contributions,
             "initiatives": self.initiatives,
         }
+
+    # --- where it waits, and firing its transitions --------------------------------------
+
+    def waiting_on(self) -> Waiting | None:
+        """The task the nomination waits on in its current status — which stage, which role,
+        which deadline — or None once it waits on nobody (a draft, or a journey that ended).
+        The one home of that answer: the workflow writes each task from it, policy names the
+        acting role from it. A route's stages, roles and deadlines are the award type's data;
+        the unit's revision and the signature are the same for every award type."""
+        status = self.status
+        if status in REVIEW_STAGES or status == Stage.COUNCIL_REVIEW:
+            stage = self.award_type.route_stage(status)
+            task = COUNCIL if status == Stage.COUNCIL_REVIEW else REVIEW
+            return Waiting(task, stage.stage, stage.role, stage.deadline_working_days)
+        if status == Status.RETURNED:
+            return Waiting(REVISE, Status.RETURNED, Role.UNIT_PROPOSER, REVISION_DAYS)
+        if status in AWAITING_DECISION:
+            return Waiting(SIGN, status, Role.DECISION_SIGNER, SIGNATURE_DAYS)
+        return None
+
+    def failed_guards(self, action: str) -> list[str]:
+        """The sentences of the guards that stop `action` now (empty if none do)."""
+        found = getattr(self, action)._django_fsm.get_transition(self.status)
+        if found is None:
+            return []
+        return [str(c.message) for c in (found.conditions or []) if not c(self)]
+
+    def can(self, action: str) -> bool:
+        """Whether the lifecycle allows `action` from the current status with every guard met."""
+        meta = getattr(self, action)._django_fsm
+        return meta.has_transition(self.status) and not self.failed_guards(action)
+
+    def fire(self, action: str, **kwargs) -> str:
+        """Fire a transition in memory, refusing with sentences a user can read (which action
+        from which status, which guard failed); return the status it left."""
+        method = getattr(self, action)
+        before = self.status
+        if not method._django_fsm.has_transition(before):
+            raise TransitionRefused(
+                _("You cannot %(action)s a nomination that is “%(status)s”.")
+                % {"action": ACTION_LABELS[action], "status": self.get_status_display()}
+            )
+        problems = self.failed_guards(action)
+        if problems:
+            raise TransitionRefused(
+                _("You cannot %(action)s this nomination yet.") % {"action": ACTION_LABELS[action]},
+                reasons=problems,
+            )
+        try:
+            method(**kwargs)
+        except TransitionNotAllowed as exc:  # a guard changed its mind between check and fire
+            raise TransitionRefused(str(exc)) from exc
+        return before
 
     def _entered(self):
         self.status_changed_at = timezone.now()

@@ -11,10 +11,9 @@ import pytest
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from nominations import lifecycle
 from nominations.exceptions import TransitionRefused
 from nominations.models import Nomination
-from nominations.stages import Status
+from nominations.stages import ACTIONS, Status
 from tests.factories import AwardTypeFactory, CampaignFactory
 
 # (status, action) → status it leads to. Everything not listed is refused.
@@ -66,7 +65,7 @@ ACTION_NAMES = [
     "confer",
 ]
 
-MATRIX = [(status, action) for status in Status for action in lifecycle.ACTIONS]
+MATRIX = [(status, action) for status in Status for action in ACTIONS]
 
 ALLOWED_CASES = [(status, action) for status, action in MATRIX if (status, action) in ALLOWED]
 REFUSED_CASES = [(status, action) for status, action in MATRIX if (status, action) not in ALLOWED]
@@ -110,7 +109,7 @@ def _status_in_db(n: Nomination) -> str:
 
 
 def test_the_lifecycle_offers_exactly_the_actions_of_the_design():
-    assert sorted(lifecycle.ACTIONS) == sorted(ACTION_NAMES)
+    assert sorted(ACTIONS) == sorted(ACTION_NAMES)
 
 
 def test_the_expected_table_names_only_known_statuses_and_actions():
@@ -152,15 +151,15 @@ def test_a_transition_not_in_the_table_is_not_allowed_and_leaves_the_status(
     assert _status_in_db(n) == status
 
 
-# --- through lifecycle.fire ------------------------------------------------------------------
+# --- through Nomination.fire -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("status", "action"), ALLOWED_CASES, ids=_case_id)
 def test_firing_an_allowed_action_returns_the_status_it_left(nomination_in, status, action):
     n = nomination_in(status)
-    assert lifecycle.is_possible(n, action)
+    assert n.can(action)
 
-    left = lifecycle.fire(n, action, **_kwargs(action))
+    left = n.fire(action, **_kwargs(action))
 
     assert left == status
     assert n.status == ALLOWED[(status, action)]
@@ -173,10 +172,10 @@ def test_firing_an_action_not_in_the_table_is_refused_and_leaves_the_status(
     n = nomination_in(status)
 
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.fire(n, action, **_kwargs(action))
+        n.fire(action, **_kwargs(action))
 
     assert str(Status(status).label) in refused.value.message
-    assert not lifecycle.is_possible(n, action)
+    assert not n.can(action)
     assert n.status == status
     assert _status_in_db(n) == status
 
@@ -189,7 +188,7 @@ def test_approving_the_last_stage_of_a_route_without_council_awaits_the_decision
 ):
     n = nomination_in(Status.LEADERSHIP_REVIEW, award_type=world.short)
 
-    lifecycle.fire(n, "approve")
+    n.fire("approve")
 
     assert n.status == Status.APPROVED
 
@@ -197,7 +196,7 @@ def test_approving_the_last_stage_of_a_route_without_council_awaits_the_decision
 def test_approving_at_unit_review_skips_the_stages_the_route_leaves_out(nomination_in, world):
     n = nomination_in(Status.UNIT_REVIEW, award_type=world.short)
 
-    lifecycle.fire(n, "approve")
+    n.fire("approve")
 
     assert n.status == Status.LEADERSHIP_REVIEW
 
@@ -208,7 +207,7 @@ def test_submitting_goes_to_the_first_stage_of_a_route_that_starts_at_the_party_
     route = [Status.PARTY_COMMITTEE_REVIEW, Status.LEADERSHIP_REVIEW, Status.COUNCIL_REVIEW]
     n = nomination_in(Status.DRAFT, award_type=AwardTypeFactory(stages=route))
 
-    lifecycle.fire(n, "submit")
+    n.fire("submit")
 
     assert n.status == Status.PARTY_COMMITTEE_REVIEW
 
@@ -255,7 +254,7 @@ def test_returning_or_rejecting_without_reasons_is_refused(nomination_in, action
     n = nomination_in(Status.PARTY_COMMITTEE_REVIEW)
 
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.fire(n, action, reasons=reasons)
+        n.fire(action, reasons=reasons)
 
     assert "Reasons are required." in str(refused.value)
     assert n.status == Status.PARTY_COMMITTEE_REVIEW
@@ -267,7 +266,7 @@ def test_returning_or_rejecting_without_reasons_is_refused(nomination_in, action
 
 def _refusal_of_submit(n: Nomination) -> TransitionRefused:
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.fire(n, "submit")
+        n.fire("submit")
     assert n.status == Status.DRAFT
     assert _status_in_db(n) == Status.DRAFT
     return refused.value
@@ -389,7 +388,7 @@ def test_resubmitting_a_returned_dossier_without_achievements_is_refused_with_th
     n.refresh_from_db()
 
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.fire(n, "resubmit")
+        n.fire("resubmit")
 
     assert refused.value.reasons == ["Write the achievements summary of the dossier."]
     assert _status_in_db(n) == Status.RETURNED

@@ -59,6 +59,9 @@ def slow_winner(monkeypatch):
     monkeypatch.setattr(services, "_fire", slow)
 
 
+open_for = NominationTask.objects.open_for
+
+
 def race(pk: int, *acts):
     """Run each act(nomination) in its own thread and connection, all starting together once
     every thread has loaded the nomination. Returns each act's result or exception."""
@@ -235,8 +238,10 @@ def double_take(committed_world, second_head, submitted, monkeypatch):
     monkeypatch.setattr(services.audit, "record", slow)
     return race(
         submitted.pk,
-        lambda n: services.take_task(services.open_task(n), actor=committed_world.unit_head),
-        lambda n: services.take_task(services.open_task(n), actor=second_head),
+        lambda n: services.take_task(
+            NominationTask.objects.open_for(n), actor=committed_world.unit_head
+        ),
+        lambda n: services.take_task(NominationTask.objects.open_for(n), actor=second_head),
     )
 
 

@@ -41,7 +41,7 @@ def submitted(draft, world):
 @pytest.fixture
 def waiting(submitted):
     """The task `submitted` waits on."""
-    return services.open_task(submitted)
+    return NominationTask.objects.open_for(submitted)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_a_later_stage_task_is_scoped_to_the_proposing_unit_not_the_reviewers_un
 ):
     n = walk(submitted, "approve")
 
-    task = services.open_task(n)
+    task = NominationTask.objects.open_for(n)
     assert (task.stage, task.role, task.scope_unit) == (
         Stage.PARTY_COMMITTEE_REVIEW,
         Role.PARTY_COMMITTEE_REVIEWER,
@@ -103,7 +103,7 @@ def test_the_deadline_is_the_one_configured_on_the_route_stage(world, draft):
 
     n = services.submit(draft, actor=world.proposer)
 
-    assert services.open_task(n).due_on == _working_day(timezone.localdate(), 2)
+    assert NominationTask.objects.open_for(n).due_on == _working_day(timezone.localdate(), 2)
 
 
 def test_the_deadline_does_not_count_holidays(world, draft):
@@ -112,7 +112,7 @@ def test_the_deadline_does_not_count_holidays(world, draft):
 
     n = services.submit(draft, actor=world.proposer)
 
-    due = services.open_task(n).due_on
+    due = NominationTask.objects.open_for(n).due_on
     assert due == _working_day(timezone.localdate(), 5, holidays={holiday})
     assert due != holiday
 
@@ -122,7 +122,7 @@ def test_the_revise_task_is_for_the_unit_proposer_with_the_revision_deadline(
 ):
     n = walk(submitted, "return_for_revision")
 
-    task = services.open_task(n)
+    task = NominationTask.objects.open_for(n)
     assert (task.stage, task.role, task.scope_unit) == (
         Status.RETURNED,
         Role.UNIT_PROPOSER,
@@ -216,7 +216,7 @@ def test_the_next_stage_task_starts_in_the_shared_queue(world, submitted, waitin
 
     n = services.approve(submitted, actor=world.unit_head)
 
-    following = services.open_task(n)
+    following = NominationTask.objects.open_for(n)
     assert (following.status, following.owner) == (STATUS.NEW, None)
 
 
@@ -228,7 +228,7 @@ def test_the_unit_can_withdraw_a_nomination_whose_task_a_reviewer_took(world, su
     waiting.refresh_from_db()
     assert n.status == Status.WITHDRAWN
     assert waiting.status == STATUS.CANCELED
-    assert services.open_task(n) is None
+    assert NominationTask.objects.open_for(n) is None
 
 
 # --- who may take it -----------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def test_nobody_can_take_the_review_task_of_a_nomination_they_proposed(world):
     n = services.submit(draft, actor=proposer_and_head)
 
     with pytest.raises(NotAllowed) as refused:
-        services.take_task(services.open_task(n), actor=proposer_and_head)
+        services.take_task(NominationTask.objects.open_for(n), actor=proposer_and_head)
 
     assert "You proposed this nomination." in refused.value.reasons
 
@@ -303,14 +303,14 @@ def test_the_nominee_cannot_take_the_review_task_of_their_own_nomination(world):
     n = services.submit(draft, actor=world.proposer)
 
     with pytest.raises(NotAllowed) as refused:
-        services.take_task(services.open_task(n), actor=nominee_head)
+        services.take_task(NominationTask.objects.open_for(n), actor=nominee_head)
 
     assert "You are the nominee." in refused.value.reasons
 
 
 def test_the_revise_task_is_not_taken_from_a_queue_the_unit_resubmits(world, submitted, walk):
     n = walk(submitted, "return_for_revision")
-    task = services.open_task(n)
+    task = NominationTask.objects.open_for(n)
 
     with pytest.raises(NotAllowed, match="resubmit instead"):
         services.take_task(task, actor=world.proposer)
@@ -326,7 +326,7 @@ def test_taking_a_task_that_was_done_meanwhile_is_a_conflict_and_takes_nothing(w
     both = person(world.unit, Role.UNIT_HEAD, username="both")
     RoleAssignment.objects.create(user=both, role=Role.PARTY_COMMITTEE_REVIEWER, unit=world.agency)
     n = services.submit(draft, actor=world.proposer)
-    seen = services.open_task(n)
+    seen = NominationTask.objects.open_for(n)
     services.approve(n, actor=world.unit_head)
     clicked = NominationTask.objects.select_related("nomination").get(pk=seen.pk)
 

@@ -14,7 +14,7 @@ from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
-from nominations import policy
+from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import ConferredAward, Nomination, Unit
@@ -521,7 +521,7 @@ def sign_decision(
             if problem:
                 problems.append(problem)
                 continue
-            conflict = policy.conflict_of_interest(actor, n)
+            conflict = nomination_policy.conflict_of_interest(actor, n)
             if conflict:
                 problems.append(f"{n.reference}: {conflict}")
         if problems:
@@ -663,9 +663,9 @@ def sign_correction(
     return correction
 
 
-def awaiting_decision(agency: Unit) -> list[tuple[Nomination, str | None]]:
-    """Nominations of the agency's campaigns awaiting the decision, each with why it cannot be
-    signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
+def awaiting_signature(agency: Unit) -> list[tuple[Nomination, str | None]]:
+    """Nominations of the agency's campaigns awaiting the signed decision, each with why it cannot
+    be signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
     candidates = list(
         Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
         .select_related(

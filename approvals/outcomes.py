@@ -3,6 +3,8 @@ not approved, with its tally), resolving an objection, and signing a numbered de
 confers the awards. Each is one transaction with the transitions, decision records, audit
 events and task bookkeeping of `workflows.services`."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -10,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.events import Event
+from audit.models import AuditEvent
 from audit.services import Origin
-from nominations import policy
+from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import ConferredAward, Nomination, Unit
@@ -28,17 +31,92 @@ from .models import (
     DecisionEntry,
     Objection,
     OpenBallot,
+    Recusal,
+    SessionMember,
     SignedDecision,
     Tally,
 )
 from .notice import holidays_for, notice_ends_on, notice_over
 from .services import QuorumNotMet, label, lock_session, quorum_of
 
+# --- closing the vote ----------------------------------------------------------------------
 
-def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
-    """Item id → (approve, disapprove, abstain, written opinions among them), for the whole
-    agenda from one aggregated read of the open ballots and one of the secret receipts (a
-    secret item's choices are only its counters)."""
+
+class _Decided(NamedTuple):
+    """An item the vote decides: its result, and the tally row that records it."""
+
+    item: AgendaItem
+    result: arithmetic.ItemResult
+    tally_row: Tally
+
+
+def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None) -> CouncilSession:
+    """The secretary closes the vote. Every item on the agenda is tallied against its award
+    type's threshold and base and moves to council approved or not approved, with its tally
+    record, decision record and audit event; the minutes are generated and kept. Closing a
+    closed session changes nothing.
+
+    The whole agenda is handled at once, in a fixed number of statements whatever its length:
+    its nominations locked together, the ballots read in one aggregate, the tallies, decision
+    records, tasks and events written in bulk, the chain's head locked once."""
+    with transaction.atomic():
+        session = lock_session(session)
+        role = council_policy.authorize_secretary(actor, session)
+        if session.is_closed:
+            return session
+        if not session.is_open:
+            raise TransitionRefused(_("Voting has not been opened for this session."))
+        seats, items = _lock_agenda(session)
+        pending = _lock_nominations(items)
+        quorum = _check_quorum(seats, pending)
+        counts = _count_ballots(pending)
+        decided, withdrawn, minutes_items = _tally_agenda(items, seats, counts)
+        _write_tallies(decided, withdrawn)
+        events = _move_nominations(session, decided, actor=actor, origin=origin)
+        _close_session(session, seats, quorum, minutes_items)
+        # The outcomes' events, then the session's, appended in order with the head locked once.
+        events.append(_voting_closed_event(session, actor=actor, role=role, origin=origin))
+        audit.bulk_append(events)
+    return session
+
+
+def _lock_agenda(session: CouncilSession) -> tuple[list[SessionMember], list[AgendaItem]]:
+    """The seats and the agenda, its items locked so that no vote or deferral lands mid-count."""
+    seats = list(session.members.select_related("member").order_by("id"))
+    items = list(
+        AgendaItem.objects.select_for_update(of=("self",))
+        .filter(session=session)
+        .prefetch_related("recusals__member")
+        .order_by("position")
+    )
+    return seats, items
+
+
+def _lock_nominations(items: list[AgendaItem]) -> list[AgendaItem]:
+    """Lock the nominations the vote moves (the pending items', returned); read the others'."""
+    pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
+    locked = Nomination.objects.lock_many(i.nomination_id for i in pending)
+    others = {
+        n.pk: n
+        for n in Nomination.objects.filter(
+            pk__in=[i.nomination_id for i in items if i.nomination_id not in locked]
+        ).select_related("award_type", "nominee_person", "nominee_unit")
+    }
+    for item in items:
+        item.nomination = locked.get(item.nomination_id) or others[item.nomination_id]
+    return pending
+
+
+def _check_quorum(seats: list[SessionMember], pending: list[AgendaItem]) -> arithmetic.Quorum:
+    """The quorum, kept for the minutes; opening checked it, and attendance cannot change since."""
+    quorum = quorum_of(seats, pending)
+    if not quorum.met:
+        raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
+    return quorum
+
+
+def _count_ballots(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
+    """Item id → (approve, disapprove, abstain, written): two aggregate reads for any agenda."""
     ids = [i.pk for i in items]
     by_choice = {
         f"{c}": Count("id", filter=Q(choice=c)) for c in ("approve", "disapprove", "abstain")
@@ -60,7 +138,7 @@ def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
     )
     counts = {}
     for item in items:
-        if item.secret:
+        if item.secret:  # its choices are only counters; its receipts say which were written
             counts[item.pk] = (
                 item.secret_approve,
                 item.secret_disapprove,
@@ -75,7 +153,64 @@ def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
     return counts
 
 
+def _tally_agenda(
+    items: list[AgendaItem], seats: list[SessionMember], counts: dict
+) -> tuple[list[_Decided], list[int], list[dict]]:
+    """Each item's fate in agenda order: decided (with its tally), withdrawn, or as it stood."""
+    present_ids = {s.member_id for s in seats if s.present}
+    today = timezone.localdate()
+    notice_ends = {}  # notice days → end date: one calendar read per distinct length
+    decided, withdrawn, minutes_items = [], [], []
+    for item in items:
+        entry = _minutes_entry(item)
+        if item.status == AgendaItem.Status.DEFERRED:
+            minutes_items.append({**entry, "outcome": "deferred", "reasons": item.deferral_reasons})
+            continue
+        if item.status != AgendaItem.Status.PENDING:
+            minutes_items.append({**entry, "outcome": item.status})
+            continue
+        if item.nomination.status != Status.COUNCIL_REVIEW:  # withdrawn while voting was open
+            item.status = AgendaItem.Status.WITHDRAWN
+            withdrawn.append(item.pk)
+            minutes_items.append({**entry, "outcome": AgendaItem.Status.WITHDRAWN})
+            continue
+        recused = list(item.recusals.all())
+        result = _tally_item(item, seats, present_ids, recused, counts[item.pk])
+        notice_days = item.nomination.award_type.public_notice_days if result.passed else 0
+        tally_row = _tally_row(item, result, _notice_end(notice_ends, today, notice_days))
+        item.status = AgendaItem.Status.DECIDED
+        decided.append(_Decided(item, result, tally_row))
+        minutes_items.append(_minutes_of_decided(entry, item, result, tally_row, recused))
+    return decided, withdrawn, minutes_items
+
+
+def _tally_item(
+    item: AgendaItem,
+    seats: list[SessionMember],
+    present_ids: set[int],
+    recused: list[Recusal],
+    counts: tuple[int, int, int, int],
+) -> arithmetic.ItemResult:
+    """The item's result by its award type's rule, in exact arithmetic (`arithmetic.tally_item`)."""
+    award = item.nomination.award_type
+    approve, disapprove, abstain, written = counts
+    return arithmetic.tally_item(
+        members=len(seats),
+        present=len(present_ids),
+        recused=len(recused),
+        recused_present=sum(1 for r in recused if r.member_id in present_ids),
+        approve=approve,
+        disapprove=disapprove,
+        abstain=abstain,
+        written=written,
+        vote_base=award.vote_base,
+        threshold_percent=award.vote_threshold_percent,
+        quorum_rule=award.quorum,
+    )
+
+
 def _notice_end(cache: dict, today, days: int):
+    """The public notice's last day (None without one), each length read from the calendar once."""
     if not days:
         return None
     if days not in cache:
@@ -83,7 +218,104 @@ def _notice_end(cache: dict, today, days: int):
     return cache[days]
 
 
+def _tally_row(item: AgendaItem, result: arithmetic.ItemResult, notice_ends_on) -> Tally:
+    """The result with the rule it was counted under (which may change later), unsaved for bulk."""
+    award = item.nomination.award_type
+    return Tally(
+        item=item,
+        members=result.members,
+        present=result.present,
+        recused=result.recused,
+        base=result.base,
+        approve=result.approve,
+        disapprove=result.disapprove,
+        abstain=result.abstain,
+        not_voted=result.not_voted,
+        written=result.written,
+        threshold_percent=award.vote_threshold_percent,
+        vote_base=award.vote_base,
+        quorum_met=result.quorum_met,
+        passed=result.passed,
+        secret=item.secret,
+        notice_ends_on=notice_ends_on,
+    )
+
+
+def _minutes_entry(item: AgendaItem) -> dict:
+    """What the minutes name of every item, whatever its fate, so they list the whole agenda."""
+    nomination = item.nomination
+    return {
+        "position": item.position,
+        "nomination": nomination.pk,
+        "reference": nomination.reference,
+        "nominee": nomination.nominee_name,
+        "award": str(nomination.award_type),
+        "secret": item.secret,
+    }
+
+
+def _minutes_of_decided(
+    entry: dict,
+    item: AgendaItem,
+    result: arithmetic.ItemResult,
+    tally_row: Tally,
+    recused: list[Recusal],
+) -> dict:
+    """A decided item in the minutes: its outcome, the rule, the counts and who was recused."""
+    award = item.nomination.award_type
+    return {
+        **entry,
+        "outcome": "approved" if result.passed else "rejected",
+        "threshold": arithmetic.percent_text(award.vote_threshold_percent),
+        "vote_base": award.vote_base,
+        "base": result.base,
+        "needed": arithmetic.approvals_needed(
+            base=result.base, threshold_percent=award.vote_threshold_percent
+        ),
+        "approve": result.approve,
+        "disapprove": result.disapprove,
+        "abstain": result.abstain,
+        "not_voted": result.not_voted,
+        "written": result.written,
+        "recused": [{"member": label(r.member), "reason": r.reason} for r in recused],
+        "notice_ends_on": tally_row.notice_ends_on.isoformat()
+        if tally_row.notice_ends_on
+        else None,
+    }
+
+
+def _write_tallies(decided: list[_Decided], withdrawn: list[int]) -> None:
+    """Write the tallies and the items' new statuses in bulk, so a long agenda costs no more."""
+    Tally.objects.bulk_create([d.tally_row for d in decided])
+    for status, pks in (
+        (AgendaItem.Status.DECIDED, [d.item.pk for d in decided]),
+        (AgendaItem.Status.WITHDRAWN, withdrawn),
+    ):
+        if pks:
+            AgendaItem.objects.filter(pk__in=pks).update(status=status)
+
+
+def _move_nominations(
+    session: CouncilSession, decided: list[_Decided], *, actor, origin: Origin | None
+) -> list[AuditEvent]:
+    """Move the decided nominations in one batch; their events come back unsaved, to append last."""
+    return transitions.record_council_outcomes(
+        [
+            (
+                d.item.nomination,
+                d.result.passed,
+                _outcome_reasons(d.item, d.result),
+                {"session": session.pk, "tally": d.tally_row.pk},
+            )
+            for d in decided
+        ],
+        actor=actor,
+        origin=origin,
+    )
+
+
 def _outcome_reasons(item: AgendaItem, result: arithmetic.ItemResult) -> str:
+    """The decision record's reasons: the counts and the rule, so the record stands alone."""
     return _(
         "Council session #%(session)d: %(approve)d approve, %(disapprove)d disapprove, "
         "%(abstain)d abstain (%(written)d by written opinion), %(not_voted)d did not vote; "
@@ -101,196 +333,60 @@ def _outcome_reasons(item: AgendaItem, result: arithmetic.ItemResult) -> str:
     }
 
 
-def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None) -> CouncilSession:
-    """The secretary closes the vote. Every item on the agenda is tallied against its award
-    type's threshold and base and moves to council approved or not approved, with its tally
-    record, decision record and audit event; the minutes are generated and kept. Closing a
-    closed session changes nothing.
-
-    The whole agenda is handled at once, in a fixed number of statements whatever its length:
-    its nominations locked together, the ballots read in one aggregate, the tallies, decision
-    records, tasks and events written in bulk, the chain's head locked once."""
-    with transaction.atomic():
-        session = lock_session(session)
-        role = council_policy.authorize_secretary(actor, session)
-        if session.is_closed:
-            return session
-        if not session.is_open:
-            raise TransitionRefused(_("Voting has not been opened for this session."))
-        seats = list(session.members.select_related("member").order_by("id"))
-        present_ids = {s.member_id for s in seats if s.present}
-        items = list(
-            AgendaItem.objects.select_for_update(of=("self",))
-            .filter(session=session)
-            .prefetch_related("recusals__member")
-            .order_by("position")
-        )
-        pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
-        # The nominations to decide, locked; the others (deferred, withdrawn) only named.
-        locked = Nomination.objects.lock_many(i.nomination_id for i in pending)
-        others = {
-            n.pk: n
-            for n in Nomination.objects.filter(
-                pk__in=[i.nomination_id for i in items if i.nomination_id not in locked]
-            ).select_related("award_type", "nominee_person", "nominee_unit")
-        }
-        for item in items:
-            item.nomination = locked.get(item.nomination_id) or others[item.nomination_id]
-        q = quorum_of(seats, pending)
-        if not q.met:  # opening checked it; attendance does not change after
-            raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
-        counts = _counts(pending)
-        today = timezone.localdate()
-        notice_ends = {}  # notice days → end date: one calendar read per distinct length
-        minutes_items = []
-        decided, withdrawn = [], []
-        for item in items:
-            nomination = item.nomination
-            entry = {
-                "position": item.position,
-                "nomination": nomination.pk,
-                "reference": nomination.reference,
-                "nominee": nomination.nominee_name,
-                "award": str(nomination.award_type),
-                "secret": item.secret,
+def _close_session(
+    session: CouncilSession,
+    seats: list[SessionMember],
+    quorum: arithmetic.Quorum,
+    minutes_items: list[dict],
+) -> None:
+    """Close the session, keeping the minutes on it as the record of the sitting."""
+    session.status = CouncilSession.Status.CLOSED
+    session.closed_at = timezone.now()
+    session.minutes = {
+        "session": session.pk,
+        "campaign": str(session.campaign),
+        "scheduled_on": session.scheduled_on.isoformat(),
+        "opened_at": session.opened_at.isoformat() if session.opened_at else None,
+        "closed_at": session.closed_at.isoformat(),
+        "chair": label(session.chair),
+        "secretary": label(session.secretary),
+        "attendance": [
+            {
+                "member": label(s.member),
+                "present": bool(s.present),
+                "chair": s.member_id == session.chair_id,
             }
-            if item.status == AgendaItem.Status.DEFERRED:
-                minutes_items.append(
-                    {**entry, "outcome": "deferred", "reasons": item.deferral_reasons}
-                )
-                continue
-            if item.status != AgendaItem.Status.PENDING:
-                minutes_items.append({**entry, "outcome": item.status})
-                continue
-            if nomination.status != Status.COUNCIL_REVIEW:  # withdrawn while voting was open
-                item.status = AgendaItem.Status.WITHDRAWN
-                withdrawn.append(item.pk)
-                minutes_items.append({**entry, "outcome": AgendaItem.Status.WITHDRAWN})
-                continue
-            award = nomination.award_type
-            recused = list(item.recusals.all())
-            approve, disapprove, abstain, written = counts[item.pk]
-            result = arithmetic.tally_item(
-                members=len(seats),
-                present=len(present_ids),
-                recused=len(recused),
-                recused_present=sum(1 for r in recused if r.member_id in present_ids),
-                approve=approve,
-                disapprove=disapprove,
-                abstain=abstain,
-                written=written,
-                vote_base=award.vote_base,
-                threshold_percent=award.vote_threshold_percent,
-                quorum_rule=award.quorum,
-            )
-            notice_days = award.public_notice_days if result.passed else 0
-            tally = Tally(
-                item=item,
-                members=result.members,
-                present=result.present,
-                recused=result.recused,
-                base=result.base,
-                approve=result.approve,
-                disapprove=result.disapprove,
-                abstain=result.abstain,
-                not_voted=result.not_voted,
-                written=result.written,
-                threshold_percent=award.vote_threshold_percent,
-                vote_base=award.vote_base,
-                quorum_met=result.quorum_met,
-                passed=result.passed,
-                secret=item.secret,
-                notice_ends_on=_notice_end(notice_ends, today, notice_days),
-            )
-            item.status = AgendaItem.Status.DECIDED
-            decided.append((item, nomination, result, tally))
-            minutes_items.append(
-                {
-                    **entry,
-                    "outcome": "approved" if result.passed else "rejected",
-                    "threshold": arithmetic.percent_text(award.vote_threshold_percent),
-                    "vote_base": award.vote_base,
-                    "base": result.base,
-                    "needed": arithmetic.approvals_needed(
-                        base=result.base, threshold_percent=award.vote_threshold_percent
-                    ),
-                    "approve": result.approve,
-                    "disapprove": result.disapprove,
-                    "abstain": result.abstain,
-                    "not_voted": result.not_voted,
-                    "written": result.written,
-                    "recused": [{"member": label(r.member), "reason": r.reason} for r in recused],
-                    "notice_ends_on": tally.notice_ends_on.isoformat()
-                    if tally.notice_ends_on
-                    else None,
-                }
-            )
-        Tally.objects.bulk_create([tally for *_, tally in decided])
-        for status, pks in (
-            (AgendaItem.Status.DECIDED, [item.pk for item, *_ in decided]),
-            (AgendaItem.Status.WITHDRAWN, withdrawn),
-        ):
-            if pks:
-                AgendaItem.objects.filter(pk__in=pks).update(status=status)
-        events = transitions.record_council_outcomes(
-            [
-                (
-                    nomination,
-                    result.passed,
-                    _outcome_reasons(item, result),
-                    {"session": session.pk, "tally": tally.pk},
-                )
-                for item, nomination, result, tally in decided
-            ],
-            actor=actor,
-            origin=origin,
-        )
-        session.status = CouncilSession.Status.CLOSED
-        session.closed_at = timezone.now()
-        session.minutes = {
-            "session": session.pk,
-            "campaign": str(session.campaign),
-            "scheduled_on": session.scheduled_on.isoformat(),
-            "opened_at": session.opened_at.isoformat() if session.opened_at else None,
-            "closed_at": session.closed_at.isoformat(),
-            "chair": label(session.chair),
-            "secretary": label(session.secretary),
-            "attendance": [
-                {
-                    "member": label(s.member),
-                    "present": bool(s.present),
-                    "chair": s.member_id == session.chair_id,
-                }
-                for s in seats
-            ],
-            "quorum": {
-                "members": q.members,
-                "present": q.present,
-                "needed": q.needed,
-                "rule": f"{q.rule.numerator}/{q.rule.denominator}",
-                "met": q.met,
-            },
-            "items": minutes_items,
-        }
-        session.save(update_fields=["status", "closed_at", "minutes"])
-        # The outcomes' events, then the session's, appended in order with the head locked once.
-        events.append(
-            audit.build(
-                Event.VOTING_CLOSED,
-                actor=actor,
-                role=role,
-                subject_type="council_session",
-                subject_id=session.pk,
-                campaign_id=session.campaign_id,
-                unit_path=session.campaign.agency.path,
-                from_state=CouncilSession.Status.OPEN,
-                to_state=session.status,
-                data={"minutes": session.minutes},
-                origin=origin,
-            )
-        )
-        audit.bulk_append(events)
-    return session
+            for s in seats
+        ],
+        "quorum": {
+            "members": quorum.members,
+            "present": quorum.present,
+            "needed": quorum.needed,
+            "rule": f"{quorum.rule.numerator}/{quorum.rule.denominator}",
+            "met": quorum.met,
+        },
+        "items": minutes_items,
+    }
+    session.save(update_fields=["status", "closed_at", "minutes"])
+
+
+def _voting_closed_event(
+    session: CouncilSession, *, actor, role, origin: Origin | None
+) -> AuditEvent:
+    """The session's event, taking the minutes into the chain; unsaved, appended after the rest."""
+    return audit.build(
+        Event.VOTING_CLOSED,
+        actor=actor,
+        role=role,
+        subject_type="council_session",
+        subject_id=session.pk,
+        campaign_id=session.campaign_id,
+        unit_path=session.campaign.agency.path,
+        from_state=CouncilSession.Status.OPEN,
+        to_state=session.status,
+        data={"minutes": session.minutes},
+        origin=origin,
+    )
 
 
 def resolve_objection(
@@ -424,7 +520,7 @@ def sign_decision(
             if problem:
                 problems.append(problem)
                 continue
-            conflict = policy.conflict_of_interest(actor, n)
+            conflict = nomination_policy.conflict_of_interest(actor, n)
             if conflict:
                 problems.append(f"{n.reference}: {conflict}")
         if problems:
@@ -566,9 +662,9 @@ def sign_correction(
     return correction
 
 
-def awaiting_decision(agency: Unit) -> list[tuple[Nomination, str | None]]:
-    """Nominations of the agency's campaigns awaiting the decision, each with why it cannot be
-    signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
+def awaiting_signature(agency: Unit) -> list[tuple[Nomination, str | None]]:
+    """Nominations of the agency's campaigns awaiting the signed decision, each with why it cannot
+    be signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
     candidates = list(
         Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
         .select_related(

@@ -5,7 +5,7 @@ from nominations.models import Campaign, Nomination
 from nominations.roles import Role
 from nominations.stages import Status
 
-from . import policy
+from . import policy as council_policy
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -24,7 +24,9 @@ def sessions_visible_to(user) -> QuerySet[CouncilSession]:
     """Sessions of the agencies where the user holds a council role (or inspects)."""
     return (
         CouncilSession.objects.filter(
-            nomination_policy.scope_q(user, policy.COUNCIL_READERS, "campaign__agency__path")
+            nomination_policy.scope_q(
+                user, council_policy.COUNCIL_READERS, "campaign__agency__path"
+            )
         )
         .select_related("campaign__agency", "chair", "secretary")
         .annotate(
@@ -157,17 +159,17 @@ def open_objections() -> QuerySet[Objection]:
     )
 
 
-# --- decisions -----------------------------------------------------------------------------
+# --- signed decisions ----------------------------------------------------------------------
 
 
-def decisions() -> QuerySet[SignedDecision]:
+def signed_decisions() -> QuerySet[SignedDecision]:
     """Signed decisions are published acts: every signed-in staff member may read them."""
     return SignedDecision.objects.select_related("agency", "signed_by", "corrects").annotate(
         entry_count=Count("entries")
     )
 
 
-def decision_entries(decision: SignedDecision) -> QuerySet[DecisionEntry]:
+def signed_decision_entries(decision: SignedDecision) -> QuerySet[DecisionEntry]:
     return decision.entries.select_related(
         "nomination__award_type",
         "nomination__proposing_unit",

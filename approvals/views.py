@@ -472,13 +472,13 @@ def decision_list(request):
     agency = _signing_agency(request.user)
     awaiting, form = [], None
     if agency is not None:
-        awaiting = outcomes.awaiting_decision(agency)
+        awaiting = outcomes.awaiting_signature(agency)
         ready = [n.pk for n, why in awaiting if why is None]
         form = SignForm(candidates=Nomination.objects.filter(pk__in=ready))
     return render(
         request,
         "council/decisions.html",
-        {"decisions": selectors.decisions(), "awaiting": awaiting, "form": form},
+        {"decisions": selectors.signed_decisions(), "awaiting": awaiting, "form": form},
     )
 
 
@@ -509,7 +509,7 @@ def decision_sign(request):
 
 def _decision_or_404(pk) -> SignedDecision:
     try:
-        return selectors.decisions().get(pk=pk)
+        return selectors.signed_decisions().get(pk=pk)
     except SignedDecision.DoesNotExist:
         raise Http404(_("No such decision.")) from None
 
@@ -518,7 +518,7 @@ def _decision_or_404(pk) -> SignedDecision:
 @require_GET
 def decision_detail(request, pk):
     decision = _decision_or_404(pk)
-    entries = list(selectors.decision_entries(decision))
+    entries = list(selectors.signed_decision_entries(decision))
     can_correct = council_policy.may_sign(request.user, decision.agency)
     conferred = [e.nomination_id for e in entries if e.effect == DecisionEntry.Effect.CONFER]
     return render(

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from approvals import services as council
+from approvals import services as council_services
 from approvals.models import AgendaItem, BallotReceipt, Choice, OpenBallot
 from approvals.outcomes import close_voting
 from audit.services import label
@@ -42,7 +42,7 @@ class Queries:
 
 def _members(world: World, count: int) -> list:
     agency = Unit.objects.get(pk=world.agency_id)
-    have = list(council.council_members(agency).values_list("pk", flat=True))
+    have = list(council_services.council_members(agency).values_list("pk", flat=True))
     for i in range(len(have), count):
         have.append(_person(f"member-{i}", agency, Role.COUNCIL_MEMBER))
     return have
@@ -95,13 +95,13 @@ def build_session(world: World, *, items: int, members: int, tag: str, log):
     batches.flush()
     ids.move_sequences()
     secretary = users[world.secretary_id]
-    session = council.plan_session(
+    session = council_services.plan_session(
         actor=secretary,
         campaign=campaign,
         scheduled_on=today + datetime.timedelta(days=1),
         chair=users[member_ids[0]],
     )
-    session = council.open_session(session, actor=secretary, present=member_ids)
+    session = council_services.open_session(session, actor=secretary, present=member_ids)
     rng = random.Random(4)
     agenda = list(session.items.filter(status=AgendaItem.Status.PENDING))
     now = timezone.now()

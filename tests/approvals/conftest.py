@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from approvals import services as council
+from approvals import services as council_services
 from nominations import services as dossier
 from nominations.roles import Role
 from tests.factories import AwardTypeFactory, person
@@ -55,7 +55,7 @@ def plan(world, members):
     first member; its agenda is whatever waits at council review."""
 
     def _plan(scheduled_on=None):
-        return council.plan_session(
+        return council_services.plan_session(
             actor=world.secretary,
             campaign=world.campaign,
             scheduled_on=scheduled_on or timezone.localdate() + datetime.timedelta(days=1),
@@ -72,7 +72,9 @@ def opened(world, members, plan):
     def _open(present=None):
         session = plan()
         present = members if present is None else present
-        return council.open_session(session, actor=world.secretary, present=[m.pk for m in present])
+        return council_services.open_session(
+            session, actor=world.secretary, present=[m.pk for m in present]
+        )
 
     return _open
 
@@ -83,6 +85,6 @@ def vote():
 
     def _vote(item, ballots):
         for member, choice in ballots.items():
-            council.cast_ballot(item, actor=member, choice=choice)
+            council_services.cast_ballot(item, actor=member, choice=choice)
 
     return _vote

@@ -4,7 +4,7 @@ final and stored so that nobody can tell who chose what."""
 import pytest
 from django.apps import apps
 
-from approvals import services as council
+from approvals import services as council_services
 from approvals.models import AgendaItem, BallotReceipt, OpenBallot
 from audit.events import Event
 from audit.models import AuditEvent
@@ -26,7 +26,7 @@ def open_item(world, members, at_council, opened, award):
 
 def test_a_present_member_votes_once_and_the_choice_is_recorded_openly(members, open_item):
     item = open_item()
-    council.cast_ballot(item, actor=members[0], choice="approve")
+    council_services.cast_ballot(item, actor=members[0], choice="approve")
 
     ballot = OpenBallot.objects.get(item=item)
     assert (ballot.member, ballot.choice) == (members[0], "approve")
@@ -36,8 +36,8 @@ def test_a_present_member_votes_once_and_the_choice_is_recorded_openly(members, 
 
 def test_an_open_ballot_may_be_changed_until_voting_closes(members, open_item):
     item = open_item()
-    council.cast_ballot(item, actor=members[0], choice="approve")
-    council.cast_ballot(item, actor=members[0], choice="abstain")
+    council_services.cast_ballot(item, actor=members[0], choice="approve")
+    council_services.cast_ballot(item, actor=members[0], choice="abstain")
 
     assert list(OpenBallot.objects.filter(item=item).values_list("choice", flat=True)) == [
         "abstain"
@@ -48,10 +48,10 @@ def test_an_open_ballot_may_be_changed_until_voting_closes(members, open_item):
 
 def test_a_secret_ballot_is_final(members, open_item):
     item = open_item(secret=True)
-    council.cast_ballot(item, actor=members[0], choice="approve")
+    council_services.cast_ballot(item, actor=members[0], choice="approve")
 
     with pytest.raises(TransitionRefused, match="secret ballot is final"):
-        council.cast_ballot(item, actor=members[0], choice="disapprove")
+        council_services.cast_ballot(item, actor=members[0], choice="disapprove")
 
     item.refresh_from_db()
     assert (item.secret_approve, item.secret_disapprove, item.secret_abstain) == (1, 0, 0)
@@ -62,7 +62,7 @@ def test_a_secret_ballot_is_counted_without_a_row_that_names_the_choice(members,
     item = open_item(secret=True)
     choices = ["approve", "disapprove", "abstain", "approve"]
     for member, choice in zip(members, choices, strict=False):
-        council.cast_ballot(item, actor=member, choice=choice)
+        council_services.cast_ballot(item, actor=member, choice=choice)
 
     item.refresh_from_db()
     assert (item.secret_approve, item.secret_disapprove, item.secret_abstain) == (2, 1, 1)
@@ -80,7 +80,7 @@ def test_a_secret_ballot_is_counted_without_a_row_that_names_the_choice(members,
 
 def test_no_table_of_the_database_links_a_member_to_a_secret_choice(members, open_item):
     item = open_item(secret=True)
-    council.cast_ballot(item, actor=members[0], choice="disapprove")
+    council_services.cast_ballot(item, actor=members[0], choice="disapprove")
     # Every row of every model that names the member: none of them holds a choice value.
     for model in apps.get_models():
         member_fields = [
@@ -98,7 +98,7 @@ def test_no_table_of_the_database_links_a_member_to_a_secret_choice(members, ope
 
 def test_the_audit_event_of_a_secret_vote_says_only_that_the_member_voted(members, open_item):
     item = open_item(secret=True)
-    council.cast_ballot(item, actor=members[0], choice="disapprove")
+    council_services.cast_ballot(item, actor=members[0], choice="disapprove")
 
     event = AuditEvent.objects.get(action=Event.BALLOT_CAST)
     assert event.actor == members[0]
@@ -109,20 +109,20 @@ def test_the_audit_event_of_a_secret_vote_says_only_that_the_member_voted(member
 def test_a_member_absent_at_the_opening_does_not_vote(members, open_item):
     item = open_item(present=members[:8])
     with pytest.raises(NotAllowed, match="not recorded as present"):
-        council.cast_ballot(item, actor=members[9], choice="approve")
+        council_services.cast_ballot(item, actor=members[9], choice="approve")
 
 
 def test_someone_outside_the_council_does_not_vote(world, members, open_item):
     item = open_item()
     with pytest.raises(NotAllowed, match="not a member"):
-        council.cast_ballot(item, actor=world.leader, choice="approve")
+        council_services.cast_ballot(item, actor=world.leader, choice="approve")
 
 
 def test_a_member_who_joined_after_the_session_was_planned_does_not_vote(world, open_item):
     item = open_item()
     newcomer = person(world.agency, "council_member")
     with pytest.raises(NotAllowed):
-        council.cast_ballot(item, actor=newcomer, choice="approve")
+        council_services.cast_ballot(item, actor=newcomer, choice="approve")
 
 
 def test_a_recused_member_does_not_vote_on_that_item(world, members, at_council, opened):
@@ -135,27 +135,27 @@ def test_a_recused_member_does_not_vote_on_that_item(world, members, at_council,
     item = AgendaItem.objects.get(session=opened())
 
     with pytest.raises(NotAllowed, match="recused"):
-        council.cast_ballot(item, actor=members[3], choice="approve")
+        council_services.cast_ballot(item, actor=members[3], choice="approve")
 
 
 def test_a_vote_must_be_one_of_the_three_choices(members, open_item):
     item = open_item()
     with pytest.raises(InvalidInput):
-        council.cast_ballot(item, actor=members[0], choice="yes")
+        council_services.cast_ballot(item, actor=members[0], choice="yes")
 
 
 def test_nobody_votes_before_the_session_opens(world, members, at_council, plan):
     at_council()
     item = plan().items.get()
     with pytest.raises(TransitionRefused, match="not open"):
-        council.cast_ballot(item, actor=members[0], choice="approve")
+        council_services.cast_ballot(item, actor=members[0], choice="approve")
 
 
 def test_nobody_votes_on_a_deferred_item(world, members, open_item):
     item = open_item()
-    council.defer_item(item, actor=world.secretary, reasons="Hoãn.")
+    council_services.defer_item(item, actor=world.secretary, reasons="Hoãn.")
     with pytest.raises(TransitionRefused, match="no longer on the agenda"):
-        council.cast_ballot(item, actor=members[0], choice="approve")
+        council_services.cast_ballot(item, actor=members[0], choice="approve")
 
 
 # --- written opinions of absent members --------------------------------------------------------
@@ -164,7 +164,9 @@ def test_nobody_votes_on_a_deferred_item(world, members, open_item):
 def test_the_secretary_records_an_absent_members_written_opinion(world, members, open_item):
     item = open_item(present=members[:8])
 
-    council.record_written_opinion(item, actor=world.secretary, member=members[9], choice="approve")
+    council_services.record_written_opinion(
+        item, actor=world.secretary, member=members[9], choice="approve"
+    )
 
     ballot = OpenBallot.objects.get(item=item)
     assert (ballot.member, ballot.choice, ballot.written) == (members[9], "approve", True)
@@ -175,7 +177,7 @@ def test_the_secretary_records_an_absent_members_written_opinion(world, members,
 def test_a_secret_written_opinion_is_kept_like_a_secret_ballot(world, members, open_item):
     item = open_item(secret=True, present=members[:8])
 
-    council.record_written_opinion(
+    council_services.record_written_opinion(
         item, actor=world.secretary, member=members[9], choice="disapprove"
     )
 
@@ -190,16 +192,18 @@ def test_a_secret_written_opinion_is_kept_like_a_secret_ballot(world, members, o
 def test_a_written_opinion_is_only_for_an_absent_member_and_only_once(world, members, open_item):
     item = open_item(present=members[:8])
     with pytest.raises(NotAllowed, match="present and votes in person"):
-        council.record_written_opinion(
+        council_services.record_written_opinion(
             item, actor=world.secretary, member=members[0], choice="approve"
         )
     with pytest.raises(NotAllowed, match="Only a member"):
-        council.record_written_opinion(
+        council_services.record_written_opinion(
             item, actor=world.secretary, member=world.leader, choice="approve"
         )
-    council.record_written_opinion(item, actor=world.secretary, member=members[9], choice="abstain")
+    council_services.record_written_opinion(
+        item, actor=world.secretary, member=members[9], choice="abstain"
+    )
     with pytest.raises(TransitionRefused, match="already recorded"):
-        council.record_written_opinion(
+        council_services.record_written_opinion(
             item, actor=world.secretary, member=members[9], choice="approve"
         )
 
@@ -207,4 +211,6 @@ def test_a_written_opinion_is_only_for_an_absent_member_and_only_once(world, mem
 def test_only_the_secretary_records_written_opinions(world, members, open_item):
     item = open_item(present=members[:8])
     with pytest.raises(NotAllowed):
-        council.record_written_opinion(item, actor=members[0], member=members[9], choice="approve")
+        council_services.record_written_opinion(
+            item, actor=members[0], member=members[9], choice="approve"
+        )

@@ -3,7 +3,7 @@ deferral."""
 
 import pytest
 
-from approvals import services as council
+from approvals import services as council_services
 from approvals.models import AgendaItem, CouncilSession, Recusal, SessionMember
 from audit.events import Event
 from audit.models import AuditEvent
@@ -30,7 +30,7 @@ def test_a_planned_session_has_every_council_member_and_the_nominations_waiting(
 def test_only_the_council_secretary_plans_a_session(world, members, at_council):
     at_council()
     with pytest.raises(NotAllowed):
-        council.plan_session(
+        council_services.plan_session(
             actor=world.leader,
             campaign=world.campaign,
             scheduled_on=world.campaign.submissions_close,
@@ -40,7 +40,7 @@ def test_only_the_council_secretary_plans_a_session(world, members, at_council):
 
 def test_the_chair_must_be_a_council_member(world, members, at_council):
     with pytest.raises(InvalidInput, match="chair"):
-        council.plan_session(
+        council_services.plan_session(
             actor=world.secretary,
             campaign=world.campaign,
             scheduled_on=world.campaign.submissions_close,
@@ -74,8 +74,10 @@ def test_without_a_quorum_the_session_does_not_open_and_says_so_plainly(
     at_council()
     session = plan()
 
-    with pytest.raises(council.QuorumNotMet) as refused:
-        council.open_session(session, actor=world.secretary, present=[m.pk for m in members[:6]])
+    with pytest.raises(council_services.QuorumNotMet) as refused:
+        council_services.open_session(
+            session, actor=world.secretary, present=[m.pk for m in members[:6]]
+        )
 
     assert "6 of 10 members are present" in refused.value.message
     assert "at least 7 are needed" in refused.value.message
@@ -90,14 +92,18 @@ def test_only_the_sessions_secretary_opens_it(world, members, at_council, plan):
     session = plan()
     other_secretary = person(world.agency, Role.COUNCIL_SECRETARY)
     with pytest.raises(NotAllowed):
-        council.open_session(session, actor=other_secretary, present=[m.pk for m in members])
+        council_services.open_session(
+            session, actor=other_secretary, present=[m.pk for m in members]
+        )
 
 
 def test_a_session_opens_once(world, members, at_council, opened):
     at_council()
     session = opened()
     with pytest.raises(TransitionRefused):
-        council.open_session(session, actor=world.secretary, present=[m.pk for m in members])
+        council_services.open_session(
+            session, actor=world.secretary, present=[m.pk for m in members]
+        )
 
 
 def test_a_member_who_proposed_or_is_the_nominee_is_recused_from_that_item(
@@ -117,8 +123,8 @@ def test_a_member_who_proposed_or_is_the_nominee_is_recused_from_that_item(
     naming = at_council(nominee=nominated_member)
     other = at_council()
 
-    session = council.open_session(
-        council.plan_session(
+    session = council_services.open_session(
+        council_services.plan_session(
             actor=world.secretary,
             campaign=world.campaign,
             scheduled_on=world.campaign.submissions_close,
@@ -144,7 +150,7 @@ def test_the_secretary_defers_an_item_to_a_later_session(world, members, at_coun
     session = plan()
     item = session.items.get()
 
-    council.defer_item(item, actor=world.secretary, reasons="Chờ xác minh thêm.")
+    council_services.defer_item(item, actor=world.secretary, reasons="Chờ xác minh thêm.")
 
     item.refresh_from_db()
     assert item.status == AgendaItem.Status.DEFERRED
@@ -161,11 +167,11 @@ def test_an_item_deferred_before_opening_stays_off_that_sessions_agenda(
 ):
     kept, deferred = at_council(), at_council()
     session = plan()
-    council.defer_item(
+    council_services.defer_item(
         session.items.get(nomination=deferred), actor=world.secretary, reasons="Hoãn."
     )
 
-    council.open_session(session, actor=world.secretary, present=[m.pk for m in members])
+    council_services.open_session(session, actor=world.secretary, present=[m.pk for m in members])
 
     assert list(
         session.items.filter(status=AgendaItem.Status.PENDING).values_list("nomination", flat=True)
@@ -177,13 +183,15 @@ def test_deferring_needs_reasons(world, members, at_council, plan):
     at_council()
     item = plan().items.get()
     with pytest.raises(InvalidInput):
-        council.defer_item(item, actor=world.secretary, reasons="  ")
+        council_services.defer_item(item, actor=world.secretary, reasons="  ")
 
 
 def test_a_session_with_nothing_on_its_agenda_does_not_open(world, members, plan):
     session = plan()
     with pytest.raises(TransitionRefused, match="agenda is empty"):
-        council.open_session(session, actor=world.secretary, present=[m.pk for m in members])
+        council_services.open_session(
+            session, actor=world.secretary, present=[m.pk for m in members]
+        )
 
 
 def test_a_nomination_withdrawn_before_the_session_opens_leaves_its_agenda(
@@ -193,7 +201,7 @@ def test_a_nomination_withdrawn_before_the_session_opens_leaves_its_agenda(
     session = plan()
     walk(leaving, "withdraw")
 
-    council.open_session(session, actor=world.secretary, present=[m.pk for m in members])
+    council_services.open_session(session, actor=world.secretary, present=[m.pk for m in members])
 
     pending = session.items.filter(status=AgendaItem.Status.PENDING)
     assert list(pending.values_list("nomination", flat=True)) == [staying.pk]

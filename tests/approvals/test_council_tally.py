@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from approvals import arithmetic as council
+from approvals import arithmetic
 
 TWO_THIRDS = Fraction(2, 3)
 
@@ -19,12 +19,12 @@ def _tally(**overrides):
         "approve": 0,
         "disapprove": 0,
         "abstain": 0,
-        "vote_base": council.MEMBERS,
+        "vote_base": arithmetic.MEMBERS,
         "threshold_percent": Decimal("70"),
         "quorum_rule": TWO_THIRDS,
     }
     values.update(overrides)
-    return council.tally_item(**values)
+    return arithmetic.tally_item(**values)
 
 
 # --- quorum ----------------------------------------------------------------------------------
@@ -35,17 +35,17 @@ def _tally(**overrides):
     [(9, 6, True), (9, 5, False), (10, 7, True), (10, 6, False), (7, 5, True), (7, 4, False)],
 )
 def test_quorum_is_two_thirds_of_the_members_present(members, present, met):
-    assert council.quorum(members=members, present=present, rule=TWO_THIRDS).met is met
+    assert arithmetic.quorum(members=members, present=present, rule=TWO_THIRDS).met is met
 
 
 def test_quorum_says_how_many_members_are_needed():
-    assert council.quorum(members=10, present=0, rule=TWO_THIRDS).needed == 7
-    assert council.quorum(members=9, present=0, rule=TWO_THIRDS).needed == 6
-    assert council.quorum(members=7, present=0, rule=Fraction(1, 2)).needed == 4
+    assert arithmetic.quorum(members=10, present=0, rule=TWO_THIRDS).needed == 7
+    assert arithmetic.quorum(members=9, present=0, rule=TWO_THIRDS).needed == 6
+    assert arithmetic.quorum(members=7, present=0, rule=Fraction(1, 2)).needed == 4
 
 
 def test_a_council_without_members_never_has_a_quorum():
-    assert not council.quorum(members=0, present=0, rule=TWO_THIRDS).met
+    assert not arithmetic.quorum(members=0, present=0, rule=TWO_THIRDS).met
 
 
 def test_without_quorum_no_item_passes_even_unanimously():
@@ -84,7 +84,7 @@ def test_seventy_five_percent_of_eight_present_needs_six_approvals(approve, pass
         present=8,
         approve=approve,
         disapprove=8 - approve,
-        vote_base=council.PRESENT,
+        vote_base=arithmetic.PRESENT,
         threshold_percent=Decimal("75"),
     )
     assert result.base == 8
@@ -92,7 +92,7 @@ def test_seventy_five_percent_of_eight_present_needs_six_approvals(approve, pass
 
 
 def test_half_of_those_present_passes_at_exactly_half():
-    rule = {"vote_base": council.PRESENT, "threshold_percent": Decimal("50"), "present": 8}
+    rule = {"vote_base": arithmetic.PRESENT, "threshold_percent": Decimal("50"), "present": 8}
     assert _tally(approve=4, disapprove=4, **rule).passed
     assert not _tally(approve=3, disapprove=5, **rule).passed
 
@@ -101,7 +101,7 @@ def test_half_of_those_present_passes_at_exactly_half():
 
 
 def test_abstentions_count_as_not_approving():
-    result = _tally(present=8, approve=5, abstain=3, vote_base=council.PRESENT)
+    result = _tally(present=8, approve=5, abstain=3, vote_base=arithmetic.PRESENT)
     assert result.base == 8
     assert not result.passed  # 5 of 8 is 62.5%, under 70%
     assert (result.approve, result.abstain, result.not_voted) == (5, 3, 0)
@@ -123,7 +123,7 @@ def test_a_recused_member_leaves_the_base_over_all_members():
 
 
 def test_a_recusal_turns_a_failing_count_into_a_passing_one_over_those_present():
-    rule = {"vote_base": council.PRESENT, "threshold_percent": Decimal("75"), "present": 9}
+    rule = {"vote_base": arithmetic.PRESENT, "threshold_percent": Decimal("75"), "present": 9}
     assert not _tally(approve=6, **rule).passed  # 6 of 9 = 66.7%
     result = _tally(approve=6, recused=1, recused_present=1, **rule)
     assert result.base == 8
@@ -131,7 +131,7 @@ def test_a_recusal_turns_a_failing_count_into_a_passing_one_over_those_present()
 
 
 def test_an_absent_recused_member_changes_only_the_all_members_base():
-    assert _tally(recused=1, recused_present=0, present=9, vote_base=council.PRESENT).base == 9
+    assert _tally(recused=1, recused_present=0, present=9, vote_base=arithmetic.PRESENT).base == 9
     assert _tally(recused=1, recused_present=0, present=9).base == 9
 
 
@@ -141,7 +141,7 @@ def test_recusal_does_not_change_the_quorum():
 
 
 def test_an_item_nobody_may_vote_on_passes_nothing():
-    assert not council.passes(approvals=0, base=0, threshold_percent=0)
+    assert not arithmetic.passes(approvals=0, base=0, threshold_percent=0)
 
 
 def test_more_ballots_than_voters_is_an_error_not_a_result():
@@ -150,9 +150,9 @@ def test_more_ballots_than_voters_is_an_error_not_a_result():
 
 
 def test_approvals_needed_is_the_exact_ceiling():
-    assert council.approvals_needed(base=10, threshold_percent=Decimal("70")) == 7
-    assert council.approvals_needed(base=7, threshold_percent=Decimal("70")) == 5
-    assert council.approvals_needed(base=9, threshold_percent=Decimal("66.67")) == 7
+    assert arithmetic.approvals_needed(base=10, threshold_percent=Decimal("70")) == 7
+    assert arithmetic.approvals_needed(base=7, threshold_percent=Decimal("70")) == 5
+    assert arithmetic.approvals_needed(base=9, threshold_percent=Decimal("66.67")) == 7
 
 
 # --- written opinions of absent members ------------------------------------------------------
@@ -167,7 +167,7 @@ def test_a_written_opinion_counts_toward_the_all_members_threshold():
 
 
 def test_over_those_present_written_opinions_join_the_base():
-    rule = {"vote_base": council.PRESENT, "threshold_percent": Decimal("75"), "present": 7}
+    rule = {"vote_base": arithmetic.PRESENT, "threshold_percent": Decimal("75"), "present": 7}
     # 5 of 7 present approve (71%): fails; a written approval makes it 6 of 8 (75%): passes.
     assert not _tally(approve=5, disapprove=2, **rule).passed
     result = _tally(approve=6, disapprove=2, written=1, **rule)
@@ -190,4 +190,4 @@ def test_no_more_written_opinions_than_absent_members():
     [(Decimal("50"), "50"), (Decimal("50.00"), "50"), (Decimal("66.67"), "66.67"), (100, "100")],
 )
 def test_a_threshold_is_written_as_people_write_it(value, written):
-    assert council.percent_text(value) == written
+    assert arithmetic.percent_text(value) == written

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from approvals import outcomes as wf
+from approvals import outcomes
+from approvals import services as council_services
 from approvals.models import SignedDecision
 from audit.events import Event
 from audit.models import AuditEvent
@@ -73,7 +74,7 @@ def test_after_closing_each_item_has_a_tally_bar_with_its_title_and_outcome(
     session = opened(present=members[:9])
     item = session.items.get()
     vote(item, dict(zip(members, ["approve"] * 6 + ["disapprove", "abstain"], strict=False)))
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
 
     client.force_login(world.secretary)
     page = _text(client.get(reverse("council_session", args=[session.pk])))
@@ -100,7 +101,7 @@ def test_a_rejected_item_is_badged_not_approved(
     at_council(award(vote_threshold_percent=Decimal("70"), vote_base="members"))
     session = opened()
     vote(session.items.get(), {m: "approve" for m in members[:3]})
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
     client.force_login(world.inspector)
     page = _text(client.get(reverse("council_session", args=[session.pk])))
     assert '<span class="badge text-bg-danger">Not approved</span>' in page
@@ -187,10 +188,10 @@ def test_the_notice_lists_a_nomination_with_its_days_left_and_an_objection_form(
 
 
 def test_the_secretary_resolves_with_labelled_fields_of_their_own(client, world, approved):
-    from approvals import services as council
-
     nomination = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Không đúng."
+    )
     client.force_login(world.secretary)
     page = _text(client.get(reverse("council_notice")))
     assert f'<label class="form-label" for="resolution-{objection.pk}">Resolution</label>' in page
@@ -201,7 +202,7 @@ def test_the_secretary_resolves_with_labelled_fields_of_their_own(client, world,
 
 def test_the_decision_page_shows_its_number_and_the_conferred_awards(client, world, approved):
     nomination = approved(notice_days=0)
-    decision = wf.sign_decision(
+    decision = outcomes.sign_decision(
         actor=world.signer,
         agency=world.agency,
         nominations=[nomination],

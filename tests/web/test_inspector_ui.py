@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import outcomes as council
+from approvals import outcomes
 from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
 from nominations import services as dossier
@@ -157,7 +157,7 @@ def test_a_reference_that_names_no_nomination_is_a_form_error(inspector):
 
 def test_the_timelines_name_the_decision_that_conferred_the_award(client, world, walk, draft):
     approved = walk(draft, "submit", "approve", "approve", "approve", "council_approve")
-    decision = council.sign_decision(
+    decision = outcomes.sign_decision(
         actor=world.signer, agency=world.agency, nominations=[approved], title="Quyết định"
     )
     awarded, number = approved, decision.reference

@@ -16,7 +16,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from approvals import services as council
+from approvals import services as council_services
 from nominations import services as dossier
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,7 +172,7 @@ def pages(world, walk, draft):
     """Every main page, with the user who sees it: the nomination at the council, a session
     planned for it, a second nomination approved and awaiting the decision."""
     at_council = walk(draft, "submit", "approve", "approve", "approve")
-    session = council.plan_session(
+    session = council_services.plan_session(
         actor=world.secretary,
         campaign=world.campaign,
         scheduled_on=timezone.localdate() + datetime.timedelta(days=1),

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from approvals import outcomes as wf
+from approvals import outcomes
 from nominations.models import Nomination
 from tests.approvals import conftest as council_fixtures
 
@@ -26,7 +26,7 @@ def approved(world, members, at_council, opened, vote, award):
         nomination = at_council(rule)
         session = opened()
         vote(session.items.get(), {m: "approve" for m in members})
-        wf.close_voting(session, actor=world.secretary)
+        outcomes.close_voting(session, actor=world.secretary)
         return Nomination.objects.get(pk=nomination.pk)
 
     return _make

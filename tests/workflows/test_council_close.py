@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from viewflow.workflow.status import STATUS
 
-from approvals import outcomes as wf
-from approvals import services as council
+from approvals import outcomes
+from approvals import services as council_services
 from approvals.models import AgendaItem, CouncilSession, Tally
 from audit.events import Event
 from audit.models import AuditEvent
@@ -30,7 +30,7 @@ def _run(world, members, at_council, opened, vote, award_type, ballots, present=
     session = opened(present=present)
     item = AgendaItem.objects.get(session=session, nomination=nomination)
     vote(item, ballots)
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
     return nomination, item
 
 
@@ -95,8 +95,13 @@ def test_abstentions_and_silence_count_as_not_approving(
     nomination, item = _run(world, members, at_council, opened, vote, rule, ballots)
 
     assert _status(nomination) == Status.COUNCIL_REJECTED  # 4 of 10 present
-    tally = item.tally
-    assert (tally.approve, tally.abstain, tally.not_voted, tally.base) == (4, 3, 3, 10)
+    item_tally = item.tally
+    assert (item_tally.approve, item_tally.abstain, item_tally.not_voted, item_tally.base) == (
+        4,
+        3,
+        3,
+        10,
+    )
 
 
 def test_a_recusal_changes_the_base_and_the_outcome(
@@ -115,12 +120,12 @@ def test_a_recusal_changes_the_base_and_the_outcome(
     item = AgendaItem.objects.get(session=session, nomination=nomination)
     vote(item, {m: "approve" for m in members[:6]})
     with pytest.raises(NotAllowed):
-        council.cast_ballot(item, actor=members[8], choice="approve")
+        council_services.cast_ballot(item, actor=members[8], choice="approve")
 
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
 
-    tally = Tally.objects.get(item=item)
-    assert (tally.recused, tally.base, tally.approve) == (1, 9, 6)
+    item_tally = Tally.objects.get(item=item)
+    assert (item_tally.recused, item_tally.base, item_tally.approve) == (1, 9, 6)
     assert _status(nomination) == Status.COUNCIL_REJECTED  # 6 of 9 = 66.7%
 
 
@@ -137,7 +142,7 @@ def test_a_recused_nominee_leaves_the_base_so_the_others_can_pass_it(
     vote(item, {m: "approve" for m in members[1:7]} | {members[7]: "disapprove"})
     vote(item, {members[8]: "disapprove"})
 
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
 
     # 6 of 8 non-recused present = 75%: passes (it would be 6 of 9 = 66.7% without recusal).
     assert item.tally.base == 8 and item.tally.recused == 1
@@ -152,9 +157,11 @@ def test_an_absent_members_written_opinion_is_counted_and_recorded_as_such(
     session = opened(present=members[:8])
     item = session.items.get()
     vote(item, {m: "approve" for m in members[:6]} | {m: "disapprove" for m in members[6:8]})
-    council.record_written_opinion(item, actor=world.secretary, member=members[8], choice="approve")
+    council_services.record_written_opinion(
+        item, actor=world.secretary, member=members[8], choice="approve"
+    )
 
-    session = wf.close_voting(session, actor=world.secretary)
+    session = outcomes.close_voting(session, actor=world.secretary)
 
     # 6 in person + 1 in writing = 7 of 10 members: exactly 70%.
     assert _status(nomination) == Status.COUNCIL_APPROVED
@@ -201,7 +208,7 @@ def test_closing_twice_is_harmless(world, members, at_council, opened, vote):
     nomination = at_council()
     session = opened()
     vote(session.items.get(), {m: "approve" for m in members})
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
     footprint = (
         AuditEvent.objects.count(),
         StageDecision.objects.count(),
@@ -209,7 +216,7 @@ def test_closing_twice_is_harmless(world, members, at_council, opened, vote):
         _status(nomination),
     )
 
-    again = wf.close_voting(session, actor=world.secretary)
+    again = outcomes.close_voting(session, actor=world.secretary)
 
     assert again.status == CouncilSession.Status.CLOSED
     after = (
@@ -224,21 +231,21 @@ def test_closing_twice_is_harmless(world, members, at_council, opened, vote):
 def test_voting_closes_only_once_opened(world, members, at_council, plan):
     at_council()
     with pytest.raises(TransitionRefused, match="not been opened"):
-        wf.close_voting(plan(), actor=world.secretary)
+        outcomes.close_voting(plan(), actor=world.secretary)
 
 
 def test_only_the_sessions_secretary_closes_it(world, members, at_council, opened):
     at_council()
     with pytest.raises(NotAllowed):
-        wf.close_voting(opened(), actor=members[0])
+        outcomes.close_voting(opened(), actor=members[0])
 
 
 def test_after_closing_nobody_votes(world, members, at_council, opened):
     at_council()
     session = opened()
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
     with pytest.raises(TransitionRefused, match="not open"):
-        council.cast_ballot(session.items.get(), actor=members[0], choice="approve")
+        council_services.cast_ballot(session.items.get(), actor=members[0], choice="approve")
 
 
 def test_the_minutes_record_attendance_quorum_counts_and_outcomes(
@@ -250,9 +257,9 @@ def test_the_minutes_record_attendance_quorum_counts_and_outcomes(
     items = {i.nomination_id: i for i in session.items.all()}
     vote(items[passed.pk], {m: "approve" for m in members[:7]})
     vote(items[failed.pk], {m: "approve" for m in members[:6]} | {members[6]: "abstain"})
-    council.defer_item(items[deferred.pk], actor=world.secretary, reasons="Cần làm rõ.")
+    council_services.defer_item(items[deferred.pk], actor=world.secretary, reasons="Cần làm rõ.")
 
-    session = wf.close_voting(session, actor=world.secretary)
+    session = outcomes.close_voting(session, actor=world.secretary)
 
     minutes = session.minutes
     assert minutes["quorum"] == {
@@ -283,7 +290,7 @@ def test_a_nomination_withdrawn_while_voting_is_open_is_not_decided(
     vote(session.items.get(), {m: "approve" for m in members})
     walk(nomination, "withdraw")
 
-    wf.close_voting(session, actor=world.secretary)
+    outcomes.close_voting(session, actor=world.secretary)
 
     assert _status(nomination) == Status.WITHDRAWN
     assert session.items.get().status == AgendaItem.Status.WITHDRAWN
@@ -297,18 +304,18 @@ def test_a_failure_halfway_through_closing_leaves_everything_as_it_was(
     session = opened()
     for item in session.items.all():
         vote(item, {m: "approve" for m in members})
-    real = wf.transitions.record_council_outcomes
+    real = outcomes.transitions.record_council_outcomes
 
-    def fail_after_the_outcomes(outcomes, **kwargs):
+    def fail_after_the_outcomes(batch, **kwargs):
         # The transitions, decision records and tasks are written; the events are not yet.
-        real(outcomes, **kwargs)
+        real(batch, **kwargs)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(wf.transitions, "record_council_outcomes", fail_after_the_outcomes)
+    monkeypatch.setattr(outcomes.transitions, "record_council_outcomes", fail_after_the_outcomes)
     events = AuditEvent.objects.count()
 
     with pytest.raises(RuntimeError):
-        wf.close_voting(session, actor=world.secretary)
+        outcomes.close_voting(session, actor=world.secretary)
 
     assert (_status(first), _status(second)) == (Status.COUNCIL_REVIEW, Status.COUNCIL_REVIEW)
     assert not Tally.objects.exists()
@@ -329,7 +336,7 @@ def _closing_queries(world, members, at_council, opened, vote, awards):
     for item in session.items.all():
         vote(item, dict.fromkeys(members, "approve"))
     with CaptureQueriesContext(connection) as queries:
-        wf.close_voting(session, actor=world.secretary)
+        outcomes.close_voting(session, actor=world.secretary)
     assert session.items.filter(status=AgendaItem.Status.DECIDED).count() == len(awards)
     return len(queries)
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from approvals import outcomes as wf
-from approvals import services as council
+from approvals import outcomes
+from approvals import services as council_services
 from approvals.models import AgendaItem, BallotReceipt, OpenBallot, SignedDecision
 from audit.events import Event
 from audit.models import AuditEvent
@@ -55,13 +55,13 @@ def race(*acts):
 @pytest.fixture
 def slow_audit(monkeypatch):
     """Whoever holds the lock writes its audit event slowly, inside its transaction."""
-    real = council.audit.record
+    real = council_services.audit.record
 
     def slow(*args, **kwargs):
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(council.audit, "record", slow)
+    monkeypatch.setattr(council_services.audit, "record", slow)
 
 
 def _item(committed_world, members, at_council, opened, award, secret):
@@ -75,8 +75,8 @@ def test_a_secret_vote_sent_twice_at_once_counts_once(
     item = _item(committed_world, members, at_council, opened, award, secret=True)
 
     results = race(
-        lambda: council.cast_ballot(item, actor=members[0], choice="approve"),
-        lambda: council.cast_ballot(item, actor=members[0], choice="approve"),
+        lambda: council_services.cast_ballot(item, actor=members[0], choice="approve"),
+        lambda: council_services.cast_ballot(item, actor=members[0], choice="approve"),
     )
 
     refused = [r for r in results if isinstance(r, Exception)]
@@ -94,8 +94,8 @@ def test_an_open_vote_sent_twice_at_once_leaves_one_ballot(
     item = _item(committed_world, members, at_council, opened, award, secret=False)
 
     results = race(
-        lambda: council.cast_ballot(item, actor=members[0], choice="approve"),
-        lambda: council.cast_ballot(item, actor=members[0], choice="disapprove"),
+        lambda: council_services.cast_ballot(item, actor=members[0], choice="approve"),
+        lambda: council_services.cast_ballot(item, actor=members[0], choice="disapprove"),
     )
 
     assert not any(isinstance(r, Exception) for r in results), results
@@ -115,8 +115,8 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused_never_lost(
     session = item.session
 
     results = race(
-        lambda: council.cast_ballot(item, actor=members[0], choice="approve"),
-        lambda: wf.close_voting(session, actor=committed_world.secretary),
+        lambda: council_services.cast_ballot(item, actor=members[0], choice="approve"),
+        lambda: outcomes.close_voting(session, actor=committed_world.secretary),
     )
 
     ballot, closed = results
@@ -136,7 +136,7 @@ def test_two_sessions_planned_at_once_never_share_a_nomination(
     nominations = [at_council() for _ in range(3)]
 
     def plan():
-        return council.plan_session(
+        return council_services.plan_session(
             actor=committed_world.secretary,
             campaign=committed_world.campaign,
             scheduled_on=committed_world.campaign.submissions_close,
@@ -162,17 +162,17 @@ def test_two_decisions_signed_at_once_take_distinct_consecutive_numbers(
     session = opened()
     for item in session.items.all():
         vote(item, {m: "approve" for m in members})
-    wf.close_voting(session, actor=committed_world.secretary)
-    real = wf.transitions.confer
+    outcomes.close_voting(session, actor=committed_world.secretary)
+    real = outcomes.transitions.confer
 
     def slow(*args, **kwargs):  # holds the counter's lock a while
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(wf.transitions, "confer", slow)
+    monkeypatch.setattr(outcomes.transitions, "confer", slow)
 
     def sign(nomination):
-        return lambda: wf.sign_decision(
+        return lambda: outcomes.sign_decision(
             actor=committed_world.signer,
             agency=committed_world.agency,
             nominations=[Nomination.objects.get(pk=nomination.pk)],
@@ -196,17 +196,17 @@ def test_the_same_nomination_signed_twice_at_once_is_conferred_once(
     nomination = at_council(rule)
     session = opened()
     vote(session.items.get(), {m: "approve" for m in members})
-    wf.close_voting(session, actor=committed_world.secretary)
-    real = wf.transitions.confer
+    outcomes.close_voting(session, actor=committed_world.secretary)
+    real = outcomes.transitions.confer
 
     def slow(*args, **kwargs):
         time.sleep(HOLD_SECONDS)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(wf.transitions, "confer", slow)
+    monkeypatch.setattr(outcomes.transitions, "confer", slow)
 
     def sign():
-        return wf.sign_decision(
+        return outcomes.sign_decision(
             actor=committed_world.signer,
             agency=committed_world.agency,
             nominations=[Nomination.objects.get(pk=nomination.pk)],

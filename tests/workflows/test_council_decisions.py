@@ -9,8 +9,8 @@ from django.db import connection
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from approvals import outcomes as wf
-from approvals import services as council
+from approvals import outcomes
+from approvals import services as council_services
 from approvals.models import DecisionEntry, Objection, SignedDecision
 from approvals.notice import notice_ends_on
 from audit import reports
@@ -44,7 +44,7 @@ def approved(world, members, at_council, opened, vote, award):
         session = opened()
         for item in session.items.all():
             vote(item, {m: "approve" for m in members})
-        wf.close_voting(session, actor=world.secretary)
+        outcomes.close_voting(session, actor=world.secretary)
         return [Nomination.objects.get(pk=n.pk) for n in nominations]
 
     return _make
@@ -64,7 +64,7 @@ def _age(nomination, working_days: int):
 
 
 def _sign(world, nominations, title="Quyết định khen thưởng"):
-    return wf.sign_decision(
+    return outcomes.sign_decision(
         actor=world.signer, agency=world.agency, nominations=nominations, title=title
     )
 
@@ -109,7 +109,7 @@ def test_an_award_type_without_notice_can_be_signed_at_once(world, approved):
 def test_anyone_signed_in_may_object_with_reasons(world, approved):
     (nomination,) = approved(notice_days=5)
 
-    objection = council.file_objection(
+    objection = council_services.file_objection(
         nomination, actor=world.staff, reasons="Thành tích chưa đúng thực tế."
     )
 
@@ -121,18 +121,18 @@ def test_anyone_signed_in_may_object_with_reasons(world, approved):
 def test_an_objection_needs_reasons(world, approved):
     (nomination,) = approved(notice_days=5)
     with pytest.raises(InvalidInput):
-        council.file_objection(nomination, actor=world.staff, reasons=" ")
+        council_services.file_objection(nomination, actor=world.staff, reasons=" ")
 
 
 def test_an_objection_concerns_only_a_candidate_awaiting_the_decision(world, at_council):
     nomination = at_council()
     with pytest.raises(TransitionRefused):
-        council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+        council_services.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
 
 
 def test_an_open_objection_blocks_the_decision(world, approved):
     (nomination,) = approved(notice_days=0)
-    council.file_objection(nomination, actor=world.staff, reasons="Thành tích chưa đúng.")
+    council_services.file_objection(nomination, actor=world.staff, reasons="Thành tích chưa đúng.")
 
     with pytest.raises(TransitionRefused) as refused:
         _sign(world, [nomination])
@@ -143,9 +143,11 @@ def test_an_open_objection_blocks_the_decision(world, approved):
 
 def test_a_dismissed_objection_lets_the_nomination_proceed(world, approved):
     (nomination,) = approved(notice_days=0)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Không đúng."
+    )
 
-    wf.resolve_objection(
+    outcomes.resolve_objection(
         objection, actor=world.secretary, upheld=False, reasons="Đã xác minh: đúng thực tế."
     )
 
@@ -159,9 +161,11 @@ def test_a_dismissed_objection_lets_the_nomination_proceed(world, approved):
 
 def test_an_upheld_objection_returns_the_nomination_to_the_unit(world, approved):
     (nomination,) = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Số liệu sai.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Số liệu sai."
+    )
 
-    wf.resolve_objection(
+    outcomes.resolve_objection(
         objection,
         actor=world.secretary,
         upheld=True,
@@ -179,9 +183,9 @@ def test_an_upheld_objection_returns_the_nomination_to_the_unit(world, approved)
 
 def test_an_upheld_objection_may_reject_the_nomination(world, approved):
     (nomination,) = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Vi phạm.")
+    objection = council_services.file_objection(nomination, actor=world.staff, reasons="Vi phạm.")
 
-    wf.resolve_objection(
+    outcomes.resolve_objection(
         objection, actor=world.secretary, upheld=True, remedy="reject", reasons="Có vi phạm."
     )
 
@@ -196,13 +200,15 @@ def test_the_supervision_report_closes_objections_upheld_or_dismissed_by_the_sec
     inspector's report of objections left open."""
     (nomination,) = approved(notice_days=5)
     dismissed, upheld, left = (
-        council.file_objection(nomination, actor=world.staff, reasons=f"Phản ánh {i}.")
+        council_services.file_objection(nomination, actor=world.staff, reasons=f"Phản ánh {i}.")
         for i in (1, 2, 3)
     )
     assert len(reports.objections_left_open()) == 3
 
-    wf.resolve_objection(dismissed, actor=world.secretary, upheld=False, reasons="Đúng thực tế.")
-    wf.resolve_objection(
+    outcomes.resolve_objection(
+        dismissed, actor=world.secretary, upheld=False, reasons="Đúng thực tế."
+    )
+    outcomes.resolve_objection(
         upheld, actor=world.secretary, upheld=True, remedy="return", reasons="Có sai sót."
     )
 
@@ -217,16 +223,20 @@ def test_the_supervision_report_closes_objections_upheld_or_dismissed_by_the_sec
 
 def test_an_objection_is_resolved_once_by_the_secretary_with_reasons(world, approved):
     (nomination,) = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Không đúng."
+    )
     with pytest.raises(NotAllowed):
-        wf.resolve_objection(objection, actor=world.leader, upheld=False, reasons="Không.")
+        outcomes.resolve_objection(objection, actor=world.leader, upheld=False, reasons="Không.")
     with pytest.raises(InvalidInput):
-        wf.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="")
+        outcomes.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="")
     with pytest.raises(InvalidInput):
-        wf.resolve_objection(objection, actor=world.secretary, upheld=True, reasons="Đúng.")
-    wf.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="Không đúng.")
+        outcomes.resolve_objection(objection, actor=world.secretary, upheld=True, reasons="Đúng.")
+    outcomes.resolve_objection(
+        objection, actor=world.secretary, upheld=False, reasons="Không đúng."
+    )
     with pytest.raises(TransitionRefused, match="already been resolved"):
-        wf.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="Lại.")
+        outcomes.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="Lại.")
 
 
 # --- signing -------------------------------------------------------------------------------
@@ -268,15 +278,15 @@ def test_another_agency_numbers_its_decisions_from_one(world, approved):
     _sign(world, [nomination])
     other = UnitFactory(code="other-agency", kind=Unit.Kind.AGENCY)
     year = timezone.localdate().year
-    assert wf.next_decision_number(other, year) == 1
-    assert wf.next_decision_number(world.agency, year) == 2
-    assert wf.next_decision_number(world.agency, year + 1) == 1
+    assert outcomes.next_decision_number(other, year) == 1
+    assert outcomes.next_decision_number(world.agency, year) == 2
+    assert outcomes.next_decision_number(world.agency, year + 1) == 1
 
 
 def test_only_the_decision_signer_signs(world, approved):
     (nomination,) = approved()
     with pytest.raises(NotAllowed):
-        wf.sign_decision(
+        outcomes.sign_decision(
             actor=world.secretary, agency=world.agency, nominations=[nomination], title="QĐ"
         )
     assert _status(nomination) == Status.COUNCIL_APPROVED
@@ -296,7 +306,7 @@ def test_a_decision_confers_only_its_agencys_nominations(world, approved):
     other = UnitFactory(code="other-agency", kind=Unit.Kind.AGENCY)
     outsider = person(other, Role.DECISION_SIGNER)
     with pytest.raises(TransitionRefused, match="not this agency"):
-        wf.sign_decision(actor=outsider, agency=other, nominations=[nomination], title="QĐ")
+        outcomes.sign_decision(actor=outsider, agency=other, nominations=[nomination], title="QĐ")
 
 
 def test_a_signed_decision_cannot_be_edited_or_deleted(world, approved):
@@ -343,7 +353,7 @@ def test_a_correction_is_a_new_decision_that_revokes_named_awards(world, approve
     kept, revoked = approved(count=2)
     original = _sign(world, [kept, revoked])
 
-    correction = wf.sign_correction(
+    correction = outcomes.sign_correction(
         original, actor=world.signer, revoke=[revoked], reasons="Hồ sơ kê khai không trung thực."
     )
 
@@ -365,10 +375,10 @@ def test_a_correction_revokes_only_what_the_decision_conferred_and_only_once(wor
     original = _sign(world, [first])
     other = _sign(world, [second])
     with pytest.raises(NotAllowed, match="not conferred by this decision"):
-        wf.sign_correction(original, actor=world.signer, revoke=[second], reasons="Sai.")
-    wf.sign_correction(original, actor=world.signer, revoke=[first], reasons="Sai.")
+        outcomes.sign_correction(original, actor=world.signer, revoke=[second], reasons="Sai.")
+    outcomes.sign_correction(original, actor=world.signer, revoke=[first], reasons="Sai.")
     with pytest.raises(NotAllowed, match="already been revoked"):
-        wf.sign_correction(original, actor=world.signer, revoke=[first], reasons="Lại.")
+        outcomes.sign_correction(original, actor=world.signer, revoke=[first], reasons="Lại.")
     assert other.number == 2
 
 
@@ -390,33 +400,35 @@ def test_from_council_review_to_awarded(world, members, at_council, plan, award)
 
     session = plan()
     item = session.items.get(nomination=nomination)
-    session = council.open_session(
+    session = council_services.open_session(
         session, actor=world.secretary, present=[m.pk for m in members[:9]]
     )
     for member, choice in zip(
         members[:9], ["approve"] * 7 + ["disapprove", "abstain"], strict=True
     ):
-        council.cast_ballot(item, actor=member, choice=choice)
-    session = wf.close_voting(session, actor=world.secretary)
+        council_services.cast_ballot(item, actor=member, choice=choice)
+    session = outcomes.close_voting(session, actor=world.secretary)
     assert _status(nomination) == Status.COUNCIL_APPROVED
     assert session.minutes["items"][0]["approve"] == 7
 
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Nghi ngờ.")
+    objection = council_services.file_objection(nomination, actor=world.staff, reasons="Nghi ngờ.")
     with pytest.raises(TransitionRefused):
         _sign(world, [Nomination.objects.get(pk=nomination.pk)])
-    wf.resolve_objection(objection, actor=world.secretary, upheld=False, reasons="Không có cơ sở.")
+    outcomes.resolve_objection(
+        objection, actor=world.secretary, upheld=False, reasons="Không có cơ sở."
+    )
 
     nomination = _age(Nomination.objects.get(pk=nomination.pk), 5)
     decision = _sign(world, [nomination])
 
     assert _status(nomination) == Status.AWARDED
     assert ConferredAward.objects.in_force().get(person=world.staff).decision_id == decision.pk
-    outcomes = list(
+    stage_outcomes = list(
         StageDecision.objects.filter(nomination=nomination)
         .order_by("id")
         .values_list("outcome", flat=True)
     )
-    assert outcomes[-2:] == ["council_approved", "conferred"]
+    assert stage_outcomes[-2:] == ["council_approved", "conferred"]
     assert not NominationTask.objects.filter(
         nomination=nomination, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
     ).exists()

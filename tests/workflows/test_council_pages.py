@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from approvals import outcomes as wf
-from approvals import services as council
+from approvals import outcomes
+from approvals import services as council_services
 from approvals.models import AgendaItem, CouncilSession, Objection, SignedDecision
 from nominations.models import Nomination
 from nominations.stages import Status
@@ -101,7 +101,7 @@ def test_the_secretary_plans_opens_and_closes_a_session_through_the_pages(
     assert response.status_code == 302
     item = session.items.get()
     for member in members[:7]:
-        council.cast_ballot(item, actor=member, choice="approve")
+        council_services.cast_ballot(item, actor=member, choice="approve")
 
     response = client.post(reverse("council_session_close", args=[session.pk]), follow=True)
 
@@ -227,7 +227,7 @@ def test_someone_not_on_the_council_cannot_vote_through_the_page(client, world, 
 def _secret_votes(members, item):
     choices = ["approve"] * 6 + ["disapprove", "abstain"]
     for member, choice in zip(members, choices, strict=False):
-        council.cast_ballot(item, actor=member, choice=choice)
+        council_services.cast_ballot(item, actor=member, choice=choice)
 
 
 def test_while_voting_no_page_shows_secret_counts_or_choices(client, world, members, open_session):
@@ -252,7 +252,7 @@ def test_after_closing_pages_and_exports_show_counts_never_who_chose_what(
 ):
     item = open_session.items.get()
     _secret_votes(members, item)
-    wf.close_voting(open_session, actor=world.secretary)
+    outcomes.close_voting(open_session, actor=world.secretary)
     names = [m.get_full_name() for m in members]
 
     client.force_login(world.inspector)
@@ -306,7 +306,9 @@ def test_an_objection_without_reasons_is_a_clear_form_error(client, world, appro
 
 def test_the_secretary_resolves_an_objection_on_the_notice_page(client, world, approved):
     nomination = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Không đúng."
+    )
     client.force_login(world.secretary)
     assert "Open objections to resolve" in _text(client.get(reverse("council_notice")))
 
@@ -322,7 +324,9 @@ def test_the_secretary_resolves_an_objection_on_the_notice_page(client, world, a
 
 def test_staff_cannot_resolve_an_objection(client, world, approved):
     nomination = approved(notice_days=5)
-    objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
+    objection = council_services.file_objection(
+        nomination, actor=world.staff, reasons="Không đúng."
+    )
     client.force_login(world.staff)
     response = client.post(
         reverse("objection_resolve", args=[objection.pk]),
@@ -371,7 +375,7 @@ def test_only_the_signer_signs_through_the_page(client, world, approved):
 
 def test_the_signer_signs_a_correction_from_the_decision_page(client, world, approved):
     nomination = approved(notice_days=0)
-    decision = wf.sign_decision(
+    decision = outcomes.sign_decision(
         actor=world.signer, agency=world.agency, nominations=[nomination], title="QĐ"
     )
     client.force_login(world.signer)
@@ -414,11 +418,11 @@ def test_the_council_pages_do_not_query_per_row(
         session = opened()
         for item in session.items.all():
             vote(item, {m: "approve" for m in members[:5]})
-        council.cast_ballot(session.items.first(), actor=members[5], choice="abstain")
-        wf.close_voting(session, actor=world.secretary)
+        council_services.cast_ballot(session.items.first(), actor=members[5], choice="abstain")
+        outcomes.close_voting(session, actor=world.secretary)
         for n in Nomination.objects.filter(status=Status.COUNCIL_APPROVED):
             if not n.objections.exists():
-                council.file_objection(n, actor=world.staff, reasons="Đề nghị làm rõ.")
+                council_services.file_objection(n, actor=world.staff, reasons="Đề nghị làm rõ.")
         return session
 
     def costs(session):

@@ -177,12 +177,12 @@ def test_every_council_outcome_in_the_demo_comes_from_a_tallied_session(seeded):
     ).distinct()
     assert decided.count() == 6
     for nomination in decided:
-        tally = Tally.objects.get(item__nomination=nomination)
+        item_tally = Tally.objects.get(item__nomination=nomination)
         approved = nomination.decisions.filter(
             outcome=StageDecision.Outcome.COUNCIL_APPROVED
         ).exists()
-        assert tally.passed is approved, nomination.reference
-        assert tally.quorum_met
+        assert item_tally.passed is approved, nomination.reference
+        assert item_tally.quorum_met
     held = CouncilSession.objects.get(status=CouncilSession.Status.CLOSED)
     assert held.minutes["quorum"]["present"] == 6
     assert [a["present"] for a in held.minutes["attendance"]].count(False) == 1

@@ -17,7 +17,7 @@ from .exceptions import NotAllowed
 from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .people import display_name
 from .roles import Role
-from .stages import ACTION_TASK, DEFAULT_STAGE_ROLE, PROGRESS, Status
+from .stages import ACTION_TASK, DEFAULT_STAGE_ROLE, PROGRESS, Status, task_at
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,34 @@ def authorize(user, action: str, nomination: Nomination) -> Authority:
     """Return the capacity in which the user may do `action` now, or raise NotAllowed saying
     why. Whether the status allows the action is the lifecycle's business, not this one's."""
     return _authorize(user, action, nomination, {}, None)
+
+
+def authorize_locked(user, action: str, locked: Nomination, seen: Nomination) -> Authority:
+    """`authorize` on the nomination just locked, then refuse a stale page (the actor saw
+    `seen`, an older version): the answer names the real reason. Whoever holds no role on the
+    nomination's journey is refused for that (403) even from an out-of-date page; whoever does,
+    and is refused only because the nomination moved on, is told their page is out of date
+    (409)."""
+    try:
+        authority = authorize(user, action, locked)
+    except NotAllowed:
+        if locked.version != seen.version and _acts_on_journey(user, action, locked):
+            locked.refuse_if_stale(seen, user)
+        raise
+    locked.refuse_if_stale(seen, user)
+    return authority
+
+
+def _acts_on_journey(user, action: str, nomination: Nomination) -> bool:
+    """Whether the user holds a role that does `action` somewhere on the nomination's route."""
+    if action in _UNIT_ACTIONS:
+        roles = {Role.UNIT_PROPOSER}
+    else:
+        task = ACTION_TASK.get(action)
+        roles = {s.role for s in nomination.award_type.stages if task_at(s.stage) == task}
+        if action in _ROLE_OFF_TASK:
+            roles.add(_ROLE_OFF_TASK[action])
+    return any(holding(user, role, nomination.proposing_unit) for role in roles)
 
 
 def authorize_many(user, acts: list[tuple[str, Nomination]]) -> list[Authority]:

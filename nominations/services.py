@@ -102,7 +102,7 @@ def create_draft(
 
 def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
     locked = Nomination.objects.lock(nomination)
-    role = policy.authorize(actor, "edit", locked).role
+    role = policy.authorize_locked(actor, "edit", locked, nomination).role
     if locked.status not in (Status.DRAFT, Status.RETURNED):
         raise TransitionRefused(
             _("The dossier can be edited only while it is a draft or returned for revision.")

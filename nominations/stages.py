@@ -121,3 +121,8 @@ class Waiting:
     @property
     def take_action(self) -> str | None:
         return TAKE_ACTION.get(self.task)
+
+
+def task_at(stage: str) -> str:
+    """The waiting task of a route stage: the council's vote, or a reviewer's review."""
+    return COUNCIL if stage == Stage.COUNCIL_REVIEW else REVIEW

@@ -160,7 +160,7 @@ def _act(
 ) -> Nomination:
     with transaction.atomic():
         n = Nomination.objects.lock(nomination)
-        authority = policy.authorize(actor, action, n)
+        authority = policy.authorize_locked(actor, action, n, nomination)
         task = NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
@@ -485,6 +485,7 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
     """The user takes the task from the shared queue; nobody else can act on it until released."""
     with transaction.atomic():
         n = Nomination.objects.lock(task.nomination)
+        n.refuse_if_stale(task.nomination, actor)
         task = _still_open(task, n)
         if task.owner_id:
             if task.owner_id == actor.pk:
@@ -513,6 +514,7 @@ def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -
     """The owner puts the task back in the shared queue."""
     with transaction.atomic():
         n = Nomination.objects.lock(task.nomination)
+        n.refuse_if_stale(task.nomination, actor)
         task = _still_open(task, n)
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))

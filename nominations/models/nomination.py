@@ -20,9 +20,7 @@ from ..roles import Role
 from ..stages import (
     ACTION_LABELS,
     AWAITING_DECISION,
-    COUNCIL,
     PROGRESS,
-    REVIEW,
     REVIEW_STAGES,
     REVISE,
     REVISION_DAYS,
@@ -33,6 +31,7 @@ from ..stages import (
     Stage,
     Status,
     Waiting,
+    task_at,
 )
 from .awards import AwardType, Campaign
 from .units import Unit
@@ -111,20 +110,9 @@ class NominationManager(models.Manager):
 
     def lock(self, seen: "Nomination") -> "Nomination":
         """Lock the nomination's row for this transaction and return it fresh from the
-        database, refusing if it is no longer the version the caller saw (somebody acted
-        meanwhile)."""
-        locked = self._for_action().get(pk=seen.pk)
-        if locked.version != seen.version:
-            last = locked.last_acted_by
-            raise ConflictingAction(
-                _(
-                    "Someone changed this nomination while you were viewing it: it is now "
-                    "“%(status)s”."
-                )
-                % {"status": locked.get_status_display()},
-                reasons=[_("Last action by %(actor)s.") % {"actor": _label(last)}] if last else [],
-            )
-        return locked
+        database. The caller checks the actor's authority on it, then `refuse_if_stale`: who
+        may not act is told so, rather than that their page is out of date."""
+        return self._for_action().get(pk=seen.pk)
 
     def lock_many(self, pks) -> dict[int, "Nomination"]:
         """Lock a batch of nominations at once, in id order (so two batches cannot deadlock),
@@ -279,6 +267,27 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             "initiatives": self.initiatives,
         }
 
+    def refuse_if_stale(self, seen: "Nomination", actor) -> None:
+        """Refuse an action aimed at a version of the nomination other than this one (somebody
+        acted since the actor's page was drawn), naming who — or saying it was the actor."""
+        if self.version == seen.version:
+            return
+        if self.last_acted_by_id is not None and self.last_acted_by_id == actor.pk:
+            raise ConflictingAction(
+                _(
+                    "This page is out of date: you changed this nomination since it was shown, "
+                    "and it is now “%(status)s”."
+                )
+                % {"status": self.get_status_display()},
+                reasons=[_("Reload the page to see it as it is, then try again.")],
+            )
+        last = self.last_acted_by
+        raise ConflictingAction(
+            _("Someone changed this nomination while you were viewing it: it is now “%(status)s”.")
+            % {"status": self.get_status_display()},
+            reasons=[_("Last action by %(actor)s.") % {"actor": _label(last)}] if last else [],
+        )
+
     # --- where it waits, and firing its transitions --------------------------------------
 
     def waiting_on(self) -> Waiting | None:
@@ -290,8 +299,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         status = self.status
         if status in REVIEW_STAGES or status == Stage.COUNCIL_REVIEW:
             stage = self.award_type.route_stage(status)
-            task = COUNCIL if status == Stage.COUNCIL_REVIEW else REVIEW
-            return Waiting(task, stage.stage, stage.role, stage.deadline_working_days)
+            return Waiting(task_at(status), stage.stage, stage.role, stage.deadline_working_days)
         if status == Status.RETURNED:
             return Waiting(REVISE, Status.RETURNED, Role.UNIT_PROPOSER, REVISION_DAYS)
         if status in AWAITING_DECISION:

@@ -6,7 +6,7 @@ import pytest
 from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
-from nominations.exceptions import ConflictingAction
+from nominations.exceptions import ConflictingAction, NotAllowed
 from nominations.models import Nomination, StageDecision
 from nominations.stages import Status
 from workflows import services
@@ -213,10 +213,41 @@ def test_the_conflict_says_what_the_nomination_is_now_and_who_acted(world, submi
     services.approve(submitted, actor=world.unit_head)
 
     with pytest.raises(ConflictingAction) as conflict:
-        services.reject(stale, actor=world.unit_head, reasons="Không đủ tiêu chuẩn.")
+        services.reject(stale, actor=world.party_reviewer, reasons="Không đủ tiêu chuẩn.")
 
     assert str(Status.PARTY_COMMITTEE_REVIEW.label) in conflict.value.message
     assert conflict.value.reasons == [f"Last action by {world.unit_head.get_full_name()} (head)."]
+
+
+def test_a_page_made_stale_by_ones_own_action_says_so_rather_than_blaming_someone(world, submitted):
+    stale = Nomination.objects.get(pk=submitted.pk)
+    services.approve(submitted, actor=world.unit_head)
+
+    with pytest.raises(ConflictingAction) as conflict:
+        services.withdraw(stale, actor=world.proposer)
+    assert "Someone" in conflict.value.message  # the unit head acted, not the proposer
+
+    mine = Nomination.objects.get(pk=submitted.pk)
+    dossier_seen = Nomination.objects.get(pk=submitted.pk)
+    services.withdraw(mine, actor=world.proposer)
+    with pytest.raises(ConflictingAction) as conflict:
+        services.withdraw(dossier_seen, actor=world.proposer)
+
+    assert "out of date" in conflict.value.message
+    assert "Someone" not in conflict.value.message
+    assert conflict.value.reasons == ["Reload the page to see it as it is, then try again."]
+
+
+def test_who_may_not_act_is_told_so_even_from_a_stale_page(world, submitted):
+    stale = Nomination.objects.get(pk=submitted.pk)
+    services.approve(submitted, actor=world.unit_head)
+
+    # The inspector sees everything and acts on nothing: no authority, whatever the version.
+    with pytest.raises(NotAllowed):
+        services.approve(stale, actor=world.inspector)
+    # The proposer holds a role on the journey, but not this one: the stale page is no excuse.
+    with pytest.raises(NotAllowed):
+        services.approve(stale, actor=world.proposer)
 
 
 def test_returning_a_stale_copy_is_a_conflict_and_changes_nothing(world, submitted):

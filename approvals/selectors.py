@@ -5,7 +5,6 @@ from nominations.models import Campaign, Nomination
 from nominations.roles import Role
 from nominations.stages import Status
 
-from . import policy
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -24,7 +23,9 @@ def sessions_visible_to(user) -> QuerySet[CouncilSession]:
     """Sessions of the agencies where the user holds a council role (or inspects)."""
     return (
         CouncilSession.objects.filter(
-            nomination_policy.scope_q(user, policy.COUNCIL_READERS, "campaign__agency__path")
+            nomination_policy.scope_q(
+                user, nomination_policy.COUNCIL_READERS, "campaign__agency__path"
+            )
         )
         .select_related("campaign__agency", "chair", "secretary")
         .annotate(

@@ -110,6 +110,10 @@ def scope_q(user, roles, path_field: str = "proposing_unit__path") -> Q:
 # --- seeing --------------------------------------------------------------------------------
 
 _UNIT_ROLES = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
+# Who may read the council's pages (sessions, results, minutes, decisions).
+COUNCIL_READERS = frozenset(
+    {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.DECISION_SIGNER, Role.INSPECTOR}
+)
 # Reviewers see what reached their stage (and stays visible to them afterwards).
 _STAGE_OF_ROLE = {role: stage for stage, role in DEFAULT_STAGE_ROLE.items()}
 _REACHED = {

@@ -3,6 +3,8 @@ not approved, with its tally), resolving an objection, and signing a numbered de
 confers the awards. Each is one transaction with the transitions, decision records, audit
 events and task bookkeeping of `workflows.services`."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.events import Event
 from audit.services import Origin
+from audit.types import Actor
 from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
@@ -45,13 +48,14 @@ def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
         f"{c}": Count("id", filter=Q(choice=c)) for c in ("approve", "disapprove", "abstain")
     }
     written = Count("id", filter=Q(written=True))
-    ballots = {
-        row["item_id"]: row
-        for row in OpenBallot.objects.filter(item_id__in=ids)
+    open_rows = (
+        OpenBallot.objects.filter(item_id__in=ids)
         .order_by()
         .values("item_id")
         .annotate(**by_choice, written=written)
-    }
+        .values_list("item_id", *by_choice, "written")
+    )
+    ballots = {item_id: (a, d, ab, w) for item_id, a, d, ab, w in open_rows}
     receipts = dict(
         BallotReceipt.objects.filter(item_id__in=ids)
         .order_by()
@@ -59,7 +63,7 @@ def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
         .annotate(written=written)
         .values_list("item_id", "written")
     )
-    counts = {}
+    counts: dict[int, tuple[int, int, int, int]] = {}
     for item in items:
         if item.secret:
             counts[item.pk] = (
@@ -69,10 +73,7 @@ def _counts(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, int]]:
                 receipts.get(item.pk, 0),
             )
         else:
-            row = ballots.get(item.pk, {})
-            counts[item.pk] = tuple(
-                row.get(k, 0) for k in ("approve", "disapprove", "abstain", "written")
-            )
+            counts[item.pk] = ballots.get(item.pk, (0, 0, 0, 0))
     return counts
 
 
@@ -102,7 +103,9 @@ def _outcome_reasons(item: AgendaItem, result: arithmetic.ItemResult) -> str:
     }
 
 
-def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None) -> CouncilSession:
+def close_voting(
+    session: CouncilSession, *, actor: Actor, origin: Origin | None = None
+) -> CouncilSession:
     """The secretary closes the vote. Every item on the agenda is tallied against its award
     type's threshold and base and moves to council approved or not approved, with its tally
     record, decision record and audit event; the minutes are generated and kept. Closing a
@@ -142,7 +145,8 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
             raise QuorumNotMet(_("No quorum: the council cannot decide any item."))
         counts = _counts(pending)
         today = timezone.localdate()
-        notice_ends = {}  # notice days → end date: one calendar read per distinct length
+        # notice days → end date: one calendar read per distinct length
+        notice_ends: dict[int, datetime.date] = {}
         minutes_items = []
         decided, withdrawn = [], []
         for item in items:
@@ -297,7 +301,7 @@ def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None
 def resolve_objection(
     objection: Objection,
     *,
-    actor,
+    actor: Actor,
     upheld: bool,
     reasons: str,
     remedy: str = "",
@@ -382,16 +386,18 @@ def why_not_signable(
     if has_open_objection:
         return _("%(ref)s has an open objection.") % {"ref": nomination.reference}
     if not notice_over(nomination, today, holidays):
+        ends = notice_ends_on(nomination, holidays)
+        assert ends is not None  # a notice that is not over has a last day
         return _("%(ref)s is on public notice until %(date)s.") % {
             "ref": nomination.reference,
-            "date": notice_ends_on(nomination, holidays).isoformat(),
+            "date": ends.isoformat(),
         }
     return None
 
 
 def sign_decision(
     *,
-    actor,
+    actor: Actor,
     agency: Unit,
     nominations: list[Nomination],
     title: str,
@@ -481,7 +487,7 @@ def sign_decision(
 def sign_correction(
     decision: SignedDecision,
     *,
-    actor,
+    actor: Actor,
     revoke: list[Nomination],
     reasons: str,
     origin: Origin | None = None,

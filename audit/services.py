@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import chain
 from .events import Event
 from .models import AuditEvent, ChainHead
+from .types import Actor
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Origin:
         )
 
 
-def label(user) -> str:
+def label(user: Actor | None) -> str:
     """A person as the trail names them: "Full Name (username)", or the username."""
     if user is None:
         return ""
@@ -58,7 +59,7 @@ def append(event: AuditEvent) -> AuditEvent:
 def build(
     action: Event,
     *,
-    actor,
+    actor: Actor | None,
     subject_type: str,
     subject_id: Any,
     nomination_id: int | None = None,
@@ -66,7 +67,7 @@ def build(
     campaign_id: int | None = None,
     award_type_id: int | None = None,
     role: str = "",
-    on_behalf_of=None,
+    on_behalf_of: Actor | None = None,
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
@@ -215,7 +216,7 @@ def bulk_append_rows(rows: list[dict], *, columns: list[str] | None = None) -> i
         row["data"] = data
         if row.get("origin_ip"):
             row["origin_ip"] = str(ipaddress.ip_address(row["origin_ip"]))
-        body = [timestamp(row["occurred_at"])]
+        body: list[Any] = [timestamp(row["occurred_at"])]
         body += [row.get(f, _EMPTY.get(f)) for f in fields]
         digest = sha(body_text(body).encode()).hexdigest()
         seq += 1
@@ -283,9 +284,9 @@ _EMPTY = {
 
 
 def record_inspection(
-    action: str,
+    action: Event,
     *,
-    actor,
+    actor: Actor,
     role: str,
     subject_type: str,
     subject_id,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.events import Event
 from audit.services import Origin
+from audit.types import Actor
 
 from . import policy, uploads
 from .exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
@@ -57,7 +58,7 @@ def _display_name(name: str | None) -> str:
 
 def create_draft(
     *,
-    actor,
+    actor: Actor,
     campaign,
     award_type,
     proposing_unit,
@@ -135,7 +136,7 @@ def lock(nomination: Nomination) -> Nomination:
     return locked
 
 
-def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
+def _lock_editable(nomination: Nomination, actor: Actor) -> tuple[Nomination, str]:
     locked = lock(nomination)
     role = policy.authorize(actor, "edit", locked).role
     if locked.status not in (Status.DRAFT, Status.RETURNED):
@@ -146,7 +147,7 @@ def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
 
 
 def update_dossier(
-    nomination: Nomination, *, actor, changes: dict, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, changes: dict, origin: Origin | None = None
 ) -> Nomination:
     """Apply `changes` (field → new value) to the dossier; record the diff."""
     unknown = set(changes) - set(DOSSIER_FIELDS)
@@ -181,7 +182,7 @@ def update_dossier(
 
 
 def add_evidence(
-    nomination: Nomination, *, actor, kind: str, upload, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, kind: str, upload, origin: Origin | None = None
 ) -> Evidence:
     """Attach a document to the dossier."""
     if kind not in Evidence.Kind.values:
@@ -236,7 +237,7 @@ def add_evidence(
     return evidence
 
 
-def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) -> None:
+def remove_evidence(evidence: Evidence, *, actor: Actor, origin: Origin | None = None) -> None:
     with transaction.atomic():
         n, role = _lock_editable(evidence.nomination, actor)
         if evidence.nomination_id != n.pk:
@@ -262,7 +263,8 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
             origin=origin,
         )
         storage = Evidence._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(file_name))
+        if file_name:
+            transaction.on_commit(lambda: storage.delete(file_name))
 
 
 # --- delegation ----------------------------------------------------------------------------
@@ -270,8 +272,8 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
 
 def grant_delegation(
     *,
-    principal,
-    delegate,
+    principal: Actor,
+    delegate: Actor,
     role: str,
     unit,
     starts_on,
@@ -315,7 +317,9 @@ def grant_delegation(
     return delegation
 
 
-def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = None) -> Delegation:
+def revoke_delegation(
+    delegation: Delegation, *, actor: Actor, origin: Origin | None = None
+) -> Delegation:
     """End a delegation before its end date."""
     if not policy.may_revoke(actor, delegation):
         raise NotAllowed(_("Only the principal or an administrator can revoke a delegation."))
@@ -338,7 +342,7 @@ def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = 
     return delegation
 
 
-def record_login(user, *, origin: Origin | None = None) -> None:
+def record_login(user: Actor, *, origin: Origin | None = None) -> None:
     """Inspectors' logins are part of the audit trail (DESIGN: who looked, and when)."""
     roles = policy.roles_of(user)
     if Role.INSPECTOR not in roles:

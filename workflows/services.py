@@ -23,6 +23,7 @@ from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
+from audit.types import Actor
 from nominations import lifecycle, policy, routing
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
@@ -45,7 +46,7 @@ def _close_process(task: NominationTask) -> None:
         process.save(update_fields=["status", "finished"])
 
 
-def _check_task_owner(task: NominationTask | None, actor) -> None:
+def _check_task_owner(task: NominationTask | None, actor: Actor) -> None:
     if task is not None and task.owner_id and task.owner_id != actor.pk:
         raise NotAllowed(
             _("%(owner)s has taken this task; ask them to release it first.")
@@ -54,7 +55,7 @@ def _check_task_owner(task: NominationTask | None, actor) -> None:
 
 
 def _event_data(authority: policy.Authority, **data) -> dict:
-    if authority.delegation_id:
+    if authority.delegation_period is not None:  # held through a delegation
         starts_on, ends_on = authority.delegation_period
         data["delegation"] = authority.delegation_id
         data["delegation_from"] = starts_on.isoformat()
@@ -69,7 +70,7 @@ class Step:
     same decision record and the same event."""
 
     nomination: Nomination
-    outcome: str
+    outcome: StageDecision.Outcome
     before: str
     stage: str
     authority: policy.Authority
@@ -77,7 +78,7 @@ class Step:
     reasons: str = ""
     data: dict = field(default_factory=dict)
 
-    def decision(self, actor) -> StageDecision:
+    def decision(self, actor: Actor) -> StageDecision:
         return StageDecision.of(
             self.nomination,
             outcome=self.outcome,
@@ -89,7 +90,7 @@ class Step:
             reasons=self.reasons,
         )
 
-    def event(self, actor, origin: Origin | None) -> AuditEvent:
+    def event(self, actor: Actor, origin: Origin | None) -> AuditEvent:
         n, authority = self.nomination, self.authority
         return audit.build(
             StageDecision.EVENTS[self.outcome],
@@ -115,9 +116,9 @@ class Step:
 def _fire(
     n: Nomination,
     action: str,
-    outcome: str,
+    outcome: StageDecision.Outcome,
     *,
-    actor,
+    actor: Actor,
     authority: policy.Authority,
     task: NominationTask | None,
     reasons: str = "",
@@ -135,9 +136,9 @@ def _fire(
 def _act(
     nomination: Nomination,
     action: str,
-    outcome: str,
+    outcome: StageDecision.Outcome,
     *,
-    actor,
+    actor: Actor,
     reasons: str = "",
     origin: Origin | None,
     transition_kwargs: dict | None = None,
@@ -176,13 +177,13 @@ def _act(
     return n
 
 
-def submit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+def submit(nomination: Nomination, *, actor: Actor, origin: Origin | None = None) -> Nomination:
     """The proposing unit sends a draft on its route; it waits at the route's first stage."""
     return _act(nomination, "submit", StageDecision.Outcome.SUBMITTED, actor=actor, origin=origin)
 
 
 def approve(
-    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str = "", origin: Origin | None = None
 ) -> Nomination:
     """The reviewer of the current stage approves: the nomination moves to the route's next
     stage, or, after the last one, awaits the decision."""
@@ -197,7 +198,7 @@ def approve(
 
 
 def return_for_revision(
-    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
 ) -> Nomination:
     """The reviewer sends the dossier back to the proposing unit, saying what to revise."""
     return _act(
@@ -211,7 +212,7 @@ def return_for_revision(
     )
 
 
-def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+def resubmit(nomination: Nomination, *, actor: Actor, origin: Origin | None = None) -> Nomination:
     """The unit sends the revised dossier back; it goes through the route again from the start."""
     return _act(
         nomination, "resubmit", StageDecision.Outcome.RESUBMITTED, actor=actor, origin=origin
@@ -219,7 +220,7 @@ def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> 
 
 
 def reject(
-    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
 ) -> Nomination:
     """The reviewer refuses the nomination, with reasons; its journey ends."""
     return _act(
@@ -234,7 +235,7 @@ def reject(
 
 
 def withdraw(
-    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str = "", origin: Origin | None = None
 ) -> Nomination:
     """The proposing unit takes the nomination back, at any time before the council decides."""
     return _act(
@@ -247,7 +248,7 @@ def withdraw(
     )
 
 
-def _council_action(approved: bool) -> tuple[str, str]:
+def _council_action(approved: bool) -> tuple[str, StageDecision.Outcome]:
     if approved:
         return "council_approve", StageDecision.Outcome.COUNCIL_APPROVED
     return "council_reject", StageDecision.Outcome.COUNCIL_REJECTED
@@ -257,7 +258,7 @@ def record_council_outcome(
     nomination: Nomination,
     *,
     approved: bool,
-    actor,
+    actor: Actor,
     reasons: str = "",
     origin: Origin | None = None,
     check_owner: bool = True,
@@ -282,7 +283,7 @@ def record_council_outcome(
 def record_council_outcomes(
     outcomes: list[tuple[Nomination, bool, str, dict]],
     *,
-    actor,
+    actor: Actor,
     origin: Origin | None = None,
 ) -> list:
     """`record_council_outcome` for a whole agenda at once (`approvals.outcomes.close_voting`):
@@ -340,7 +341,7 @@ def record_council_outcomes(
     return [step.event(actor, origin) for step in steps]
 
 
-def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) -> None:
+def _complete_many(done: list[tuple[NominationTask, Nomination]], actor: Actor, now) -> None:
     """`_complete` for a batch: the processes locked at once (in id order), each task finished
     as viewflow finishes it (taken by the actor if nobody had, started, done), and each
     nomination's next task created where `routing.waiting_on` sends it — a waiting task, or
@@ -353,7 +354,7 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    by_status = {}
+    by_status: dict[str, list[int]] = {}
     for task, _n in done:
         by_status.setdefault(task.status, []).append(task.pk)
     finish = {"status": STATUS.DONE, "finished": now}
@@ -429,7 +430,7 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) ->
 def uphold_objection(
     nomination: Nomination,
     *,
-    actor,
+    actor: Actor,
     remedy: str,
     reasons: str,
     origin: Origin | None = None,
@@ -457,7 +458,7 @@ def uphold_objection(
 def confer(
     nomination: Nomination,
     *,
-    actor,
+    actor: Actor,
     origin: Origin | None = None,
     check_owner: bool = True,
     data: dict | None = None,
@@ -477,6 +478,12 @@ def confer(
 # --- taking and releasing tasks ----------------------------------------------------------
 
 
+def _nomination_of(task: NominationTask) -> Nomination:
+    if task.nomination is None:  # the flow's own nodes (start, end): nobody takes them
+        raise ValueError(f"task {task.pk} is not a nomination's")
+    return task.nomination
+
+
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
     """The requested task, fresh, if the nomination still waits on it."""
     task = open_task(nomination)
@@ -485,10 +492,12 @@ def _still_open(requested: NominationTask, nomination: Nomination) -> Nomination
     return task
 
 
-def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+def take_task(
+    task: NominationTask, *, actor: Actor, origin: Origin | None = None
+) -> NominationTask:
     """The user takes the task from the shared queue; nobody else can act on it until released."""
     with transaction.atomic():
-        n = lock(task.nomination)
+        n = lock(_nomination_of(task))
         task = _still_open(task, n)
         if task.owner_id:
             if task.owner_id == actor.pk:
@@ -514,10 +523,12 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
     return task
 
 
-def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+def release_task(
+    task: NominationTask, *, actor: Actor, origin: Origin | None = None
+) -> NominationTask:
     """The owner puts the task back in the shared queue."""
     with transaction.atomic():
-        n = lock(task.nomination)
+        n = lock(_nomination_of(task))
         task = _still_open(task, n)
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))

@@ -18,6 +18,7 @@ from audit.types import Actor
 
 from . import routing
 from .exceptions import NotAllowed
+from .lifecycle import is_possible
 from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .roles import Role
 from .stages import DEFAULT_STAGE_ROLE, PROGRESS, Status
@@ -340,8 +341,6 @@ PAGE_ACTIONS = ["submit", "resubmit", "approve", "return_for_revision", "reject"
 
 def allowed_actions(user, nomination: Nomination) -> list[str]:
     """What the user can do to the nomination now: the lifecycle allows it and so do we."""
-    from .lifecycle import is_possible
-
     return [a for a in PAGE_ACTIONS if is_possible(nomination, a) and may(user, a, nomination)]
 
 

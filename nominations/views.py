@@ -17,6 +17,7 @@ from . import policy, services
 from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
 from .forms import DelegationForm, EvidenceForm, NominationForm
+from .lifecycle import ACTION_LABELS, failed_guards
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
 from .tables import NominationTable
@@ -92,8 +93,6 @@ def nomination_create(request):
 def _form_page_extras(request, nomination) -> dict:
     """What the edit page shows besides the dossier form: the evidence and, where the user may,
     the submit button (it posts to the same action as the nomination's page)."""
-    from .lifecycle import ACTION_LABELS, failed_guards
-
     actions = policy.allowed_actions(request.user, nomination)
     submit = next((a for a in ("submit", "resubmit") if a in actions), None)
     # Someone who may submit but whose dossier is not ready is told what is missing.

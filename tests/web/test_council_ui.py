@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from approvals import outcomes as wf
+from approvals import services as council
 from approvals.models import SignedDecision
 from audit.events import Event
 from audit.models import AuditEvent
@@ -187,8 +188,6 @@ def test_the_notice_lists_a_nomination_with_its_days_left_and_an_objection_form(
 
 
 def test_the_secretary_resolves_with_labelled_fields_of_their_own(client, world, approved):
-    from approvals import services as council
-
     nomination = approved(notice_days=5)
     objection = council.file_objection(nomination, actor=world.staff, reasons="Không đúng.")
     client.force_login(world.secretary)

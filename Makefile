@@ -1,11 +1,14 @@
 # Laurel: `make demo` to try it, `make test` to check it, `make bench` to measure it.
+# `make lint`: ruff, migrations, the import contract and mypy; `make check`: lint, then the suite
+# without the browser tests.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+LINT_STAMP  := $(VENV)/.installed-lint
 
-.PHONY: demo test install serve migrate seed lint bench clean e2e-deps
+.PHONY: demo test check install serve migrate seed lint bench clean e2e-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +19,10 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(LINT_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,demo,lint]"
+	touch $(LINT_STAMP)
 
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,demo,bench]"
@@ -46,10 +53,17 @@ e2e-deps:
 test: install e2e-deps
 	$(PY) -m pytest
 
-lint: install
+# The layers and the modules mypy checks are in pyproject.toml ([tool.importlinter], [tool.mypy]).
+lint: $(LINT_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+# The fast suite: everything but the browser tests (tests/e2e), after the linters.
+check: lint
+	$(PY) -m pytest --ignore=tests/e2e
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var .pytest_cache
+	rm -rf $(VENV) db.sqlite3 var .pytest_cache .mypy_cache .import_linter_cache

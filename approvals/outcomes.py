@@ -3,6 +3,7 @@ not approved, with its tally), resolving an objection, and signing a numbered de
 confers the awards. Each is one transaction with the transitions, decision records, audit
 events and task bookkeeping of `workflows.services`."""
 
+import datetime
 from typing import NamedTuple
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
+from audit.types import Actor
 from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
@@ -50,7 +52,9 @@ class _Decided(NamedTuple):
     tally_row: Tally
 
 
-def close_voting(session: CouncilSession, *, actor, origin: Origin | None = None) -> CouncilSession:
+def close_voting(
+    session: CouncilSession, *, actor: Actor, origin: Origin | None = None
+) -> CouncilSession:
     """The secretary closes the vote. Every item on the agenda is tallied against its award
     type's threshold and base and moves to council approved or not approved, with its tally
     record, decision record and audit event; the minutes are generated and kept. Closing a
@@ -122,13 +126,14 @@ def _count_ballots(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, in
         f"{c}": Count("id", filter=Q(choice=c)) for c in ("approve", "disapprove", "abstain")
     }
     written = Count("id", filter=Q(written=True))
-    ballots = {
-        row["item_id"]: row
-        for row in OpenBallot.objects.filter(item_id__in=ids)
+    open_rows = (
+        OpenBallot.objects.filter(item_id__in=ids)
         .order_by()
         .values("item_id")
         .annotate(**by_choice, written=written)
-    }
+        .values_list("item_id", *by_choice, "written")
+    )
+    ballots = {item_id: (a, d, ab, w) for item_id, a, d, ab, w in open_rows}
     receipts = dict(
         BallotReceipt.objects.filter(item_id__in=ids)
         .order_by()
@@ -136,7 +141,7 @@ def _count_ballots(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, in
         .annotate(written=written)
         .values_list("item_id", "written")
     )
-    counts = {}
+    counts: dict[int, tuple[int, int, int, int]] = {}
     for item in items:
         if item.secret:  # its choices are only counters; its receipts say which were written
             counts[item.pk] = (
@@ -146,10 +151,7 @@ def _count_ballots(items: list[AgendaItem]) -> dict[int, tuple[int, int, int, in
                 receipts.get(item.pk, 0),
             )
         else:
-            row = ballots.get(item.pk, {})
-            counts[item.pk] = tuple(
-                row.get(k, 0) for k in ("approve", "disapprove", "abstain", "written")
-            )
+            counts[item.pk] = ballots.get(item.pk, (0, 0, 0, 0))
     return counts
 
 
@@ -159,7 +161,8 @@ def _tally_agenda(
     """Each item's fate in agenda order: decided (with its tally), withdrawn, or as it stood."""
     present_ids = {s.member_id for s in seats if s.present}
     today = timezone.localdate()
-    notice_ends = {}  # notice days → end date: one calendar read per distinct length
+    # notice days → end date: one calendar read per distinct length
+    notice_ends: dict[int, datetime.date] = {}
     decided, withdrawn, minutes_items = [], [], []
     for item in items:
         entry = _minutes_entry(item)
@@ -392,7 +395,7 @@ def _voting_closed_event(
 def resolve_objection(
     objection: Objection,
     *,
-    actor,
+    actor: Actor,
     upheld: bool,
     reasons: str,
     remedy: str = "",
@@ -477,16 +480,18 @@ def why_not_signable(
     if has_open_objection:
         return _("%(ref)s has an open objection.") % {"ref": nomination.reference}
     if not notice_over(nomination, today, holidays):
+        ends = notice_ends_on(nomination, holidays)
+        assert ends is not None  # a notice that is not over has a last day
         return _("%(ref)s is on public notice until %(date)s.") % {
             "ref": nomination.reference,
-            "date": notice_ends_on(nomination, holidays).isoformat(),
+            "date": ends.isoformat(),
         }
     return None
 
 
 def sign_decision(
     *,
-    actor,
+    actor: Actor,
     agency: Unit,
     nominations: list[Nomination],
     title: str,
@@ -576,7 +581,7 @@ def sign_decision(
 def sign_correction(
     decision: SignedDecision,
     *,
-    actor,
+    actor: Actor,
     revoke: list[Nomination],
     reasons: str,
     origin: Origin | None = None,

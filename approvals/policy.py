@@ -9,14 +9,6 @@ from nominations.roles import Role
 
 from .models import AgendaItem, CouncilSession, SessionMember
 
-# Who may read the council's pages (sessions, results, minutes, decisions).
-COUNCIL_READERS = {
-    Role.COUNCIL_SECRETARY,
-    Role.COUNCIL_MEMBER,
-    Role.DECISION_SIGNER,
-    Role.INSPECTOR,
-}
-
 
 def may_plan_sessions(user, agency) -> bool:
     return policy.holds(user, Role.COUNCIL_SECRETARY, agency)
@@ -31,7 +23,7 @@ def authorize_planning(user, agency) -> None:
 
 
 def may_read_sessions(user, agency) -> bool:
-    return any(policy.holds(user, role, agency) for role in COUNCIL_READERS)
+    return any(policy.holds(user, role, agency) for role in policy.COUNCIL_READERS)
 
 
 def authorize_secretary(user, session: CouncilSession) -> str:

@@ -5,7 +5,6 @@ from nominations.models import Campaign, Nomination
 from nominations.roles import Role
 from nominations.stages import Status
 
-from . import policy as council_policy
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -25,7 +24,7 @@ def sessions_visible_to(user) -> QuerySet[CouncilSession]:
     return (
         CouncilSession.objects.filter(
             nomination_policy.scope_q(
-                user, council_policy.COUNCIL_READERS, "campaign__agency__path"
+                user, nomination_policy.COUNCIL_READERS, "campaign__agency__path"
             )
         )
         .select_related("campaign__agency", "chair", "secretary")

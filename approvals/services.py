@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.events import Event
 from audit.services import Origin
+from audit.types import Actor
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
 from nominations.models import Campaign, Nomination, RoleAssignment, Unit
 from nominations.people import display_name
@@ -107,7 +108,12 @@ def _add_waiting_nominations(session: CouncilSession) -> list[AgendaItem]:
 
 
 def plan_session(
-    *, actor, campaign: Campaign, scheduled_on: datetime.date, chair, origin: Origin | None = None
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    scheduled_on: datetime.date,
+    chair: Actor,
+    origin: Origin | None = None,
 ) -> CouncilSession:
     """The secretary plans a session of the council for the campaign: its date, chair and
     members (everyone holding the council-member role), and its agenda, the nominations waiting
@@ -155,7 +161,7 @@ def lock_session(session: CouncilSession) -> CouncilSession:
     )
 
 
-def defer_item(item: AgendaItem, *, actor, reasons: str, origin: Origin | None = None):
+def defer_item(item: AgendaItem, *, actor: Actor, reasons: str, origin: Origin | None = None):
     """The secretary takes an item off this session's agenda; the nomination stays at council
     review and goes on the agenda of a later session."""
     if not (reasons or "").strip():
@@ -190,7 +196,7 @@ def defer_item(item: AgendaItem, *, actor, reasons: str, origin: Origin | None =
 
 
 def open_session(
-    session: CouncilSession, *, actor, present: Iterable[int], origin: Origin | None = None
+    session: CouncilSession, *, actor: Actor, present: Iterable[int], origin: Origin | None = None
 ) -> CouncilSession:
     """The secretary opens the session: records who is present, checks the quorum, records who
     is recused from which item, and opens voting. Without a quorum nothing opens."""
@@ -258,7 +264,9 @@ def open_session(
     return session
 
 
-def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None = None) -> None:
+def cast_ballot(
+    item: AgendaItem, *, actor: Actor, choice: str, origin: Origin | None = None
+) -> None:
     """A member present and not recused votes on an item: approve, disapprove or abstain.
 
     Open ballot: the choice is recorded with the member's name and may be changed until voting
@@ -322,7 +330,7 @@ def cast_ballot(item: AgendaItem, *, actor, choice: str, origin: Origin | None =
 
 
 def record_written_opinion(
-    item: AgendaItem, *, actor, member, choice: str, origin: Origin | None = None
+    item: AgendaItem, *, actor: Actor, member: Actor, choice: str, origin: Origin | None = None
 ) -> None:
     """The secretary records the written opinion an absent member sent in: counted like a vote
     and recorded as a written opinion. For a secret ballot it is kept like one (a receipt and the
@@ -371,7 +379,7 @@ def record_written_opinion(
 
 
 def file_objection(
-    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
 ) -> Objection:
     """A staff member objects to a proposed awardee, with reasons. Until the secretary resolves
     it, no decision can confer that nomination's award."""

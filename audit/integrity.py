@@ -12,7 +12,8 @@ from . import chain, signing
 from .events import Event
 from .models import AuditEvent, ChainHead, Checkpoint, VerificationRun
 from .selectors import search_events
-from .verify import Result, verify_database
+from .services import record_inspection
+from .verify import ROW_FIELDS, Result, verify_database
 
 BUNDLE_FORMAT = "laurel-audit-bundle/1"
 
@@ -105,8 +106,6 @@ def export_bundle(
     (seq, prev_hash, body digest) only — enough to recompute every link up to the signed hash,
     nothing of their content. If no checkpoint covers the selection yet, one is taken first
     (when the signing key is at hand)."""
-    from .verify import ROW_FIELDS
-
     selected = search_events(
         nomination_id=nomination_id, campaign_id=campaign_id, since=since, until=until
     )
@@ -166,8 +165,6 @@ def export_bundle(
 def verify_now(*, actor, role: str, origin=None) -> VerificationRun:
     """An inspector asks for a verification from the integrity panel. It changes no record of
     the agency's work; the run is kept for the panel and the request itself is audited."""
-    from .services import record_inspection
-
     label = actor.get_username() if actor is not None else ""
     _result, run = run_verification(triggered_by=label)
     record_inspection(

@@ -6,12 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import chain
 from .events import Event
 from .models import AuditEvent, ChainHead
+from .selectors import CHOICE_KEYS
+from .types import Actor
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Origin:
         )
 
 
-def label(user) -> str:
+def label(user: Actor | None) -> str:
     """A person as the trail names them: "Full Name (username)", or the username."""
     if user is None:
         return ""
@@ -58,7 +60,7 @@ def append(event: AuditEvent) -> AuditEvent:
 def build(
     action: Event,
     *,
-    actor,
+    actor: Actor | None,
     subject_type: str,
     subject_id: Any,
     nomination_id: int | None = None,
@@ -66,7 +68,7 @@ def build(
     campaign_id: int | None = None,
     award_type_id: int | None = None,
     role: str = "",
-    on_behalf_of=None,
+    on_behalf_of: Actor | None = None,
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
@@ -105,8 +107,6 @@ def build(
 def _refuse_secret_choice(data: dict) -> None:
     """A secret ballot's event records that the member voted, never how: the chain keeps
     events forever and exports carry them verbatim, so a choice must never enter it."""
-    from .selectors import CHOICE_KEYS
-
     if data.get("secret") and CHOICE_KEYS & set(data):
         raise ValueError("a secret ballot's audit event must not record the choice")
 
@@ -157,8 +157,6 @@ def bulk_append(events, *, batch: int = 5000) -> int:
     batches (one COPY each on PostgreSQL, `bulk_create` elsewhere), and the head moves once.
     Returns how many were appended. Runs in one transaction holding the head lock, so ordinary
     writers wait until it is done."""
-    from django.db import connection
-
     write = _copy_events if connection.vendor == "postgresql" else AuditEvent.objects.bulk_create
     count = 0
     with transaction.atomic():
@@ -194,8 +192,6 @@ def bulk_append_rows(rows: list[dict], *, columns: list[str] | None = None) -> i
     Each row is numbered, linked and hashed after the head here, in Python, then the batch is
     written with one COPY on PostgreSQL (`bulk_create` elsewhere) and the head moves once.
     Must run inside a transaction; holds the head lock until it ends."""
-    from django.db import connection
-
     if not connection.in_atomic_block:
         raise RuntimeError("audit.bulk_append_rows() must be called inside a transaction")
     if not rows:
@@ -215,7 +211,7 @@ def bulk_append_rows(rows: list[dict], *, columns: list[str] | None = None) -> i
         row["data"] = data
         if row.get("origin_ip"):
             row["origin_ip"] = str(ipaddress.ip_address(row["origin_ip"]))
-        body = [timestamp(row["occurred_at"])]
+        body: list[Any] = [timestamp(row["occurred_at"])]
         body += [row.get(f, _EMPTY.get(f)) for f in fields]
         digest = sha(body_text(body).encode()).hexdigest()
         seq += 1
@@ -247,8 +243,6 @@ def bulk_append_rows(rows: list[dict], *, columns: list[str] | None = None) -> i
 
 def _copy(columns: list[str], values) -> None:
     """Write rows of `values` (lists in the order of `columns`) with one COPY (PostgreSQL)."""
-    from django.db import connection
-
     with connection.cursor() as cur:
         sql = f"COPY {AuditEvent._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with cur.cursor.copy(sql) as copy:
@@ -283,9 +277,9 @@ _EMPTY = {
 
 
 def record_inspection(
-    action: str,
+    action: Event,
     *,
-    actor,
+    actor: Actor,
     role: str,
     subject_type: str,
     subject_id,

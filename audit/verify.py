@@ -10,7 +10,10 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from . import chain, signing
+from .models import AuditEvent, ChainHead, Checkpoint
 
 # The columns a row must carry, in this order: the link, then the body (chain.BODY_FIELDS).
 ROW_FIELDS = ("seq", "prev_hash", "hash", *chain.BODY_FIELDS)
@@ -277,8 +280,6 @@ def _pg_rows(connection) -> Iterator[tuple]:
 
 
 def _generic_rows(batch: int):
-    from .models import AuditEvent
-
     events = AuditEvent.objects.order_by("seq", "id").values_list(*ROW_FIELDS)
     return texts(events.iterator(chunk_size=batch))
 
@@ -287,10 +288,6 @@ def verify_database(*, public_key=None, batch: int = BATCH) -> Result:
     """Stream the whole chain out of the database and verify it: one query (on PostgreSQL a
     COPY in which the database writes each event's canonical text; elsewhere the ORM's rows,
     `batch` at a time), never one per event."""
-    from django.db import connection
-
-    from .models import ChainHead, Checkpoint
-
     result = Result(ok=True)
     checkpoints = checkpoint_records(Checkpoint.objects.order_by("seq", "id"))
     failed = _signatures(result, checkpoints, public_key)

@@ -1,9 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
-from .models import AwardType, Campaign, Evidence, Nomination
+from . import policy, uploads
+from .models import AwardType, Campaign, Delegation, Evidence, Nomination, Unit
 from .people import display_name
 from .selectors import proposable_people, proposable_units
 
@@ -122,11 +123,6 @@ class DelegationForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
     def __init__(self, *args, user, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        from . import policy
-        from .models import Delegation, Unit
-
         super().__init__(*args, **kwargs)
         own = [a for a in policy.assignments(user) if a.on_behalf_of_id is None]
         delegable = [a for a in own if a.role in Delegation.DELEGABLE_ROLES]

@@ -7,11 +7,14 @@ someone act in a role the principal holds directly, on the principal's behalf, f
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit.types import Actor
 
 from .exceptions import NotAllowed
 from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
@@ -27,7 +30,7 @@ class Assignment:
     path: str
     on_behalf_of_id: int | None = None  # set when held through a delegation
     delegation_id: int | None = None
-    delegation_period: tuple | None = None  # (starts_on, ends_on)
+    delegation_period: tuple[date, date] | None = None  # (starts_on, ends_on)
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,9 @@ class Authority:
     """In which capacity a user acts: their role, and whose behalf if delegated."""
 
     role: str
-    on_behalf_of: object = None
+    on_behalf_of: Actor | None = None
     delegation_id: int | None = None
-    delegation_period: tuple | None = None
+    delegation_period: tuple[date, date] | None = None
 
 
 def _direct(user_ids) -> list[tuple]:
@@ -110,6 +113,10 @@ def scope_q(user, roles, path_field: str = "proposing_unit__path") -> Q:
 # --- seeing --------------------------------------------------------------------------------
 
 _UNIT_ROLES = {Role.UNIT_PROPOSER, Role.UNIT_HEAD}
+# Who may read the council's pages (sessions, results, minutes, decisions).
+COUNCIL_READERS = frozenset(
+    {Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.DECISION_SIGNER, Role.INSPECTOR}
+)
 # Reviewers see what reached their stage (and stays visible to them afterwards).
 _STAGE_OF_ROLE = {role: stage for stage, role in DEFAULT_STAGE_ROLE.items()}
 _REACHED = {
@@ -163,7 +170,7 @@ def acting_role(nomination: Nomination, action: str) -> str:
 
 
 # The council's stage spans its vote and the public notice that follows (objections).
-COUNCIL_STAGE = [Status.COUNCIL_REVIEW, Status.COUNCIL_APPROVED, Status.COUNCIL_REJECTED]
+COUNCIL_STAGE: list[str] = [Status.COUNCIL_REVIEW, Status.COUNCIL_APPROVED, Status.COUNCIL_REJECTED]
 
 
 def _judgements(**filters):
@@ -248,7 +255,7 @@ def authorize(user, action: str, nomination: Nomination) -> Authority:
     return _authorize(user, action, nomination, {}, None)
 
 
-def authorize_locked(user, action: str, locked: Nomination, seen: Nomination) -> Authority:
+def authorize_locked(user: Actor, action: str, locked: Nomination, seen: Nomination) -> Authority:
     """`authorize` on the nomination just locked, then refuse a stale page (the actor saw
     `seen`, an older version): the answer names the real reason. Whoever holds no role on the
     nomination's journey is refused for that (403) even from an out-of-date page; whoever does,
@@ -264,8 +271,9 @@ def authorize_locked(user, action: str, locked: Nomination, seen: Nomination) ->
     return authority
 
 
-def _acts_on_journey(user, action: str, nomination: Nomination) -> bool:
+def _acts_on_journey(user: Actor, action: str, nomination: Nomination) -> bool:
     """Whether the user holds a role that does `action` somewhere on the nomination's route."""
+    roles: set[str]
     if action in _UNIT_ACTIONS:
         roles = {Role.UNIT_PROPOSER}
     else:
@@ -288,7 +296,8 @@ def authorize_many(user, acts: list[tuple[str, Nomination]]) -> list[Authority]:
         if held is not None and held.on_behalf_of_id and held.on_behalf_of_id not in principals:
             principals[held.on_behalf_of_id] = _principal(held.on_behalf_of_id)
     people = [user.pk, *principals]
-    judged = {}  # (person, nomination) → statuses at which they judged it
+    # (person, nomination) → statuses at which they judged it
+    judged: dict[tuple[int, int], set[str]] = {}
     for nomination_id, actor_id, behalf_id, from_state in (
         _judgements(nomination_id__in=[n.pk for n in nominations])
         .filter(Q(actor_id__in=people) | Q(on_behalf_of_id__in=people))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.events import Event
 from audit.services import Origin
+from audit.types import Actor
 
 from . import policy, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
@@ -58,7 +59,7 @@ def _display_name(name: str | None) -> str:
 
 def create_draft(
     *,
-    actor,
+    actor: Actor,
     campaign,
     award_type,
     proposing_unit,
@@ -100,7 +101,7 @@ def create_draft(
     return nomination
 
 
-def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
+def _lock_editable(nomination: Nomination, actor: Actor) -> tuple[Nomination, str]:
     locked = Nomination.objects.lock(nomination)
     role = policy.authorize_locked(actor, "edit", locked, nomination).role
     if locked.status not in (Status.DRAFT, Status.RETURNED):
@@ -111,7 +112,7 @@ def _lock_editable(nomination: Nomination, actor) -> tuple[Nomination, str]:
 
 
 def update_dossier(
-    nomination: Nomination, *, actor, changes: dict, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, changes: dict, origin: Origin | None = None
 ) -> Nomination:
     """Apply `changes` (field → new value) to the dossier; record the diff."""
     unknown = set(changes) - set(DOSSIER_FIELDS)
@@ -146,7 +147,7 @@ def update_dossier(
 
 
 def add_evidence(
-    nomination: Nomination, *, actor, kind: str, upload, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, kind: str, upload, origin: Origin | None = None
 ) -> Evidence:
     """Attach a document to the dossier."""
     if kind not in Evidence.Kind.values:
@@ -201,7 +202,7 @@ def add_evidence(
     return evidence
 
 
-def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) -> None:
+def remove_evidence(evidence: Evidence, *, actor: Actor, origin: Origin | None = None) -> None:
     with transaction.atomic():
         n, role = _lock_editable(evidence.nomination, actor)
         if evidence.nomination_id != n.pk:
@@ -227,7 +228,8 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
             origin=origin,
         )
         storage = Evidence._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(file_name))
+        if file_name:
+            transaction.on_commit(lambda: storage.delete(file_name))
 
 
 # --- delegation ----------------------------------------------------------------------------
@@ -235,8 +237,8 @@ def remove_evidence(evidence: Evidence, *, actor, origin: Origin | None = None) 
 
 def grant_delegation(
     *,
-    principal,
-    delegate,
+    principal: Actor,
+    delegate: Actor,
     role: str,
     unit,
     starts_on,
@@ -280,7 +282,9 @@ def grant_delegation(
     return delegation
 
 
-def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = None) -> Delegation:
+def revoke_delegation(
+    delegation: Delegation, *, actor: Actor, origin: Origin | None = None
+) -> Delegation:
     """End a delegation before its end date."""
     if not policy.may_revoke(actor, delegation):
         raise NotAllowed(_("Only the principal or an administrator can revoke a delegation."))
@@ -303,7 +307,7 @@ def revoke_delegation(delegation: Delegation, *, actor, origin: Origin | None = 
     return delegation
 
 
-def record_login(user, *, origin: Origin | None = None) -> None:
+def record_login(user: Actor, *, origin: Origin | None = None) -> None:
     """Inspectors' logins are part of the audit trail (docs/DOMAIN.md: who looked, and when)."""
     roles = policy.roles_of(user)
     if Role.INSPECTOR not in roles:

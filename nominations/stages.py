@@ -49,7 +49,7 @@ FINAL = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.AWAR
 
 # How far along its journey a status is. Returned, rejected and withdrawn nominations have no rank
 # of their own: they keep the furthest rank reached (`Nomination.progress`).
-PROGRESS = {
+PROGRESS: dict[str, int] = {
     Status.DRAFT: 0,
     Status.UNIT_REVIEW: 1,
     Status.PARTY_COMMITTEE_REVIEW: 2,

@@ -6,7 +6,6 @@ The links are a convenience; each view checks authority again.
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from approvals.policy import COUNCIL_READERS
 from nominations import policy
 from nominations.roles import Role
 
@@ -47,7 +46,7 @@ def navigation(request):
         "nav": {
             "roles": sorted(roles),
             "proposes": policy.may_propose(user),
-            "council": bool(roles & COUNCIL_READERS),
+            "council": bool(roles & policy.COUNCIL_READERS),
             "inspector": Role.INSPECTOR in roles,
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.

@@ -23,6 +23,7 @@ from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
+from audit.types import Actor
 from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
@@ -59,7 +60,7 @@ def _start(n: Nomination, now) -> None:
     _next_tasks([(task, n)], now)
 
 
-def _check_task_owner(task: NominationTask | None, actor) -> None:
+def _check_task_owner(task: NominationTask | None, actor: Actor) -> None:
     if task is not None and task.owner_id and task.owner_id != actor.pk:
         raise NotAllowed(
             _("%(owner)s has taken this task; ask them to release it first.")
@@ -68,7 +69,7 @@ def _check_task_owner(task: NominationTask | None, actor) -> None:
 
 
 def _event_data(authority: policy.Authority, **data) -> dict:
-    if authority.delegation_id:
+    if authority.delegation_period is not None:  # held through a delegation
         starts_on, ends_on = authority.delegation_period
         data["delegation"] = authority.delegation_id
         data["delegation_from"] = starts_on.isoformat()
@@ -83,7 +84,7 @@ class Step:
     same decision record and the same event."""
 
     nomination: Nomination
-    outcome: str
+    outcome: StageDecision.Outcome
     before: str
     stage: str
     authority: policy.Authority
@@ -91,7 +92,7 @@ class Step:
     reasons: str = ""
     data: dict = field(default_factory=dict)
 
-    def decision(self, actor) -> StageDecision:
+    def decision(self, actor: Actor) -> StageDecision:
         return StageDecision.of(
             self.nomination,
             outcome=self.outcome,
@@ -103,7 +104,7 @@ class Step:
             reasons=self.reasons,
         )
 
-    def event(self, actor, origin: Origin | None) -> AuditEvent:
+    def event(self, actor: Actor, origin: Origin | None) -> AuditEvent:
         n, authority = self.nomination, self.authority
         return audit.build(
             StageDecision.EVENTS[self.outcome],
@@ -129,9 +130,9 @@ class Step:
 def _fire(
     n: Nomination,
     action: str,
-    outcome: str,
+    outcome: StageDecision.Outcome,
     *,
-    actor,
+    actor: Actor,
     authority: policy.Authority,
     task: NominationTask | None,
     reasons: str = "",
@@ -149,9 +150,9 @@ def _fire(
 def _act(
     nomination: Nomination,
     action: str,
-    outcome: str,
+    outcome: StageDecision.Outcome,
     *,
-    actor,
+    actor: Actor,
     reasons: str = "",
     origin: Origin | None,
     transition_kwargs: dict | None = None,
@@ -191,13 +192,13 @@ def _act(
     return n
 
 
-def submit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+def submit(nomination: Nomination, *, actor: Actor, origin: Origin | None = None) -> Nomination:
     """The proposing unit sends a draft on its route; it waits at the route's first stage."""
     return _act(nomination, "submit", StageDecision.Outcome.SUBMITTED, actor=actor, origin=origin)
 
 
 def approve(
-    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str = "", origin: Origin | None = None
 ) -> Nomination:
     """The reviewer of the current stage approves: the nomination moves to the route's next
     stage, or, after the last one, awaits the decision."""
@@ -212,7 +213,7 @@ def approve(
 
 
 def return_for_revision(
-    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
 ) -> Nomination:
     """The reviewer sends the dossier back to the proposing unit, saying what to revise."""
     return _act(
@@ -226,7 +227,7 @@ def return_for_revision(
     )
 
 
-def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> Nomination:
+def resubmit(nomination: Nomination, *, actor: Actor, origin: Origin | None = None) -> Nomination:
     """The unit sends the revised dossier back; it goes through the route again from the start."""
     return _act(
         nomination, "resubmit", StageDecision.Outcome.RESUBMITTED, actor=actor, origin=origin
@@ -234,7 +235,7 @@ def resubmit(nomination: Nomination, *, actor, origin: Origin | None = None) -> 
 
 
 def reject(
-    nomination: Nomination, *, actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
 ) -> Nomination:
     """The reviewer refuses the nomination, with reasons; its journey ends."""
     return _act(
@@ -249,7 +250,7 @@ def reject(
 
 
 def withdraw(
-    nomination: Nomination, *, actor, reasons: str = "", origin: Origin | None = None
+    nomination: Nomination, *, actor: Actor, reasons: str = "", origin: Origin | None = None
 ) -> Nomination:
     """The proposing unit takes the nomination back, at any time before the council decides."""
     return _act(
@@ -262,7 +263,7 @@ def withdraw(
     )
 
 
-def _council_action(approved: bool) -> tuple[str, str]:
+def _council_action(approved: bool) -> tuple[str, StageDecision.Outcome]:
     if approved:
         return "council_approve", StageDecision.Outcome.COUNCIL_APPROVED
     return "council_reject", StageDecision.Outcome.COUNCIL_REJECTED
@@ -272,7 +273,7 @@ def record_council_outcome(
     nomination: Nomination,
     *,
     approved: bool,
-    actor,
+    actor: Actor,
     reasons: str = "",
     origin: Origin | None = None,
     check_owner: bool = True,
@@ -297,7 +298,7 @@ def record_council_outcome(
 def record_council_outcomes(
     outcomes: list[tuple[Nomination, bool, str, dict]],
     *,
-    actor,
+    actor: Actor,
     origin: Origin | None = None,
 ) -> list:
     """`record_council_outcome` for a whole agenda at once (`approvals.outcomes.close_voting`):
@@ -355,7 +356,7 @@ def record_council_outcomes(
     return [step.event(actor, origin) for step in steps]
 
 
-def _complete_many(done: list[tuple[NominationTask, Nomination]], actor, now) -> None:
+def _complete_many(done: list[tuple[NominationTask, Nomination]], actor: Actor, now) -> None:
     """Finish the tasks the nominations waited on (taken by the actor if nobody had), then
     write each one's next task (`_next_tasks`). A single action is a batch of one. Every
     write to a nomination's process and tasks happens under its nomination's row lock, so the
@@ -425,7 +426,7 @@ def _next_tasks(done: list[tuple[NominationTask, Nomination]], now) -> None:
 def uphold_objection(
     nomination: Nomination,
     *,
-    actor,
+    actor: Actor,
     remedy: str,
     reasons: str,
     origin: Origin | None = None,
@@ -453,7 +454,7 @@ def uphold_objection(
 def confer(
     nomination: Nomination,
     *,
-    actor,
+    actor: Actor,
     origin: Origin | None = None,
     check_owner: bool = True,
     data: dict | None = None,
@@ -473,6 +474,12 @@ def confer(
 # --- taking and releasing tasks ----------------------------------------------------------
 
 
+def _nomination_of(task: NominationTask) -> Nomination:
+    if task.nomination is None:  # the flow's own nodes (start, end): nobody takes them
+        raise ValueError(f"task {task.pk} is not a nomination's")
+    return task.nomination
+
+
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
     """The requested task, fresh, if the nomination still waits on it."""
     task = NominationTask.objects.open_for(nomination)
@@ -481,11 +488,14 @@ def _still_open(requested: NominationTask, nomination: Nomination) -> Nomination
     return task
 
 
-def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+def take_task(
+    task: NominationTask, *, actor: Actor, origin: Origin | None = None
+) -> NominationTask:
     """The user takes the task from the shared queue; nobody else can act on it until released."""
     with transaction.atomic():
-        n = Nomination.objects.lock(task.nomination)
-        n.refuse_if_stale(task.nomination, actor)
+        seen = _nomination_of(task)
+        n = Nomination.objects.lock(seen)
+        n.refuse_if_stale(seen, actor)
         task = _still_open(task, n)
         if task.owner_id:
             if task.owner_id == actor.pk:
@@ -510,11 +520,14 @@ def take_task(task: NominationTask, *, actor, origin: Origin | None = None) -> N
     return task
 
 
-def release_task(task: NominationTask, *, actor, origin: Origin | None = None) -> NominationTask:
+def release_task(
+    task: NominationTask, *, actor: Actor, origin: Origin | None = None
+) -> NominationTask:
     """The owner puts the task back in the shared queue."""
     with transaction.atomic():
-        n = Nomination.objects.lock(task.nomination)
-        n.refuse_if_stale(task.nomination, actor)
+        seen = _nomination_of(task)
+        n = Nomination.objects.lock(seen)
+        n.refuse_if_stale(seen, actor)
         task = _still_open(task, n)
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))

@@ -1,5 +1,8 @@
 """The inbox, a nomination's page with its timeline and actions, and the actions themselves."""
 
+import difflib
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +19,7 @@ from nominations import policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
+from nominations.models import Nomination
 from nominations.selectors import decisions_of, last_return
 from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
 from nominations.views import get_visible
@@ -208,8 +212,6 @@ def _left_from(events, status: str) -> str | None:
 
 
 def _dossier_labels() -> dict:
-    from nominations.models import Nomination
-
     field = Nomination._meta.get_field
     return {
         "award_type": _("Award"),
@@ -231,9 +233,6 @@ def _field_diffs(changes) -> list[dict]:
 
 
 def _word_diff(old: str, new: str) -> dict:
-    import difflib
-    import re
-
     a, b = re.findall(r"\s+|\S+", old), re.findall(r"\s+|\S+", new)
     before, after = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from nominations import people
+from nominations.models import Nomination
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -53,8 +54,6 @@ def query_replace(context, **changes) -> str:
 @register.filter
 def field_label(name: str) -> str:
     """A dossier field's name as the form labels it ("initiatives" → "Initiatives")."""
-    from nominations.models import Nomination
-
     try:
         return Nomination._meta.get_field(name).verbose_name
     except FieldDoesNotExist:  # a field since renamed: its recorded name is all there is

@@ -9,6 +9,7 @@ from approvals.models import AgendaItem, BallotReceipt, OpenBallot
 from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from nominations.models import RoleAssignment
 from tests.factories import person
 
 
@@ -126,8 +127,6 @@ def test_a_member_who_joined_after_the_session_was_planned_does_not_vote(world, 
 
 
 def test_a_recused_member_does_not_vote_on_that_item(world, members, at_council, opened):
-    from nominations.models import RoleAssignment
-
     RoleAssignment.objects.create(user=members[3], role="unit_proposer", unit=world.unit)
     members[3].profile.unit = world.unit
     members[3].profile.save()

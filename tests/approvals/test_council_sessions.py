@@ -8,6 +8,7 @@ from approvals.models import AgendaItem, CouncilSession, Recusal, SessionMember
 from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from nominations.models import RoleAssignment
 from nominations.roles import Role
 from nominations.stages import Status
 from tests.factories import person
@@ -111,8 +112,6 @@ def test_a_member_who_proposed_or_is_the_nominee_is_recused_from_that_item(
 ):
     # A council member who is also a unit's proposer, and a member who is nominated.
     proposing_member = members[1]
-    from nominations.models import RoleAssignment
-
     RoleAssignment.objects.create(user=proposing_member, role=Role.UNIT_PROPOSER, unit=world.unit)
     proposing_member.profile.unit = world.unit
     proposing_member.profile.save()

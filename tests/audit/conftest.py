@@ -8,6 +8,7 @@ from django.db import connection
 
 from audit import chain, signing
 from audit.models import AuditEvent
+from nominations import services as dossier
 
 # The trigger statements, as the migration installs them.
 _triggers = importlib.import_module("audit.migrations.0002_chain")
@@ -26,8 +27,6 @@ def audit_keys(settings, tmp_path):
 def history(world, draft, walk):
     """A nomination walked through two stages, returned, revised and resubmitted: a dozen
     events from several people."""
-    from nominations import services as dossier
-
     n = walk(draft, "submit", "approve", "return_for_revision")
     n = dossier.update_dossier(n, actor=world.proposer, changes={"contributions": "Thêm."})
     n = walk(n, "resubmit", "approve", "approve")

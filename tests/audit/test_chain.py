@@ -5,17 +5,16 @@ import itertools
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from audit import chain, services
+from audit import chain, services, signing
 from audit.events import Event
-from audit.integrity import take_checkpoint
+from audit.integrity import public_key, take_checkpoint
 from audit.models import AuditEvent, ChainHead
 from audit.verify import verify_database
 
 
 def verify():
-    from audit.integrity import public_key
-
     return verify_database(public_key=public_key(required=False))
 
 
@@ -261,8 +260,6 @@ def test_a_forged_checkpoint_signature_is_detected(history, rogue, audit_keys):
 
 
 def test_a_swapped_key_is_detected(history, audit_keys, tmp_path):
-    from audit import signing
-
     take_checkpoint()
     other = signing.generate_key_pair(tmp_path / "o.pem", tmp_path / "o.pub")
     audit_keys.LAUREL_AUDIT_PUBLIC_KEY = tmp_path / "o.pub"
@@ -302,8 +299,6 @@ def test_awkward_values_hash_the_same_when_read_back_from_the_database(world):
 def test_rows_bulk_appended_continue_the_chain_and_verify(history):
     """The loaders' fast path (`bulk_append_rows`): rows as dicts, hashed in Python, written in
     one go, the head moved once; the chain still verifies."""
-    from django.utils import timezone
-
     before = ChainHead.objects.get(pk=1).seq
     now = timezone.now()
     rows = [

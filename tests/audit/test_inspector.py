@@ -6,12 +6,14 @@ import io
 import json
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
 from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
+from nominations import services as dossier
 from nominations.models import Evidence, Nomination
 from workflows.models import NominationTask
 from workflows.views import ACTIONS
@@ -160,8 +162,6 @@ def _footprint():
 
 
 def test_every_post_an_inspector_makes_is_refused_except_verification(inspector, world, walk):
-    from nominations import services as dossier
-
     n = dossier.create_draft(
         actor=world.proposer,
         campaign=world.campaign,
@@ -226,9 +226,6 @@ def test_nothing_but_known_data_appears_in_the_workspace_or_its_exports(inspecto
 def test_the_search_page_costs_the_same_queries_for_ten_or_fifty_events(
     inspector, world, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries_for(n):
         with transaction.atomic():
             for i in range(n):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from audit import chain, signing
@@ -18,6 +18,7 @@ from audit.events import Event
 from audit.integrity import export_bundle
 from audit.models import AuditEvent, Checkpoint
 from audit.offline_verify import Tampered, verify_bundle
+from nominations import services as dossier
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def two_nominations(world, history, walk):
     """Events of two nominations interleaved, so a filtered export has gaps to prove across."""
-    from nominations import services as dossier
-
     other = dossier.create_draft(
         actor=world.proposer,
         campaign=world.campaign,
@@ -229,7 +228,5 @@ def test_bundles_filter_by_campaign_and_dates(two_nominations, audit_keys, world
 
 
 def test_audit_export_refuses_a_bad_date_in_one_line(db, audit_keys):
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError, match="not a date"):
         call_command("audit_export", "--since", "25/11/2026")

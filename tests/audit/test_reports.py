@@ -10,8 +10,11 @@ from django.utils import timezone
 from audit import reports
 from audit import services as audit
 from audit.events import Event
+from nominations import policy
+from nominations import services as dossier
 from nominations.roles import Role
 from tests.factories import person
+from workflows import services
 from workflows.models import NominationTask
 
 
@@ -30,9 +33,6 @@ def record(action, *, actor, nomination, **kwargs):
 def test_a_person_judging_one_nomination_at_two_stages_is_reported(world, draft, walk, monkeypatch):
     # The engine refuses this now (tests/nominations/test_separation_of_duties.py); the report
     # is for history written before the rule, or imported: arrange such a history.
-    from nominations import policy
-    from workflows import services
-
     monkeypatch.setattr(policy, "conflict_of_interest", lambda user, nomination: None)
     both = person(world.agency, Role.PARTY_COMMITTEE_REVIEWER, Role.LEADERSHIP_REVIEWER)
     n = walk(draft, "submit", "approve")
@@ -93,8 +93,6 @@ def test_a_resubmission_without_any_change_is_reported(world, walk, history):
 
 
 def _second(world):
-    from nominations import services as dossier
-
     return dossier.create_draft(
         actor=world.proposer,
         campaign=world.campaign,

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from nominations import policy
 from nominations import services as dossier
 from nominations.exceptions import NotAllowed
-from nominations.models import RoleAssignment, StageDecision
+from nominations.models import Delegation, RoleAssignment, StageDecision
 from nominations.roles import Role
 from tests.factories import AwardTypeFactory, person
 from workflows import services
@@ -144,8 +144,6 @@ def test_granting_and_revoking_a_delegation_are_audited(world, acting):
 def test_a_delegation_outside_its_period_or_revoked_gives_no_authority(
     world, walk, acting, starts, ends, revoked
 ):
-    from nominations.models import Delegation
-
     delegation = Delegation.objects.create(
         principal=world.leader,
         delegate=acting,

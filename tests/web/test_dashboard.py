@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from nominations import services as dossier
 from reporting.dashboard import figures
+from workflows.models import NominationTask
 
 
 def make(world, walk, n, *steps):
@@ -44,8 +45,6 @@ def test_the_median_time_of_each_stage_comes_from_finished_tasks(world, walk):
 
 
 def test_overdue_tasks_are_counted(world, walk):
-    from workflows.models import NominationTask
-
     make(world, walk, 2, "submit")
     NominationTask.objects.filter(status="NEW").update(due_on="2000-01-03")
     f = figures(world.unit_head)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from nominations import services as dossier
 from nominations.models import Delegation
 from nominations.roles import Role
+from workflows import selectors, views
 from workflows.models import NominationTask
 
 from ..factories import person
@@ -326,8 +327,6 @@ def test_the_inbox_badge_is_counted_once_and_follows_ones_own_actions(
 def test_a_queue_longer_than_the_cap_is_counted_to_the_cap_and_says_so(
     client, world, walk, monkeypatch
 ):
-    from workflows import selectors, views
-
     for module in (selectors, views):
         monkeypatch.setattr(module, "INBOX_COUNT_CAP", 2)
     for _ in range(3):

@@ -10,6 +10,7 @@ from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import Nomination, StageDecision
+from workflows import views
 from workflows.models import NominationTask
 from workflows.views import ACTIONS
 
@@ -354,8 +355,6 @@ def test_a_nomination_is_walked_through_the_pages_from_draft_to_council_review(c
 def test_a_long_history_shows_its_latest_events_and_the_rest_on_request(
     client, world, draft, monkeypatch
 ):
-    from workflows import views
-
     monkeypatch.setattr(views, "TIMELINE_PAGE", 3)
     for i in range(4):
         draft = dossier.update_dossier(

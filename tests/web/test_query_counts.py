@@ -3,11 +3,13 @@ or the history: nothing is fetched per row. (The benchmark, `make bench`, times 
 100,000 nominations; these tests keep the counts from creeping back.)"""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nominations import services as dossier
+from workflows import services, views
 from workflows.selectors import inbox_for
 
 
@@ -49,8 +51,6 @@ def test_inbox_page_queries_do_not_grow_with_the_queue(client, world, walk):
 
 
 def test_inbox_queries_do_not_grow_with_tasks_taken(client, world, walk):
-    from workflows import services
-
     _at_party_committee(world, walk, 3)
     client.force_login(world.party_reviewer)
     none_taken = _queries(_get(client, reverse("inbox")))
@@ -96,8 +96,6 @@ def test_detail_page_queries_do_not_grow_with_the_history(client, world, walk, v
 
 
 def test_detail_page_queries_do_not_grow_with_evidence(client, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     nomination = _new(world)
     client.force_login(world.proposer)
     url = reverse("nomination_detail", args=[nomination.pk])
@@ -114,8 +112,6 @@ def test_detail_page_queries_do_not_grow_with_evidence(client, world):
 
 
 def test_inbox_shows_the_shared_queue_a_page_at_a_time(client, world, walk, monkeypatch):
-    from workflows import views
-
     monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 5)
     _at_party_committee(world, walk, 12)
     client.force_login(world.party_reviewer)

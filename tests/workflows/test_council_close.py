@@ -5,6 +5,8 @@ are kept; closing twice changes nothing."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.status import STATUS
 
 from approvals import outcomes
@@ -327,9 +329,6 @@ def test_a_failure_halfway_through_closing_leaves_everything_as_it_was(
 def _closing_queries(world, members, at_council, opened, vote, awards):
     """Queries of closing a session whose agenda is one nomination per award type given, each
     voted on by every member."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for award_type in awards:
         at_council(award_type)
     session = opened()

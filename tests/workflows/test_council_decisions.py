@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -327,8 +327,6 @@ def test_a_signed_decision_cannot_be_edited_or_deleted(world, approved):
 
 @pytest.mark.postgres
 def test_the_database_refuses_to_change_a_signed_decision(world, approved):
-    from django.db import DatabaseError, transaction
-
     (nomination,) = approved()
     decision = _sign(world, [nomination])
 

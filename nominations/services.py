@@ -10,14 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from audit.events import Event
 from audit.services import Origin
 from audit.types import Actor
 
-from . import policy, uploads
+from . import events, policy, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
-from .people import display_name
 from .roles import Role
 from .stages import Status
 
@@ -87,17 +85,7 @@ def create_draft(
     _check_nominee(nomination)
     with transaction.atomic():
         nomination.save()
-        audit.record(
-            Event.NOMINATION_CREATED,
-            actor=actor,
-            role=role,
-            subject_type="nomination",
-            subject_id=nomination.pk,
-            **nomination.audit_context(),
-            to_state=nomination.status,
-            data={"dossier": nomination.dossier_snapshot()},
-            origin=origin,
-        )
+        audit.append(events.created(nomination, actor=actor, role=role, origin=origin))
     return nomination
 
 
@@ -133,16 +121,7 @@ def update_dossier(
         n.version += 1
         n.last_acted_by = actor
         n.save()
-        audit.record(
-            Event.DOSSIER_EDITED,
-            actor=actor,
-            role=role,
-            subject_type="nomination",
-            subject_id=n.pk,
-            **n.audit_context(),
-            data={"changes": diff},
-            origin=origin,
-        )
+        audit.append(events.dossier_edited(n, actor=actor, role=role, changes=diff, origin=origin))
     return n
 
 
@@ -181,21 +160,7 @@ def add_evidence(
             n.version += 1
             n.last_acted_by = actor
             n.save(update_fields=["version", "last_acted_by", "updated_at"])
-            audit.record(
-                Event.EVIDENCE_ADDED,
-                actor=actor,
-                role=role,
-                subject_type="nomination",
-                subject_id=n.pk,
-                **n.audit_context(),
-                data={
-                    "evidence": evidence.pk,
-                    "kind": kind,
-                    "name": evidence.original_name,
-                    "size": evidence.size,
-                },
-                origin=origin,
-            )
+            audit.append(events.evidence_added(n, evidence, actor=actor, role=role, origin=origin))
         except Exception:
             evidence.file.delete(save=False)
             raise
@@ -217,15 +182,10 @@ def remove_evidence(evidence: Evidence, *, actor: Actor, origin: Origin | None =
         n.version += 1
         n.last_acted_by = actor
         n.save(update_fields=["version", "last_acted_by", "updated_at"])
-        audit.record(
-            Event.EVIDENCE_REMOVED,
-            actor=actor,
-            role=role,
-            subject_type="nomination",
-            subject_id=n.pk,
-            **n.audit_context(),
-            data={"evidence": pk, "kind": kind, "name": name},
-            origin=origin,
+        audit.append(
+            events.evidence_removed(
+                n, evidence_id=pk, kind=kind, name=name, actor=actor, role=role, origin=origin
+            )
         )
         storage = Evidence._meta.get_field("file").storage
         if file_name:
@@ -262,23 +222,7 @@ def grant_delegation(
             ends_on=ends_on,
             reason=reason,
         )
-        audit.record(
-            Event.DELEGATION_GRANTED,
-            actor=principal,
-            role=role,
-            subject_type="delegation",
-            subject_id=delegation.pk,
-            unit_path=unit.path,
-            comment=reason,
-            data={
-                "delegate": delegate.pk,
-                "delegate_name": display_name(delegate),
-                "unit": unit.pk,
-                "delegation_from": starts_on.isoformat(),
-                "delegation_until": ends_on.isoformat(),
-            },
-            origin=origin,
-        )
+        audit.append(events.delegation_granted(delegation, origin=origin))
     return delegation
 
 
@@ -294,16 +238,7 @@ def revoke_delegation(
             raise TransitionRefused(_("This delegation was already revoked."))
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
-        audit.record(
-            Event.DELEGATION_REVOKED,
-            actor=actor,
-            role=delegation.role,
-            subject_type="delegation",
-            subject_id=delegation.pk,
-            unit_path=delegation.unit.path,
-            data={"delegate": delegation.delegate_id, "principal": delegation.principal_id},
-            origin=origin,
-        )
+        audit.append(events.delegation_revoked(delegation, actor=actor, origin=origin))
     return delegation
 
 
@@ -313,11 +248,4 @@ def record_login(user: Actor, *, origin: Origin | None = None) -> None:
     if Role.INSPECTOR not in roles:
         return
     with transaction.atomic():
-        audit.record(
-            Event.INSPECTOR_LOGIN,
-            actor=user,
-            role=Role.INSPECTOR,
-            subject_type="user",
-            subject_id=user.pk,
-            origin=origin,
-        )
+        audit.append(events.inspector_login(user, origin=origin))

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
 from audit import services as audit
-from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
@@ -31,6 +30,7 @@ from nominations.models import Nomination, StageDecision
 from nominations.people import display_name
 from nominations.stages import PROGRESS, TAKE_ACTION, Status
 
+from . import events
 from .flows import NominationFlow
 from .models import OPEN, NominationProcess, NominationTask
 
@@ -68,15 +68,6 @@ def _check_task_owner(task: NominationTask | None, actor: Actor) -> None:
         )
 
 
-def _event_data(authority: policy.Authority, **data) -> dict:
-    if authority.delegation_period is not None:  # held through a delegation
-        starts_on, ends_on = authority.delegation_period
-        data["delegation"] = authority.delegation_id
-        data["delegation_from"] = starts_on.isoformat()
-        data["delegation_until"] = ends_on.isoformat()
-    return data
-
-
 @dataclass
 class Step:
     """One nomination's transition, fired in memory and ready to be written. A single action
@@ -105,24 +96,16 @@ class Step:
         )
 
     def event(self, actor: Actor, origin: Origin | None) -> AuditEvent:
-        n, authority = self.nomination, self.authority
-        return audit.build(
-            StageDecision.EVENTS[self.outcome],
+        return events.transition(
+            self.nomination,
+            outcome=self.outcome,
+            before=self.before,
+            stage=self.stage,
+            task=self.task,
+            reasons=self.reasons,
+            data=self.data,
             actor=actor,
-            role=authority.role,
-            on_behalf_of=authority.on_behalf_of,
-            subject_type="nomination",
-            subject_id=n.pk,
-            **n.audit_context(),
-            from_state=self.before,
-            to_state=n.status,
-            comment=self.reasons,
-            data=_event_data(
-                authority,
-                stage=self.stage,
-                task=self.task.pk if self.task else None,
-                **self.data,
-            ),
+            authority=self.authority,
             origin=origin,
         )
 
@@ -506,17 +489,7 @@ def take_task(
             raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
         authority = policy.authorize(actor, take_action, n)
         task.flow_task.activation_class(task).assign(actor)
-        audit.record(
-            Event.TASK_TAKEN,
-            actor=actor,
-            role=authority.role,
-            on_behalf_of=authority.on_behalf_of,
-            subject_type="task",
-            subject_id=task.pk,
-            **n.audit_context(),
-            data=_event_data(authority, stage=task.stage),
-            origin=origin,
-        )
+        audit.append(events.task_taken(task, n, actor=actor, authority=authority, origin=origin))
     return task
 
 
@@ -532,14 +505,5 @@ def release_task(
         if task.owner_id != actor.pk:
             raise NotAllowed(_("Only the person who took a task can release it."))
         task.flow_task.activation_class(task).unassign()
-        audit.record(
-            Event.TASK_RELEASED,
-            actor=actor,
-            role=task.role,
-            subject_type="task",
-            subject_id=task.pk,
-            **n.audit_context(),
-            data={"stage": task.stage},
-            origin=origin,
-        )
+        audit.append(events.task_released(task, n, actor=actor, origin=origin))
     return task

@@ -1,0 +1,87 @@
+"""The audit events of a nomination's journey: each transition, and a task taken or released.
+One builder per event, so what each records is said once; `workflows.services` appends them."""
+
+from audit import services as audit
+from audit.events import Event
+from audit.models import AuditEvent
+from audit.services import Origin
+from audit.types import Actor
+from nominations import events as nomination_events
+from nominations.models import Nomination, StageDecision
+from nominations.policy import Authority
+
+from .models import NominationTask
+
+
+def _capacity(authority: Authority, **data) -> dict:
+    """The event's data, with the delegation the actor acted through, if any."""
+    if authority.delegation_period is not None:
+        starts_on, ends_on = authority.delegation_period
+        data["delegation"] = authority.delegation_id
+        data["delegation_from"] = starts_on.isoformat()
+        data["delegation_until"] = ends_on.isoformat()
+    return data
+
+
+def transition(
+    nomination: Nomination,
+    *,
+    outcome: StageDecision.Outcome,
+    before: str,
+    stage: str,
+    task: NominationTask | None,
+    reasons: str,
+    data: dict,
+    actor: Actor,
+    authority: Authority,
+    origin: Origin | None,
+) -> AuditEvent:
+    """A transition, recorded as the event of its stage decision's outcome."""
+    return audit.build(
+        StageDecision.EVENTS[outcome],
+        actor=actor,
+        role=authority.role,
+        on_behalf_of=authority.on_behalf_of,
+        **nomination_events.context(nomination),
+        from_state=before,
+        to_state=nomination.status,
+        comment=reasons,
+        data=_capacity(authority, stage=stage, task=task.pk if task else None, **data),
+        origin=origin,
+    )
+
+
+def task_taken(
+    task: NominationTask,
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    authority: Authority,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.TASK_TAKEN,
+        actor=actor,
+        role=authority.role,
+        on_behalf_of=authority.on_behalf_of,
+        subject_type="task",
+        subject_id=task.pk,
+        **nomination.audit_context(),
+        data=_capacity(authority, stage=task.stage),
+        origin=origin,
+    )
+
+
+def task_released(
+    task: NominationTask, nomination: Nomination, *, actor: Actor, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.TASK_RELEASED,
+        actor=actor,
+        role=task.role,
+        subject_type="task",
+        subject_id=task.pk,
+        **nomination.audit_context(),
+        data={"stage": task.stage},
+        origin=origin,
+    )

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
@@ -20,10 +19,11 @@ from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import ConferredAward, Nomination, Unit
+from nominations.people import display_name
 from nominations.stages import AWAITING_DECISION, Status
 from workflows import services as transitions
 
-from . import arithmetic
+from . import arithmetic, events
 from . import policy as council_policy
 from .models import (
     AgendaItem,
@@ -39,7 +39,7 @@ from .models import (
     Tally,
 )
 from .notice import holidays_for, notice_ends_on, notice_over
-from .services import QuorumNotMet, label, lock_session, quorum_of
+from .services import QuorumNotMet, lock_session, quorum_of
 
 # --- closing the vote ----------------------------------------------------------------------
 
@@ -76,11 +76,11 @@ def close_voting(
         counts = _count_ballots(pending)
         decided, withdrawn, minutes_items = _tally_agenda(items, seats, counts)
         _write_tallies(decided, withdrawn)
-        events = _move_nominations(session, decided, actor=actor, origin=origin)
+        trail = _move_nominations(session, decided, actor=actor, origin=origin)
         _close_session(session, seats, quorum, minutes_items)
         # The outcomes' events, then the session's, appended in order with the head locked once.
-        events.append(_voting_closed_event(session, actor=actor, role=role, origin=origin))
-        audit.bulk_append(events)
+        trail.append(events.voting_closed(session, actor=actor, role=role, origin=origin))
+        audit.bulk_append(trail)
     return session
 
 
@@ -280,7 +280,7 @@ def _minutes_of_decided(
         "abstain": result.abstain,
         "not_voted": result.not_voted,
         "written": result.written,
-        "recused": [{"member": label(r.member), "reason": r.reason} for r in recused],
+        "recused": [{"member": display_name(r.member), "reason": r.reason} for r in recused],
         "notice_ends_on": tally_row.notice_ends_on.isoformat()
         if tally_row.notice_ends_on
         else None,
@@ -351,11 +351,11 @@ def _close_session(
         "scheduled_on": session.scheduled_on.isoformat(),
         "opened_at": session.opened_at.isoformat() if session.opened_at else None,
         "closed_at": session.closed_at.isoformat(),
-        "chair": label(session.chair),
-        "secretary": label(session.secretary),
+        "chair": display_name(session.chair),
+        "secretary": display_name(session.secretary),
         "attendance": [
             {
-                "member": label(s.member),
+                "member": display_name(s.member),
                 "present": bool(s.present),
                 "chair": s.member_id == session.chair_id,
             }
@@ -371,25 +371,6 @@ def _close_session(
         "items": minutes_items,
     }
     session.save(update_fields=["status", "closed_at", "minutes"])
-
-
-def _voting_closed_event(
-    session: CouncilSession, *, actor, role, origin: Origin | None
-) -> AuditEvent:
-    """The session's event, taking the minutes into the chain; unsaved, appended after the rest."""
-    return audit.build(
-        Event.VOTING_CLOSED,
-        actor=actor,
-        role=role,
-        subject_type="council_session",
-        subject_id=session.pk,
-        campaign_id=session.campaign_id,
-        unit_path=session.campaign.agency.path,
-        from_state=CouncilSession.Status.OPEN,
-        to_state=session.status,
-        data={"minutes": session.minutes},
-        origin=origin,
-    )
 
 
 def resolve_objection(
@@ -434,17 +415,8 @@ def resolve_objection(
         objection.resolution_reasons = reasons
         objection.resolved_at = timezone.now()
         objection.save()
-        audit.record(
-            Event.OBJECTION_UPHELD if upheld else Event.OBJECTION_DISMISSED,
-            actor=actor,
-            role=role,
-            subject_type="objection",
-            subject_id=objection.pk,
-            **nomination.audit_context(),
-            comment=reasons,
-            data={"remedy": objection.remedy},
-            origin=origin,
-        )
+        resolved = events.objection_upheld if upheld else events.objection_dismissed
+        audit.append(resolved(objection, nomination, actor=actor, role=role, origin=origin))
     return objection
 
 
@@ -561,19 +533,8 @@ def sign_decision(
                 decision_number=decision.reference,
                 conferred_on=today,
             )
-        audit.record(
-            Event.DECISION_SIGNED,
-            actor=actor,
-            role=role,
-            subject_type="signed_decision",
-            subject_id=decision.pk,
-            unit_path=agency.path,
-            comment=title,
-            data={
-                "number": decision.reference,
-                "confers": [{"nomination": n.pk, "nominee": n.nominee_name} for n in locked],
-            },
-            origin=origin,
+        audit.append(
+            events.decision_signed(decision, confers=locked, actor=actor, role=role, origin=origin)
         )
     return decision
 
@@ -638,31 +599,27 @@ def sign_correction(
             award.revoked_by_decision_id = correction.pk
             award.revoked_by_number = correction.reference
             award.save(update_fields=["revoked_at", "revoked_by_decision_id", "revoked_by_number"])
-            audit.record(
-                Event.AWARD_REVOKED,
+            audit.append(
+                events.award_revoked(
+                    award,
+                    correction,
+                    decision,
+                    reasons=reasons,
+                    actor=actor,
+                    role=role,
+                    origin=origin,
+                )
+            )
+        audit.append(
+            events.correction_signed(
+                correction,
+                decision,
+                revoked=awards,
+                reasons=reasons,
                 actor=actor,
                 role=role,
-                subject_type="signed_decision",
-                subject_id=correction.pk,
-                **award.nomination.audit_context(),
-                comment=reasons,
-                data={"decision": correction.reference, "revokes": decision.reference},
                 origin=origin,
             )
-        audit.record(
-            Event.DECISION_SIGNED,
-            actor=actor,
-            role=role,
-            subject_type="signed_decision",
-            subject_id=correction.pk,
-            unit_path=decision.agency.path,
-            comment=reasons,
-            data={
-                "number": correction.reference,
-                "corrects": decision.reference,
-                "revokes": [a.nomination_id for a in awards],
-            },
-            origin=origin,
         )
     return correction
 

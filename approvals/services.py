@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from audit.events import Event
 from audit.services import Origin
 from audit.types import Actor
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
 from nominations.models import Campaign, Nomination, RoleAssignment, Unit
-from nominations.people import display_name
 from nominations.roles import Role
 from nominations.stages import Status
 
-from . import arithmetic, policy
+from . import arithmetic, events, policy
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -42,10 +40,6 @@ class QuorumNotMet(DomainError):
     """Too few members present: the council cannot decide anything."""
 
     http_status = 409
-
-
-def label(user) -> str:
-    return display_name(user)
 
 
 def council_members(agency: Unit) -> QuerySet:
@@ -133,22 +127,10 @@ def plan_session(
             [SessionMember(session=session, member=m) for m in members]
         )
         items = _add_waiting_nominations(session)
-        audit.record(
-            Event.SESSION_PLANNED,
-            actor=actor,
-            role=Role.COUNCIL_SECRETARY,
-            subject_type="council_session",
-            subject_id=session.pk,
-            campaign_id=campaign.pk,
-            unit_path=agency.path,
-            to_state=session.status,
-            data={
-                "scheduled_on": scheduled_on.isoformat(),
-                "chair": label(chair),
-                "members": [label(m) for m in members],
-                "agenda": [item.nomination_id for item in items],
-            },
-            origin=origin,
+        audit.append(
+            events.session_planned(
+                session, actor=actor, members=members, agenda=items, origin=origin
+            )
         )
     return session
 
@@ -181,16 +163,8 @@ def defer_item(item: AgendaItem, *, actor: Actor, reasons: str, origin: Origin |
         item.status = AgendaItem.Status.DEFERRED
         item.deferral_reasons = reasons
         item.save(update_fields=["status", "deferral_reasons"])
-        audit.record(
-            Event.ITEM_DEFERRED,
-            actor=actor,
-            role=role,
-            subject_type="agenda_item",
-            subject_id=item.pk,
-            **item.nomination.audit_context(),
-            comment=reasons,
-            data={"session": session.pk},
-            origin=origin,
+        audit.append(
+            events.item_deferred(item, actor=actor, role=role, reasons=reasons, origin=origin)
         )
     return item
 
@@ -240,26 +214,16 @@ def open_session(
         session.status = CouncilSession.Status.OPEN
         session.opened_at = timezone.now()
         session.save(update_fields=["status", "opened_at"])
-        audit.record(
-            Event.SESSION_OPENED,
-            actor=actor,
-            role=role,
-            subject_type="council_session",
-            subject_id=session.pk,
-            campaign_id=session.campaign_id,
-            unit_path=session.campaign.agency.path,
-            from_state=CouncilSession.Status.PLANNED,
-            to_state=session.status,
-            data={
-                "present": [label(s.member) for s in seats if s.present],
-                "absent": [label(s.member) for s in seats if not s.present],
-                "quorum": {"members": q.members, "present": q.present, "needed": q.needed},
-                "recused": [
-                    {"item": r.item_id, "member": label(r.member), "reason": r.reason}
-                    for r in recusals
-                ],
-            },
-            origin=origin,
+        audit.append(
+            events.session_opened(
+                session,
+                actor=actor,
+                role=role,
+                seats=seats,
+                quorum=q,
+                recusals=recusals,
+                origin=origin,
+            )
         )
     return session
 
@@ -288,14 +252,6 @@ def cast_ballot(
         seat = SessionMember.objects.filter(session=item.session, member=actor).first()
         recused = Recusal.objects.filter(item=item, member=actor).exists()
         role = policy.authorize_vote(actor, item, seat, recused)
-        context = {
-            "actor": actor,
-            "role": role,
-            "subject_type": "agenda_item",
-            "subject_id": item.pk,
-            **item.nomination.audit_context(),
-            "origin": origin,
-        }
         if item.secret:
             if BallotReceipt.objects.filter(item=item, member=actor).exists():
                 raise TransitionRefused(
@@ -305,27 +261,23 @@ def cast_ballot(
             counter = f"secret_{choice}"
             AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
             # Says that the member voted, never how.
-            audit.record(
-                Event.BALLOT_CAST, data={"session": item.session_id, "secret": True}, **context
-            )
+            audit.append(events.secret_ballot_cast(item, actor=actor, role=role, origin=origin))
             return
         ballot = OpenBallot.objects.filter(item=item, member=actor).first()
         if ballot is None:
             OpenBallot.objects.create(item=item, member=actor, choice=choice)
-            audit.record(
-                Event.BALLOT_CAST,
-                data={"session": item.session_id, "secret": False, "choice": choice},
-                **context,
+            audit.append(
+                events.open_ballot_cast(item, choice=choice, actor=actor, role=role, origin=origin)
             )
         elif ballot.choice != choice:
             before = ballot.choice
             ballot.choice = choice
             ballot.changed_at = timezone.now()
             ballot.save(update_fields=["choice", "changed_at"])
-            audit.record(
-                Event.BALLOT_CHANGED,
-                data={"session": item.session_id, "secret": False, "from": before, "to": choice},
-                **context,
+            audit.append(
+                events.open_ballot_changed(
+                    item, before=before, after=choice, actor=actor, role=role, origin=origin
+                )
             )
 
 
@@ -358,23 +310,16 @@ def record_written_opinion(
         )
         if already:
             raise TransitionRefused(_("This member's opinion on this item is already recorded."))
-        data = {"session": item.session_id, "secret": item.secret, "member": label(member)}
         if item.secret:
             BallotReceipt.objects.create(item=item, member=member, written=True)
             counter = f"secret_{choice}"
             AgendaItem.objects.filter(pk=item.pk).update(**{counter: F(counter) + 1})
         else:
             OpenBallot.objects.create(item=item, member=member, choice=choice, written=True)
-            data["choice"] = choice
-        audit.record(
-            Event.WRITTEN_OPINION,
-            actor=actor,
-            role=role,
-            subject_type="agenda_item",
-            subject_id=item.pk,
-            **item.nomination.audit_context(),
-            data=data,
-            origin=origin,
+        audit.append(
+            events.written_opinion(
+                item, member=member, choice=choice, actor=actor, role=role, origin=origin
+            )
         )
 
 
@@ -399,13 +344,5 @@ def file_objection(
                 _("Objections concern candidates the council approved, before the decision.")
             )
         objection = Objection.objects.create(nomination=n, filed_by=actor, reasons=reasons)
-        audit.record(
-            Event.OBJECTION_FILED,
-            actor=actor,
-            subject_type="objection",
-            subject_id=objection.pk,
-            **n.audit_context(),
-            comment=reasons,
-            origin=origin,
-        )
+        audit.append(events.objection_filed(objection, n, actor=actor, origin=origin))
     return objection

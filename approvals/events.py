@@ -1,0 +1,300 @@
+"""The council's audit events: one builder per event, so what each records is said once.
+`approvals.services` and `approvals.outcomes` append what these build.
+
+A secret ballot's events say that a member voted, never how: their builders take no choice.
+"""
+
+from collections.abc import Iterable
+
+from audit import services as audit
+from audit.events import Event
+from audit.models import AuditEvent
+from audit.services import Origin
+from audit.types import Actor
+from nominations.models import ConferredAward, Nomination
+from nominations.people import display_name
+from nominations.roles import Role
+
+from .arithmetic import Quorum
+from .models import AgendaItem, CouncilSession, Objection, Recusal, SessionMember, SignedDecision
+
+
+def _session(session: CouncilSession) -> dict:
+    return {
+        "subject_type": "council_session",
+        "subject_id": session.pk,
+        "campaign_id": session.campaign_id,
+        "unit_path": session.campaign.agency.path,
+    }
+
+
+def _item(item: AgendaItem) -> dict:
+    return {
+        "subject_type": "agenda_item",
+        "subject_id": item.pk,
+        **item.nomination.audit_context(),
+    }
+
+
+def session_planned(
+    session: CouncilSession,
+    *,
+    actor: Actor,
+    members: Iterable[Actor],
+    agenda: Iterable[AgendaItem],
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.SESSION_PLANNED,
+        actor=actor,
+        role=Role.COUNCIL_SECRETARY,
+        **_session(session),
+        to_state=session.status,
+        data={
+            "scheduled_on": session.scheduled_on.isoformat(),
+            "chair": display_name(session.chair),
+            "members": [display_name(m) for m in members],
+            "agenda": [item.nomination_id for item in agenda],
+        },
+        origin=origin,
+    )
+
+
+def session_opened(
+    session: CouncilSession,
+    *,
+    actor: Actor,
+    role: str,
+    seats: list[SessionMember],
+    quorum: Quorum,
+    recusals: list[Recusal],
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.SESSION_OPENED,
+        actor=actor,
+        role=role,
+        **_session(session),
+        from_state=CouncilSession.Status.PLANNED,
+        to_state=session.status,
+        data={
+            "present": [display_name(s.member) for s in seats if s.present],
+            "absent": [display_name(s.member) for s in seats if not s.present],
+            "quorum": {
+                "members": quorum.members,
+                "present": quorum.present,
+                "needed": quorum.needed,
+            },
+            "recused": [
+                {"item": r.item_id, "member": display_name(r.member), "reason": r.reason}
+                for r in recusals
+            ],
+        },
+        origin=origin,
+    )
+
+
+def item_deferred(
+    item: AgendaItem, *, actor: Actor, role: str, reasons: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.ITEM_DEFERRED,
+        actor=actor,
+        role=role,
+        **_item(item),
+        comment=reasons,
+        data={"session": item.session_id},
+        origin=origin,
+    )
+
+
+def secret_ballot_cast(
+    item: AgendaItem, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.BALLOT_CAST,
+        actor=actor,
+        role=role,
+        **_item(item),
+        data={"session": item.session_id, "secret": True},
+        origin=origin,
+    )
+
+
+def open_ballot_cast(
+    item: AgendaItem, *, choice: str, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.BALLOT_CAST,
+        actor=actor,
+        role=role,
+        **_item(item),
+        data={"session": item.session_id, "secret": False, "choice": choice},
+        origin=origin,
+    )
+
+
+def open_ballot_changed(
+    item: AgendaItem, *, before: str, after: str, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.BALLOT_CHANGED,
+        actor=actor,
+        role=role,
+        **_item(item),
+        data={"session": item.session_id, "secret": False, "from": before, "to": after},
+        origin=origin,
+    )
+
+
+def written_opinion(
+    item: AgendaItem,
+    *,
+    member: Actor,
+    choice: str,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    """An absent member's written opinion, recorded by the secretary; on a secret ballot, that
+    it was given, not what it says."""
+    data = {"session": item.session_id, "secret": item.secret, "member": display_name(member)}
+    if not item.secret:
+        data["choice"] = choice
+    return audit.build(
+        Event.WRITTEN_OPINION, actor=actor, role=role, **_item(item), data=data, origin=origin
+    )
+
+
+def voting_closed(
+    session: CouncilSession, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    """The session's event, taking the minutes into the chain."""
+    return audit.build(
+        Event.VOTING_CLOSED,
+        actor=actor,
+        role=role,
+        **_session(session),
+        from_state=CouncilSession.Status.OPEN,
+        to_state=session.status,
+        data={"minutes": session.minutes},
+        origin=origin,
+    )
+
+
+def objection_filed(
+    objection: Objection, nomination: Nomination, *, actor: Actor, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.OBJECTION_FILED,
+        actor=actor,
+        subject_type="objection",
+        subject_id=objection.pk,
+        **nomination.audit_context(),
+        comment=objection.reasons,
+        origin=origin,
+    )
+
+
+def _objection_resolved(
+    event: Event, objection: Objection, nomination: Nomination, actor, role, origin
+) -> AuditEvent:
+    return audit.build(
+        event,
+        actor=actor,
+        role=role,
+        subject_type="objection",
+        subject_id=objection.pk,
+        **nomination.audit_context(),
+        comment=objection.resolution_reasons,
+        data={"remedy": objection.remedy},
+        origin=origin,
+    )
+
+
+def objection_upheld(
+    objection: Objection, nomination: Nomination, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return _objection_resolved(Event.OBJECTION_UPHELD, objection, nomination, actor, role, origin)
+
+
+def objection_dismissed(
+    objection: Objection, nomination: Nomination, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return _objection_resolved(
+        Event.OBJECTION_DISMISSED, objection, nomination, actor, role, origin
+    )
+
+
+def decision_signed(
+    decision: SignedDecision,
+    *,
+    confers: list[Nomination],
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.DECISION_SIGNED,
+        actor=actor,
+        role=role,
+        subject_type="signed_decision",
+        subject_id=decision.pk,
+        unit_path=decision.agency.path,
+        comment=decision.title,
+        data={
+            "number": decision.reference,
+            "confers": [{"nomination": n.pk, "nominee": n.nominee_name} for n in confers],
+        },
+        origin=origin,
+    )
+
+
+def correction_signed(
+    correction: SignedDecision,
+    corrected: SignedDecision,
+    *,
+    revoked: list[ConferredAward],
+    reasons: str,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.DECISION_SIGNED,
+        actor=actor,
+        role=role,
+        subject_type="signed_decision",
+        subject_id=correction.pk,
+        unit_path=corrected.agency.path,
+        comment=reasons,
+        data={
+            "number": correction.reference,
+            "corrects": corrected.reference,
+            "revokes": [a.nomination_id for a in revoked],
+        },
+        origin=origin,
+    )
+
+
+def award_revoked(
+    award: ConferredAward,
+    correction: SignedDecision,
+    corrected: SignedDecision,
+    *,
+    reasons: str,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.AWARD_REVOKED,
+        actor=actor,
+        role=role,
+        subject_type="signed_decision",
+        subject_id=correction.pk,
+        **award.nomination.audit_context(),
+        comment=reasons,
+        data={"decision": correction.reference, "revokes": corrected.reference},
+        origin=origin,
+    )

@@ -137,6 +137,8 @@ def _append(event: AuditEvent) -> AuditEvent:
     _as_stored(event)
     event.occurred_at = timezone.now()
     digest = chain.body_digest(_body(event))
+    if connection.vendor == "postgresql" and _append_in_one_statement(event, digest):
+        return event
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # an empty chain (the migration creates the row; a flush removes it)
         ChainHead.objects.bulk_create(
@@ -149,6 +151,45 @@ def _append(event: AuditEvent) -> AuditEvent:
     event.save(force_insert=True)
     ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+# The columns an appended event writes besides its place in the chain.
+_EVENT_FIELDS = [
+    f
+    for f in AuditEvent._meta.concrete_fields
+    if not f.primary_key and f.attname not in ("seq", "prev_hash", "hash")
+]
+
+
+def _append_in_one_statement(event: AuditEvent, digest: str) -> bool:
+    """PostgreSQL: lock the head, move it and insert the event in one statement rather than
+    three, so the head — which every writer queues on — is held for one round trip less than
+    two. The link hash is computed by PostgreSQL with `chain.link_hash`'s formula (the verifier
+    recomputes every hash in Python, so a difference would show at once). False when the chain
+    has no head row yet (the caller creates it)."""
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+    sql = (
+        f"WITH old AS (SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE), "
+        f"head AS (UPDATE {_HEAD} AS h SET seq = old.seq + 1, hash = encode(sha256(convert_to("
+        "%s || ':' || (old.seq + 1)::text || ':' || old.hash || ':' || %s, 'UTF8')), 'hex') "
+        "FROM old WHERE h.id = 1 RETURNING h.seq, old.hash AS prev_hash, h.hash) "
+        f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, "
+        f"{', '.join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)}) "
+        f"SELECT head.seq, head.prev_hash, head.hash, {', '.join(['%s'] * len(values))} "
+        "FROM head RETURNING id, seq, prev_hash, hash"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [chain.EVENT_PREFIX, digest, *values])
+        row = cur.fetchone()
+    if row is None:
+        return False
+    event.pk, event.seq, event.prev_hash, event.hash = row
+    event._state.adding = False
+    return True
+
+
+_HEAD = ChainHead._meta.db_table
+_EVENTS = AuditEvent._meta.db_table
 
 
 def bulk_append(events, *, batch: int = 5000) -> int:

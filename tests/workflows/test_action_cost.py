@@ -6,9 +6,13 @@ the actor's roles and delegations, the separation-of-duties check, the open task
 for the due date. Submitting writes the process and its start task instead of completing one.
 """
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.events import Event
+from audit.models import AuditEvent
+from audit.verify import verify_database
 from workflows import services
 
 
@@ -37,3 +41,17 @@ def test_submitting_costs_at_most_thirteen_statements(draft, world):
         services.submit(draft, actor=world.proposer)
     statements = _statements(ctx)
     assert len(statements) <= 13, "\n".join(s[:100] for s in statements)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_audit_append_is_one_statement(draft, walk, world):
+    n = walk(draft, "submit")
+    with CaptureQueriesContext(connection) as ctx:
+        services.approve(n, actor=world.unit_head)
+    statements = _statements(ctx)
+    assert len(statements) <= 13, "\n".join(s[:100] for s in statements)
+    appends = [s for s in statements if '"audit_auditevent"' in s or "audit_auditevent" in s]
+    assert len(appends) == 1 and "audit_chainhead" in appends[0]
+    event = AuditEvent.objects.get(nomination_id=n.pk, action=Event.APPROVED)
+    assert verify_database().ok
+    assert event.prev_hash == AuditEvent.objects.get(seq=event.seq - 1).hash

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,12 +60,32 @@ def assignments(user) -> list[Assignment]:
     if cached is not None:
         return cached
     today = timezone.localdate()
-    result = [Assignment(role, unit_id, path) for _, role, unit_id, path in _direct([user.pk])]
-    delegations = list(
-        Delegation.objects.filter(
-            delegate=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        ).values_list("pk", "principal_id", "role", "unit_id", "unit__path", "starts_on", "ends_on")
+    # The roles held and the delegations received, in one query: every action and page asks.
+    held = (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .order_by()
+        .values_list(
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=IntegerField()),
+            "role",
+            "unit_id",
+            "unit__path",
+            Value(None, output_field=DateField()),
+            Value(None, output_field=DateField()),
+        )
     )
+    received = (
+        Delegation.objects.filter(
+            delegate_id=user.pk, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        )
+        .order_by()
+        .values_list("pk", "principal_id", "role", "unit_id", "unit__path", "starts_on", "ends_on")
+    )
+    rows = list(held.union(received, all=True))
+    result = [
+        Assignment(role, unit_id, path) for pk, _p, role, unit_id, path, *_ in rows if pk is None
+    ]
+    delegations = [row for row in rows if row[0] is not None]
     if delegations:
         principal_holds = {
             (uid, role, path) for uid, role, _, path in _direct({d[1] for d in delegations})

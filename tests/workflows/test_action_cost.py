@@ -25,12 +25,12 @@ def _statements(ctx) -> list[str]:
     ]
 
 
-def test_approving_costs_at_most_fifteen_statements(draft, walk, world):
+def test_approving_costs_at_most_fourteen_statements(draft, walk, world):
     n = walk(draft, "submit")
     with CaptureQueriesContext(connection) as ctx:
         services.approve(n, actor=world.unit_head)
     statements = _statements(ctx)
-    assert len(statements) <= 15, "\n".join(s[:100] for s in statements)
+    assert len(statements) <= 14, "\n".join(s[:100] for s in statements)
     # No gateway task is written: the only task row inserted is the next waiting task.
     inserts = [s for s in statements if s.startswith('INSERT INTO "workflows_nominationtask"')]
     assert len(inserts) == 1
@@ -49,7 +49,7 @@ def test_on_postgresql_the_audit_append_is_one_statement(draft, walk, world):
     with CaptureQueriesContext(connection) as ctx:
         services.approve(n, actor=world.unit_head)
     statements = _statements(ctx)
-    assert len(statements) <= 13, "\n".join(s[:100] for s in statements)
+    assert len(statements) <= 12, "\n".join(s[:100] for s in statements)
     appends = [s for s in statements if '"audit_auditevent"' in s or "audit_auditevent" in s]
     assert len(appends) == 1 and "audit_chainhead" in appends[0]
     event = AuditEvent.objects.get(nomination_id=n.pk, action=Event.APPROVED)

@@ -7,7 +7,7 @@ nomination. `seed_demo` puts it in place through the services; nothing here touc
 import datetime
 from dataclasses import dataclass
 
-from nominations.models import AwardLevel, NomineeKind, Unit, VoteBase
+from nominations.models import AwardLevel, Evidence, NomineeKind, Unit, VoteBase
 from nominations.roles import Role
 from nominations.stages import Stage
 
@@ -304,6 +304,23 @@ TTTT = "tap-the-lao-dong-tien-tien"
 TTXS = "tap-the-lao-dong-xuat-sac"
 BK = "bang-khen"
 
+# The documents each dossier must include before it is submitted: the unit's request letter
+# (tờ trình) and the achievement report for everyone; the Grassroots Emulation Fighter also needs
+# its initiative certified; a collective's dossier also carries the minutes of the unit's meeting.
+KIND = Evidence.Kind
+INDIVIDUAL_DOCUMENTS = [KIND.REQUEST_LETTER.value, KIND.ACHIEVEMENT_REPORT.value]
+FIGHTER_DOCUMENTS = [*INDIVIDUAL_DOCUMENTS, KIND.INITIATIVE_CERTIFICATE.value]
+COLLECTIVE_DOCUMENTS = [*INDIVIDUAL_DOCUMENTS, KIND.MEETING_MINUTES.value]
+
+# The demo's documents, by kind: (file name prefix, title line of the PDF).
+DOCUMENTS = {
+    KIND.REQUEST_LETTER: ("to-trinh", "To trinh de nghi khen thuong"),
+    KIND.ACHIEVEMENT_REPORT: ("bao-cao-thanh-tich", "Bao cao thanh tich"),
+    KIND.INITIATIVE_CERTIFICATE: ("xac-nhan-sang-kien", "Giay chung nhan sang kien"),
+    KIND.MEETING_MINUTES: ("bien-ban-hop-xet", "Bien ban hop xet thi dua"),
+    KIND.BALLOT_MINUTES: ("bien-ban-kiem-phieu", "Bien ban kiem phieu"),
+}
+
 # Council rules follow the demo defaults of docs/DOMAIN.md; a route without the council never votes.
 AWARD_TYPES = [
     {
@@ -317,6 +334,7 @@ AWARD_TYPES = [
         "vote_base": VoteBase.PRESENT,
         "public_notice_days": 0,
         "route": SHORT_ROUTE,
+        "required_documents": INDIVIDUAL_DOCUMENTS,
     },
     {
         "code": CSTD,
@@ -329,6 +347,7 @@ AWARD_TYPES = [
         "vote_base": VoteBase.MEMBERS,
         "public_notice_days": 5,
         "route": FULL_ROUTE,
+        "required_documents": FIGHTER_DOCUMENTS,
     },
     {
         "code": TTTT,
@@ -341,6 +360,7 @@ AWARD_TYPES = [
         "vote_base": VoteBase.PRESENT,
         "public_notice_days": 0,
         "route": SHORT_ROUTE,
+        "required_documents": COLLECTIVE_DOCUMENTS,
     },
     {
         "code": TTXS,
@@ -353,6 +373,7 @@ AWARD_TYPES = [
         "vote_base": VoteBase.PRESENT,
         "public_notice_days": 5,
         "route": FULL_ROUTE,
+        "required_documents": COLLECTIVE_DOCUMENTS,
     },
     {
         "code": BK,
@@ -368,6 +389,7 @@ AWARD_TYPES = [
         # keep their notice and show the notice page at work.
         "public_notice_days": 0,
         "route": FULL_ROUTE,
+        "required_documents": INDIVIDUAL_DOCUMENTS,
     },
 ]
 

@@ -2,12 +2,15 @@
 holidays, delegations. Nominations themselves change only through the lifecycle's services,
 so they are read-only here."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 
 from .models import (
     AwardType,
     Campaign,
     Delegation,
+    Evidence,
     Holiday,
     Nomination,
     Profile,
@@ -46,8 +49,25 @@ class RouteStageInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class AwardTypeForm(forms.ModelForm):
+    # The required documents are stored as a list of kinds; the administrator ticks them.
+    # (The admin makes the form for all the award type's fields.)
+    required_documents = forms.MultipleChoiceField(
+        choices=Evidence.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=capfirst(AwardType._meta.get_field("required_documents").verbose_name),
+        help_text=AwardType._meta.get_field("required_documents").help_text,
+    )
+
+    def clean_required_documents(self):
+        chosen = set(self.cleaned_data["required_documents"])
+        return [kind for kind in Evidence.Kind.values if kind in chosen]
+
+
 @admin.register(AwardType)
 class AwardTypeAdmin(admin.ModelAdmin):
+    form = AwardTypeForm
     list_display = ["code", "name_vi", "nominee_kind", "level", "secret_ballot"]
     list_filter = ["nominee_kind", "level", "secret_ballot"]
     inlines = [RouteStageInline]

@@ -182,6 +182,8 @@ def evidence_add(request, pk):
             {
                 "ok": True,
                 "errors": [],
+                # The dossier's new version: the page's action forms act on it from now on.
+                "version": evidence.nomination.version,
                 "evidence": {
                     "id": evidence.pk,
                     "name": evidence.original_name,

@@ -31,6 +31,27 @@ class VoteBase(models.TextChoices):
     PRESENT = "present", _("Members present")
 
 
+class DocumentKind(models.TextChoices):
+    """The kinds of document a dossier holds (`Evidence.Kind`); award types require some."""
+
+    REQUEST_LETTER = "request_letter", _("Request letter (tờ trình)")
+    ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
+    MEETING_MINUTES = "meeting_minutes", _("Minutes of the unit's review meeting")
+    BALLOT_MINUTES = "ballot_minutes", _("Ballot count minutes")
+    INITIATIVE_CERTIFICATE = "initiative_certificate", _("Initiative certification")
+    EXCEPTIONAL_ACHIEVEMENT = "exceptional_achievement", _("Certification of achievements")
+    CONSULTATION_OPINION = "consultation_opinion", _("Consultation opinion")
+    OTHER = "other", _("Other evidence")
+
+
+def validate_document_kinds(value) -> None:
+    """A list of document kinds (`DocumentKind` values), each named once."""
+    if not isinstance(value, list) or any(k not in DocumentKind.values for k in value):
+        raise ValidationError(_("Unknown document type."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each document type can be required only once."))
+
+
 class AwardType(models.Model):
     """A title or form of commendation, with everything about it that varies by agency: its
     route through the stages, the council's quorum and threshold, secret ballot, public notice.
@@ -70,6 +91,18 @@ class AwardType(models.Model):
         _("nobody reviews nominations from their own unit"), default=False
     )
 
+    # The kinds of document (Evidence.Kind values) a dossier must contain before it can be
+    # submitted, e.g. the request letter and the achievement report. A list on the award type
+    # rather than a table: the kinds are a fixed set, the admin ticks them as checkboxes, and the
+    # lifecycle's guard reads them from the award type it already has, without another query.
+    required_documents = models.JSONField(
+        _("required documents"),
+        default=list,
+        blank=True,
+        validators=[validate_document_kinds],
+        help_text=_("The documents a dossier must include before it can be submitted."),
+    )
+
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     in_force_until = models.DateField(_("in force until"), null=True, blank=True)
@@ -106,6 +139,14 @@ class AwardType(models.Model):
 
     def route_stage(self, stage: str) -> "RouteStage | None":
         return next((s for s in self.stages if s.stage == stage), None)
+
+    def required_document_kinds(self) -> list[str]:
+        """The kinds of document a dossier for this award must include, in the admin's order."""
+        return list(dict.fromkeys(self.required_documents or []))
+
+    def required_document_labels(self) -> list[str]:
+        labels = dict(DocumentKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.required_document_kinds()]
 
     def accepts_individuals(self) -> bool:
         return self.nominee_kind in (NomineeKind.INDIVIDUAL, NomineeKind.EITHER)

@@ -1,5 +1,6 @@
 import re
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -33,12 +34,13 @@ from ..stages import (
     Waiting,
     task_at,
 )
-from .awards import AwardType, Campaign
+from .awards import AwardType, Campaign, DocumentKind
 from .units import Unit
 
 
 def guard(message):
-    """Mark a transition condition with the sentence shown when it fails."""
+    """Mark a transition condition with the sentence shown when it fails: a fixed sentence, or
+    a function of the nomination that writes it (to name exactly what is missing)."""
 
     def wrap(func):
         func.message = message
@@ -67,6 +69,17 @@ def has_achievements(nomination) -> bool:
     return bool(nomination.achievements.strip())
 
 
+def _missing_documents_sentence(nomination) -> str:
+    return _("Attach the required documents still missing: %(kinds)s.") % {
+        "kinds": ", ".join(nomination.missing_documents())
+    }
+
+
+@guard(_missing_documents_sentence)
+def has_required_documents(nomination) -> bool:
+    return not nomination.missing_documents()
+
+
 @guard(_("The campaign is not accepting submissions today."))
 def campaign_accepts_submissions(nomination) -> bool:
     return nomination.campaign.accepts_submissions()
@@ -91,7 +104,26 @@ def _require_reasons(reasons: str):
         raise TransitionRefused(_("Reasons are required."))
 
 
-DOSSIER_GUARDS = [has_nominee, nominee_matches_award_type, has_achievements, award_type_has_route]
+DOSSIER_GUARDS = [
+    has_nominee,
+    nominee_matches_award_type,
+    has_achievements,
+    has_required_documents,
+    award_type_has_route,
+]
+
+
+def _sentence(condition, nomination) -> str:
+    message = condition.message
+    return str(message(nomination) if callable(message) else message)
+
+
+class RequiredDocument(NamedTuple):
+    """A kind of document the award type requires, and whether the dossier has one."""
+
+    kind: str
+    label: str
+    attached: bool
 
 
 # "N-00012", "n12", "12": how people write a nomination's reference.
@@ -288,6 +320,20 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             reasons=[_("Last action by %(actor)s.") % {"actor": _label(last)}] if last else [],
         )
 
+    def required_documents(self) -> list[RequiredDocument]:
+        """The documents the award type requires, each with whether the dossier has one (from
+        the prefetched evidence where it was prefetched)."""
+        kinds = self.award_type.required_document_kinds()
+        if not kinds:
+            return []
+        attached = {e.kind for e in self.evidence.all()} if self.pk else set()
+        labels = dict(Evidence.Kind.choices)
+        return [RequiredDocument(k, str(labels.get(k, k)), k in attached) for k in kinds]
+
+    def missing_documents(self) -> list[str]:
+        """The names of the required documents the dossier lacks."""
+        return [d.label for d in self.required_documents() if not d.attached]
+
     # --- where it waits, and firing its transitions --------------------------------------
 
     def waiting_on(self) -> Waiting | None:
@@ -311,7 +357,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         found = getattr(self, action)._django_fsm.get_transition(self.status)
         if found is None:
             return []
-        return [str(c.message) for c in (found.conditions or []) if not c(self)]
+        return [_sentence(c, self) for c in (found.conditions or []) if not c(self)]
 
     def can(self, action: str) -> bool:
         """Whether the lifecycle allows `action` from the current status with every guard met."""
@@ -419,15 +465,7 @@ def evidence_path(instance, filename):
 class Evidence(models.Model):
     """A typed document of the dossier."""
 
-    class Kind(models.TextChoices):
-        REQUEST_LETTER = "request_letter", _("Request letter (tờ trình)")
-        ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
-        MEETING_MINUTES = "meeting_minutes", _("Minutes of the unit's review meeting")
-        BALLOT_MINUTES = "ballot_minutes", _("Ballot count minutes")
-        INITIATIVE_CERTIFICATE = "initiative_certificate", _("Initiative certification")
-        EXCEPTIONAL_ACHIEVEMENT = "exceptional_achievement", _("Certification of achievements")
-        CONSULTATION_OPINION = "consultation_opinion", _("Consultation opinion")
-        OTHER = "other", _("Other evidence")
+    Kind = DocumentKind
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("document type"), max_length=40, choices=Kind.choices)

@@ -136,6 +136,63 @@ function laurelAwardHints(select) {
   update();
 }
 
+// While a document is uploading in the background, the page's other buttons wait: acting now
+// would act on the version the upload is about to replace (or leave the page mid-upload).
+const LAUREL_WAIT_FOR_UPLOAD = [
+  "form.action button[type=submit]",
+  "form[data-dirty-watch] button[type=submit]",
+  "#evidence-list button[type=submit]",
+].join(", ");
+let laurelUploading = 0;
+let laurelWaitHint = "";
+
+// Disable (or enable again) the buttons that must wait, with the hint beside each action.
+function laurelSyncUploadWait() {
+  const busy = laurelUploading > 0;
+  for (const button of document.querySelectorAll(LAUREL_WAIT_FOR_UPLOAD)) {
+    if (busy && !button.disabled) {
+      button.disabled = true;
+      button.dataset.waitingForUpload = "1";
+      if (laurelWaitHint) button.title = laurelWaitHint;
+    } else if (!busy && button.dataset.waitingForUpload) {
+      button.disabled = false;
+      delete button.dataset.waitingForUpload;
+      button.removeAttribute("title");
+    }
+  }
+  for (const form of document.querySelectorAll("form.action")) {
+    let hint = form.querySelector("[data-upload-wait]");
+    if (busy && !hint && laurelWaitHint) {
+      hint = document.createElement("span");
+      hint.className = "upload-wait small text-body-secondary ms-2";
+      hint.dataset.uploadWait = "";
+      hint.textContent = laurelWaitHint;
+      form.querySelector("button[type=submit]")?.after(hint);
+    } else if (!busy && hint) {
+      hint.remove();
+    }
+  }
+}
+
+function laurelUploadStarted(form) {
+  laurelWaitHint = form.dataset.wait || laurelWaitHint;
+  laurelUploading += 1;
+  laurelSyncUploadWait();
+}
+
+function laurelUploadEnded() {
+  laurelUploading = Math.max(0, laurelUploading - 1);
+  laurelSyncUploadWait();
+}
+
+// Whatever else tries to send an action form during an upload (a key press) waits too.
+function laurelHoldActionsDuringUpload(event) {
+  const form = event.target;
+  if (laurelUploading > 0 && form instanceof HTMLFormElement && form.matches("form.action")) {
+    event.preventDefault();
+  }
+}
+
 // Evidence sent with a progress bar; the plain form post remains the fallback.
 function laurelUpload(form) {
   const bar = form.querySelector("[data-upload-progress]");
@@ -169,9 +226,12 @@ function laurelUpload(form) {
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) progress(Math.round((100 * e.loaded) / e.total));
     };
-    xhr.onload = () => {
+    const ended = () => {
       bar.hidden = true;
       button.disabled = false;
+      laurelUploadEnded();
+    };
+    xhr.onload = () => {
       let answer = null;
       try {
         answer = JSON.parse(xhr.responseText);
@@ -179,39 +239,54 @@ function laurelUpload(form) {
         answer = null;
       }
       if (xhr.status === 200 && answer && answer.ok) {
+        // The upload made a new version of the dossier: the page's actions act on it now,
+        // before the buttons come back (no stale Submit right after an upload).
+        if (answer.version) laurelSetVersion(answer.version);
+        ended();
         say(form.dataset.done, "ok");
         form.reset();
         laurelRefreshEvidence();
       } else {
+        ended();
         say(answer && answer.errors ? answer.errors.join(" ") : form.dataset.failed, "error");
       }
     };
     xhr.onerror = () => {
-      bar.hidden = true;
-      button.disabled = false;
+      ended();
       say(form.dataset.failed, "error");
     };
+    xhr.onabort = xhr.onerror;
     progress(0);
     bar.hidden = false;
     button.disabled = true;
     feedback.textContent = "";
+    laurelUploadStarted(form);
     xhr.send(new FormData(form));
   });
 }
 
-// Redraw the list of documents from the page as it now is (the edit page keeps unsaved input),
-// and take the nomination's new version so the buttons on the page still act on it.
+function laurelSetVersion(version) {
+  for (const input of document.querySelectorAll("input[name=version]")) input.value = String(version);
+}
+
+// Redraw the parts of the page an upload changes (marked data-refresh: the list of documents,
+// the required documents ticked, the actions, which Submit joins once nothing is missing)
+// from the page as it now is; the edit page keeps unsaved input. Take the nomination's new
+// version so the buttons on the page still act on it.
 async function laurelRefreshEvidence() {
   try {
     const response = await fetch(window.location.href, { credentials: "same-origin" });
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-    const list = fresh.getElementById("evidence-list");
-    if (!response.ok || !list) throw new Error(String(response.status));
-    document.getElementById("evidence-list").replaceWith(document.importNode(list, true));
-    const version = fresh.querySelector("input[name=version]");
-    if (version) {
-      for (const input of document.querySelectorAll("input[name=version]")) input.value = version.value;
+    if (!response.ok || !fresh.getElementById("evidence-list")) {
+      throw new Error(String(response.status));
     }
+    for (const part of document.querySelectorAll("[data-refresh][id]")) {
+      const replacement = fresh.getElementById(part.id);
+      if (replacement) part.replaceWith(document.importNode(replacement, true));
+    }
+    const version = fresh.querySelector("input[name=version]");
+    if (version) laurelSetVersion(version.value);
+    laurelSyncUploadWait(); // another upload may have started meanwhile
   } catch {
     window.location.reload();
   }
@@ -226,20 +301,23 @@ function laurelConfirm(event) {
 }
 
 // Submitting from the edit page sends the dossier as saved: unsaved changes must be saved first.
-function laurelRequireSaved(form) {
-  const dossier = document.querySelector(form.dataset.requiresSaved);
-  if (!dossier) return;
+// (Delegated: the submit form is redrawn after an upload.)
+function laurelWatchDirty(dossier) {
   const mark = () => {
     dossier.dataset.dirty = "1";
   };
   dossier.addEventListener("input", mark);
   dossier.addEventListener("change", mark);
-  form.addEventListener("submit", (event) => {
-    if (dossier.dataset.dirty !== "1") return;
-    event.preventDefault();
-    const note = form.querySelector("[data-unsaved-note]");
-    if (note) note.textContent = form.dataset.unsaved;
-  });
+}
+
+function laurelRequireSaved(event) {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.requiresSaved) return;
+  const dossier = document.querySelector(form.dataset.requiresSaved);
+  if (!dossier || dossier.dataset.dirty !== "1") return;
+  event.preventDefault();
+  const note = form.querySelector("[data-unsaved-note]");
+  if (note) note.textContent = form.dataset.unsaved;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -248,7 +326,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-upload]")) {
     if (window.FormData && window.XMLHttpRequest) laurelUpload(form);
   }
-  for (const form of document.querySelectorAll("form[data-requires-saved]")) laurelRequireSaved(form);
+  for (const dossier of document.querySelectorAll("form[data-dirty-watch]")) laurelWatchDirty(dossier);
+  document.addEventListener("submit", laurelHoldActionsDuringUpload);
+  document.addEventListener("submit", laurelRequireSaved);
   document.addEventListener("submit", laurelConfirm);
   const errors = document.querySelector("[data-server-errors]");
   if (errors) errors.focus();

@@ -111,6 +111,17 @@ def test_seed_demo_attaches_evidence_to_written_dossiers(seeded):
     assert evidence.file.read().startswith(b"%PDF-")
 
 
+def test_every_demo_nomination_past_draft_has_the_documents_its_award_requires(seeded):
+    for award in AwardType.objects.all():
+        assert Evidence.Kind.REQUEST_LETTER in award.required_documents, award.code
+        assert Evidence.Kind.ACHIEVEMENT_REPORT in award.required_documents, award.code
+    nominations = Nomination.objects.select_related("award_type").prefetch_related("evidence")
+    for nomination in nominations.exclude(status=Status.DRAFT):
+        assert nomination.missing_documents() == [], nomination.reference
+    # The dossier only just started shows a newcomer what it still lacks.
+    assert any(n.missing_documents() for n in nominations.filter(status=Status.DRAFT))
+
+
 def test_every_role_has_a_user_who_logs_in_with_the_printed_password(seeded):
     assert seed_demo.DEMO_PASSWORD in seeded
     assert seed_demo.DEMO_URL in seeded

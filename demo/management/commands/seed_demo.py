@@ -545,29 +545,28 @@ class Command(BaseCommand):
         )
         if not plan.complete:
             return nomination
-        nomination = _attach(
+        # The documents the award type requires (its request letter, achievement report, …),
+        # the achievement report in any case, and the certificate of any initiative claimed.
+        kinds = [*award.required_document_kinds(), Evidence.Kind.ACHIEVEMENT_REPORT]
+        if initiatives:
+            kinds.append(Evidence.Kind.INITIATIVE_CERTIFICATE)
+        for kind in dict.fromkeys(kinds):
+            nomination = self.attach_document(nomination, kind, plan, proposer)
+        return nomination
+
+    def attach_document(self, nomination, kind, plan, proposer) -> Nomination:
+        prefix, title = demo.DOCUMENTS[kind]
+        return _attach(
             nomination,
             actor=proposer,
-            kind=Evidence.Kind.ACHIEVEMENT_REPORT,
+            kind=kind,
             upload=_upload(
-                f"bao-cao-thanh-tich-{plan.nominee}.pdf",
-                "Bao cao thanh tich",
+                f"{prefix}-{plan.nominee}.pdf",
+                title,
                 nomination.nominee_name,
-                award.name_vi,
+                nomination.award_type.name_vi,
             ),
         )
-        if initiatives:
-            nomination = _attach(
-                nomination,
-                actor=proposer,
-                kind=Evidence.Kind.INITIATIVE_CERTIFICATE,
-                upload=_upload(
-                    f"xac-nhan-sang-kien-{plan.nominee}.pdf",
-                    "Giay chung nhan sang kien",
-                    nomination.nominee_name,
-                ),
-            )
-        return nomination
 
     def act(self, nomination: Nomination, step: str, plan, index: int, actors) -> Nomination:
         """One step of a demo journey, by whoever holds the role it needs."""
@@ -585,17 +584,15 @@ class Command(BaseCommand):
                 actor=proposer,
                 changes={"achievements": nomination.achievements + demo.REVISION},
             )
-            revised = _attach(
-                revised,
-                actor=proposer,
-                kind=Evidence.Kind.MEETING_MINUTES,
-                upload=_upload(
-                    f"bien-ban-hop-xet-{plan.nominee}.pdf",
-                    "Bien ban hop xet thi dua",
-                    revised.nominee_name,
-                ),
+            # The minutes of the unit's meeting, or, where the dossier had them already, the
+            # ballot count's.
+            attached = set(revised.evidence.values_list("kind", flat=True))
+            kind = next(
+                k
+                for k in (Evidence.Kind.MEETING_MINUTES, Evidence.Kind.BALLOT_MINUTES)
+                if k not in attached
             )
-            return revised
+            return self.attach_document(revised, kind, plan, proposer)
         if step == "confer":  # signed in one decision with the others, once all are walked
             self.to_confer.append(nomination)
             return nomination

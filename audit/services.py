@@ -174,7 +174,7 @@ def _append_in_one_statement(event: AuditEvent, digest: str) -> bool:
         "%s || ':' || (old.seq + 1)::text || ':' || old.hash || ':' || %s, 'UTF8')), 'hex') "
         "FROM old WHERE h.id = 1 RETURNING h.seq, old.hash AS prev_hash, h.hash) "
         f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, "
-        f"{', '.join(connection.ops.quote_name(f.column) for f in _EVENT_FIELDS)}) "
+        f"{', '.join(connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS)}) "
         f"SELECT head.seq, head.prev_hash, head.hash, {', '.join(['%s'] * len(values))} "
         "FROM head RETURNING id, seq, prev_hash, hash"
     )

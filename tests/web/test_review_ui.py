@@ -6,9 +6,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from nominations import services as dossier
-from nominations.models import Nomination
+from nominations.models import Holiday, Nomination
 from workflows.models import NominationTask
 from workflows.views import _word_diff
 
@@ -109,7 +110,7 @@ def test_the_header_names_the_nomination_and_whom_it_waits_on(client, world, wal
     assert f"{draft.reference} — " in page
     assert '<span class="status unit_review">Unit head confirmation</span>' in page
     assert "Waiting for: Unit head confirmation (Unit head)" in page
-    assert "Overdue" not in page
+    assert "overdue-badge" not in page
     crumbs = re.search(r'<ol class="breadcrumb[^"]*">(.*?)</ol>', page, re.S).group(1)
     assert reverse("nomination_list") in crumbs
     assert f'aria-current="page">{draft.reference}</li>' in crumbs
@@ -117,7 +118,7 @@ def test_the_header_names_the_nomination_and_whom_it_waits_on(client, world, wal
     NominationTask.objects.filter(nomination=draft, status="NEW").update(
         due_on=datetime.date(2000, 1, 3)
     )
-    assert "Overdue" in detail(client, draft)
+    assert re.search(r'overdue-badge">\d+ working days overdue<', detail(client, draft))
 
 
 def test_after_a_return_and_an_edit_the_reviewer_sees_before_and_after(client, world, walk, draft):
@@ -184,3 +185,36 @@ def test_a_draft_page_offers_its_proposer_the_submit_button(client, world, draft
     assert f'name="version" value="{draft.version}"' in form
     assert ">Submit</button>" in form
     assert current_steps(page) == ["draft"]
+
+
+# --- how long overdue (issue 18, point 7) ---------------------------------------------------
+
+
+def working_days_ago(today: datetime.date, n: int, holidays=()) -> datetime.date:
+    """The due day that leaves exactly `n` working days from it up to today, today excluded."""
+    day = today
+    while n:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            n -= 1
+    return day
+
+
+def test_the_header_says_how_many_working_days_overdue(client, world, walk, draft):
+    walk(draft, "submit")
+    today = timezone.localdate()
+    holiday = working_days_ago(today, 2)
+    Holiday.objects.create(date=holiday, name="Ngày nghỉ")
+    due = working_days_ago(today, 6, holidays={holiday})
+    NominationTask.objects.filter(nomination=draft, status="NEW").update(due_on=due)
+    client.force_login(world.unit_head)
+    head = re.search(r'<header class="review-head.*?</header>', detail(client, draft), re.S)
+    assert '<span class="badge text-bg-danger overdue-badge">6 working days overdue</span>' in (
+        head.group(0)
+    )
+    assert f'<time datetime="{due:%Y-%m-%d}" class="overdue">' in head.group(0)
+
+    NominationTask.objects.filter(nomination=draft, status="NEW").update(
+        due_on=working_days_ago(today, 1)
+    )
+    assert ">1 working day overdue<" in detail(client, draft)

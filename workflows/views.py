@@ -38,6 +38,8 @@ ACTIONS = {
     "withdraw": services.withdraw,
 }
 REASONS_REQUIRED = {"return_for_revision", "reject"}
+# A reviewer's decisions, offered side by side on the review screen.
+DECISIONS = ("approve", "return_for_revision", "reject")
 
 
 # The shared queue is shown a page at a time: an agency-wide reviewer may have thousands waiting.
@@ -109,6 +111,7 @@ def nomination_detail(request, pk):
     recent = _recent_events(request, nomination)
     today = timezone.localdate()
     mark_overdue([task], today)
+    offered = [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions]
     return render(
         request,
         "workflows/detail.html",
@@ -123,7 +126,8 @@ def nomination_detail(request, pk):
             and task.owner_id is None
             and task.flow_task.name in TAKE_ACTION
             and policy.may(request.user, TAKE_ACTION[task.flow_task.name], nomination),
-            "actions": [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
+            "actions": offered,
+            "choices": [o for o in offered if o[0] in DECISIONS],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),
             **recent,

@@ -3,8 +3,10 @@ actions each user is offered."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,6 +187,86 @@ def test_a_draft_page_offers_its_proposer_the_submit_button(client, world, draft
     assert f'name="version" value="{draft.version}"' in form
     assert ">Submit</button>" in form
     assert current_steps(page) == ["draft"]
+
+
+# --- the reviewer's decisions (issue 18, point 4) -------------------------------------------
+
+
+def actions_card(page: str) -> str:
+    return re.search(r'<section class="card mb-3 actions".*?</section>', page, re.S).group(0)
+
+
+def test_approve_return_and_reject_are_three_equal_choices_none_behind_a_toggle(
+    client, world, walk, draft
+):
+    submitted = walk(draft, "submit")
+    client.force_login(world.unit_head)
+    card = actions_card(detail(client, draft))
+    assert "<details" not in card and "<summary" not in card
+    # Three radios styled as buttons of one size, in the order a reviewer reads them...
+    radios = re.findall(
+        r'<input type="radio" class="btn-check" name="decision" id="decide-(\w+)"', card
+    )
+    assert radios == ["approve", "return_for_revision", "reject"]
+    labels = re.findall(
+        r'<label class="btn decision-choice ([\w-]+)" for="decide-(\w+)">([^<]+)<', card
+    )
+    assert [(action, text) for _, action, text in labels] == [
+        ("approve", "Approve"),
+        ("return_for_revision", "Return for revision"),
+        ("reject", "Reject"),
+    ]
+    # ...outside the forms: choosing posts nothing, each form posts on its own as before.
+    assert card.index("</fieldset>") < card.index("<form")
+    for action, label in [
+        ("approve", "Comment (optional)"),
+        ("return_for_revision", "Reasons (required)"),
+        ("reject", "Reasons (required)"),
+    ]:
+        form = re.search(rf'<form [^>]*id="decision-{action}".*?</form>', card, re.S).group(0)
+        assert f'action="{reverse("nomination_act", args=[draft.pk, action])}"' in form
+        assert f'name="version" value="{submitted.version}"' in form
+        assert (
+            f'<label class="form-label fw-semibold" for="reasons-{action}">{label}</label>' in form
+        )
+        textarea = re.search(r"<textarea[^>]*>", form).group(0)
+        assert 'name="reasons"' in textarea
+        assert ("required" in textarea) is (action != "approve")
+        assert ("data-confirm=" in form) is (action == "reject")
+    assert 'data-confirm="Reject this nomination? Its journey ends here."' in card
+
+
+def test_choosing_a_decision_shows_its_form_by_css_alone():
+    """No script: each radio, checked, shows its own form (and the prompt goes)."""
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "laurel.css").read_text()
+    rules = css[css.index("@supports selector(:has(*))") :]
+    assert ".decisions form.decision { display: none; }" in rules
+    for action in ("approve", "return_for_revision", "reject"):
+        assert f".decisions:has(#decide-{action}:checked) form.decision.{action}" in rules
+
+
+def test_the_return_form_as_drawn_returns_the_nomination_with_its_reasons(
+    client, world, walk, draft
+):
+    walk(draft, "submit")
+    client.force_login(world.unit_head)
+    card = actions_card(detail(client, draft))
+    form = re.search(r'<form [^>]*id="decision-return_for_revision".*?</form>', card, re.S)
+    action = re.search(r'action="([^"]+)"', form.group(0)).group(1)
+    version = re.search(r'name="version" value="(\d+)"', form.group(0)).group(1)
+    response = client.post(action, {"version": version, "reasons": "Bổ sung minh chứng."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "returned"
+    assert "Bổ sung minh chứng." in detail(client, draft)
+
+
+def test_the_proposer_is_offered_no_decision_only_to_withdraw(client, world, walk, draft):
+    walk(draft, "submit")
+    client.force_login(world.proposer)
+    card = actions_card(detail(client, draft))
+    assert 'name="decision"' not in card
+    assert re.search(r'<details class="action-disclosure[^"]*">\s*<summary[^>]*>Withdraw…', card)
 
 
 # --- how long overdue (issue 18, point 7) ---------------------------------------------------

@@ -102,6 +102,19 @@ def test_an_overdue_task_says_how_many_working_days_overdue(client, world, walk)
     assert ">1 working day overdue<" in rows[one]
 
 
+def test_the_inbox_rows_become_cards_on_a_phone(client, world, walk):
+    """One table; below the md breakpoint laurel.css draws each row as a card, its cells named
+    so the card can order them: reference and nominee, award, unit, stage, due, action."""
+    walk(propose(world), "submit")
+    client.force_login(world.unit_head)
+    body = html(client.get(reverse("inbox")))
+    assert '<table class="table table-sm table-hover align-middle mb-0 tasks task-cards"' in body
+    row = body.split('<tr class="task')[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="task-(\w+)[^"]*" role="cell">', row)
+    assert cells == ["ref", "award", "unit", "stage", "due", "action"]
+    assert '<span class="d-md-none text-body-secondary">Due:</span>' in row  # the card's label
+
+
 def test_an_empty_inbox_says_so_and_offers_a_proposer_a_new_nomination(client, world):
     client.force_login(world.proposer)
     body = html(client.get(reverse("inbox")))

@@ -46,3 +46,15 @@ def working_days_between(
         for offset in range(1, days + 1)
         if (day := start + datetime.timedelta(days=offset)).weekday() < 5 and day not in known
     )
+
+
+def working_days_overdue(
+    due_on: datetime.date, today: datetime.date, holidays: Collection[datetime.date] | None = None
+) -> int:
+    """How many working days a deadline is past: those from the due day up to today, today not
+    counted (as the time left before a deadline is counted from today, today not counted);
+    0 if it is not past. Pass `holidays` (covering the span) to count without a query."""
+    if due_on >= today:
+        return 0
+    day = datetime.timedelta(days=1)
+    return working_days_between(due_on - day, today - day, holidays)

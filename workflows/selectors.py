@@ -5,6 +5,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.selectors import capped_count
 from nominations import policy
+from nominations.calendar import holidays_between, working_days_overdue
 from nominations.roles import Role
 
 from .models import OPEN, NominationTask
@@ -67,6 +68,18 @@ def inbox_count(user) -> int:
 def inbox_for(user) -> QuerySet[NominationTask]:
     """What waits for the user: `taken_by` and `waiting_for` together."""
     return _inbox(user, _taken_q(user) | _waiting_q(user))
+
+
+def mark_overdue(tasks, today, holidays=None) -> None:
+    """Set `overdue_days` on each task: how many working days it is past its due day (0 if it
+    is not), as `working_days_overdue` counts them. The holidays are read once for all the
+    tasks (or taken from `holidays`, which must cover their span), never per task."""
+    tasks = [t for t in tasks if t is not None]
+    late = [t.due_on for t in tasks if t.due_on and t.due_on < today]
+    if late and holidays is None:
+        holidays = holidays_between(min(late), today)
+    for t in tasks:
+        t.overdue_days = working_days_overdue(t.due_on, today, holidays) if t.due_on else 0
 
 
 def overdue_tasks(today) -> QuerySet[NominationTask]:

@@ -1,5 +1,6 @@
 """The inbox, a nomination's page with its timeline and actions, and the actions themselves."""
 
+import datetime
 import difflib
 import re
 
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
 from nominations import policy
-from nominations.calendar import add_working_days
+from nominations.calendar import add_working_days, holidays_between
 from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.models import Nomination
@@ -28,7 +29,7 @@ from nominations.web import refuses_domain_errors
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .models import NominationTask
-from .selectors import INBOX_COUNT_CAP, taken_by, waiting_for
+from .selectors import INBOX_COUNT_CAP, mark_overdue, taken_by, waiting_for
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -40,6 +41,8 @@ ACTIONS = {
     "withdraw": services.withdraw,
 }
 REASONS_REQUIRED = {"return_for_revision", "reject"}
+# A reviewer's decisions, offered side by side on the review screen.
+DECISIONS = ("approve", "return_for_revision", "reject")
 
 
 # The shared queue is shown a page at a time: an agency-wide reviewer may have thousands waiting.
@@ -48,31 +51,39 @@ INBOX_PAGE_SIZE = 50
 
 # A task is "due soon" when its deadline falls within this many working days.
 DUE_SOON_WORKING_DAYS = 3
+# How far ahead the inbox reads the holidays: past the due-soon date, however the weekends and
+# holidays fall (the calendar itself reads a month ahead at a time).
+HOLIDAYS_AHEAD = datetime.timedelta(days=31)
 
 
 @login_required
 @require_GET
 def inbox(request):
     today = timezone.localdate()
-    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     mine = list(taken_by(request.user))
     waiting = waiting_for(request.user)
+    waiting_count = capped_count(waiting, INBOX_COUNT_CAP)
+    paginator = Paginator(waiting, INBOX_PAGE_SIZE)
+    # Already counted; a queue longer than the cap is paged through its first tasks.
+    paginator.count = min(waiting_count, INBOX_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(page)
+    for t in tasks:
+        t.takeable = t.flow_task.name in TAKE_ACTION
+    # One read of the holidays serves the due-soon date and every count of days overdue.
+    first_due = min((t.due_on for t in (*mine, *tasks) if t.due_on), default=today)
+    holidays = holidays_between(min(first_due, today), today + HOLIDAYS_AHEAD)
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS, holidays)
+    mark_overdue([*mine, *tasks], today, holidays)
     counts = {
         "taken": len(mine),
-        "waiting": capped_count(waiting, INBOX_COUNT_CAP),
+        "waiting": waiting_count,
         "overdue": sum(1 for t in mine if t.due_on and t.due_on < today)
         + capped_count(waiting.filter(due_on__lt=today), INBOX_COUNT_CAP),
         "soon": sum(1 for t in mine if t.due_on and today <= t.due_on <= soon)
         + capped_count(waiting.filter(due_on__gte=today, due_on__lte=soon), INBOX_COUNT_CAP),
     }
     remember_inbox_count(request.user, counts["taken"] + counts["waiting"])  # for the badge
-    paginator = Paginator(waiting, INBOX_PAGE_SIZE)
-    # Already counted above; a queue longer than the cap is paged through its first tasks.
-    paginator.count = min(counts["waiting"], INBOX_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
-    tasks = list(page)
-    for t in tasks:
-        t.takeable = t.flow_task.name in TAKE_ACTION
     return render(
         request,
         "workflows/inbox.html",
@@ -102,6 +113,8 @@ def nomination_detail(request, pk):
     changes = _changes_since(returned.dossier, nomination.dossier_snapshot()) if returned else []
     recent = _recent_events(request, nomination)
     today = timezone.localdate()
+    mark_overdue([task], today)
+    offered = [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions]
     return render(
         request,
         "workflows/detail.html",
@@ -116,7 +129,8 @@ def nomination_detail(request, pk):
             and task.owner_id is None
             and task.flow_task.name in TAKE_ACTION
             and policy.may(request.user, TAKE_ACTION[task.flow_task.name], nomination),
-            "actions": [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions],
+            "actions": offered,
+            "choices": [o for o in offered if o[0] in DECISIONS],
             "can_edit": policy.can_edit_dossier(request.user, nomination),
             "evidence_form": EvidenceForm(),
             **recent,

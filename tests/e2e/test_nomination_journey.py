@@ -73,8 +73,9 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
 
     login("party")
     open_nomination(page, url, nomination)
-    returning = page.locator("details", has=page.locator("form.action.return_for_revision"))
-    returning.locator("summary").click()
+    # The decision chosen among three, then its form.
+    page.locator(".decision-choices").get_by_text("Return for revision").click()
+    returning = page.locator("form.action.return_for_revision")
     returning.get_by_label("Reasons (required)").fill("Bổ sung giấy chứng nhận sáng kiến.")
     returning.get_by_role("button").click()
     expect(page.locator(".status")).to_have_text("Returned for revision")
@@ -256,5 +257,6 @@ def open_nomination(page, url, nomination):
 
 def approve(page):
     before = page.locator(".status").inner_text()
+    page.locator(".decision-choices").get_by_text("Approve").click()  # the decision, then its form
     page.locator("form.action.approve").get_by_role("button").click()
     expect(page.locator(".status")).not_to_have_text(before)

@@ -7,10 +7,10 @@ from nominations.models import Nomination
 
 def act(page, action: str, reasons: str = ""):
     form = page.locator(f"form.action.{action}")
-    # Returning and rejecting are behind a disclosure on the review screen.
-    disclosure = page.locator(f"details:has(form.action.{action}) > summary")
-    if disclosure.count():
-        disclosure.click()
+    # A reviewer's decision (approve, return, reject) opens its form when chosen.
+    choice = page.locator(f"label[for=decide-{action}]")
+    if choice.count():
+        choice.click()
     if reasons:
         form.locator("textarea").fill(reasons)
     form.locator("button[type=submit]").click()

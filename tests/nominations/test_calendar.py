@@ -2,7 +2,8 @@
 
 import datetime
 
-from nominations.calendar import add_working_days, working_days_between
+from nominations.calendar import add_working_days, working_days_between, working_days_overdue
+from nominations.models import Holiday
 
 MONDAY = datetime.date(2026, 11, 23)
 
@@ -25,3 +26,26 @@ def test_counting_back_the_days_added_gives_the_period(db):
     for days in range(0, 15):
         end = add_working_days(MONDAY, days)
         assert working_days_between(MONDAY, end) == days
+
+
+def test_days_overdue_count_from_the_due_day_up_to_today_today_excluded():
+    tuesday = MONDAY + datetime.timedelta(days=1)
+    friday = MONDAY + datetime.timedelta(days=4)
+    saturday = MONDAY + datetime.timedelta(days=5)
+    next_monday = MONDAY + datetime.timedelta(days=7)
+    assert working_days_overdue(MONDAY, tuesday, holidays=()) == 1
+    assert working_days_overdue(friday, next_monday, holidays=()) == 1  # the weekend is not
+    assert working_days_overdue(MONDAY, next_monday, holidays=()) == 5
+    assert working_days_overdue(MONDAY, next_monday, holidays={tuesday}) == 4
+    assert working_days_overdue(saturday, next_monday, holidays=()) == 0  # due on a day off
+
+
+def test_a_deadline_not_yet_past_is_not_overdue():
+    assert working_days_overdue(MONDAY, MONDAY, holidays=()) == 0
+    assert working_days_overdue(MONDAY + datetime.timedelta(days=3), MONDAY, holidays=()) == 0
+
+
+def test_days_overdue_read_the_holidays_when_not_given(db):
+    wednesday = MONDAY + datetime.timedelta(days=2)
+    Holiday.objects.create(date=wednesday, name="Ngày nghỉ")
+    assert working_days_overdue(MONDAY, MONDAY + datetime.timedelta(days=7)) == 4

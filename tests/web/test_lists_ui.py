@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nominations import services as dossier
-from nominations.models import Delegation
+from nominations.models import Delegation, Holiday
 from nominations.roles import Role
 from workflows import selectors, views
 from workflows.models import NominationTask
 
 from ..factories import person
+from .test_review_ui import working_days_ago
 
 
 def propose(world, *, award_type=None, nominee=None, achievements="Hoàn thành xuất sắc nhiệm vụ."):
@@ -61,7 +62,8 @@ def test_the_inbox_counts_what_waits_and_marks_overdue_and_due_soon_work(client,
         for ref in [late, soon, later]
         if f">{ref.reference}<" in row
     }
-    assert "overdue-badge" in rows[late] and "Overdue" in rows[late]
+    # How long overdue, in working days ("Overdue" alone if yesterday was not a working day).
+    assert re.search(r'overdue-badge">(1 working day overdue|Overdue)<', rows[late])
     assert "due-soon-badge" in rows[soon] and "overdue-badge" not in rows[soon]
     assert "badge" not in rows[later]
     # Each row is one click from the work; the waiting ones can be taken from here.
@@ -73,6 +75,44 @@ def test_the_inbox_counts_what_waits_and_marks_overdue_and_due_soon_work(client,
     page = client.get(reverse("inbox"))
     assert page.context["counts"] == {"taken": 1, "waiting": 2, "overdue": 1, "soon": 1}
     assert [t.nomination_id for t in page.context["mine"]] == [late.pk]
+
+
+def test_an_overdue_task_says_how_many_working_days_overdue(client, world, walk):
+    """Counted as the due-soon badge counts, today excluded, weekends and holidays skipped."""
+    six, one = (walk(propose(world), "submit") for _ in range(2))
+    today = timezone.localdate()
+    holiday = working_days_ago(today, 3)
+    Holiday.objects.create(date=holiday, name="Giỗ Tổ Hùng Vương")
+    due = working_days_ago(today, 6, holidays={holiday})
+    NominationTask.objects.filter(nomination=six).update(due_on=due)
+    NominationTask.objects.filter(nomination=one).update(due_on=working_days_ago(today, 1))
+    client.force_login(world.unit_head)
+    body = html(client.get(reverse("inbox")))
+    rows = {
+        ref: row
+        for row in body.split('<tr class="task')
+        for ref in [six, one]
+        if f">{ref.reference}<" in row
+    }
+    assert (
+        '<span class="badge text-bg-danger overdue-badge">6 working days overdue</span>'
+        in (rows[six])
+    )
+    assert f'<time datetime="{due:%Y-%m-%d}">' in rows[six]
+    assert ">1 working day overdue<" in rows[one]
+
+
+def test_the_inbox_rows_become_cards_on_a_phone(client, world, walk):
+    """One table; below the md breakpoint laurel.css draws each row as a card, its cells named
+    so the card can order them: reference and nominee, award, unit, stage, due, action."""
+    walk(propose(world), "submit")
+    client.force_login(world.unit_head)
+    body = html(client.get(reverse("inbox")))
+    assert '<table class="table table-sm table-hover align-middle mb-0 tasks task-cards"' in body
+    row = body.split('<tr class="task')[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="task-(\w+)[^"]*" role="cell">', row)
+    assert cells == ["ref", "award", "unit", "stage", "due", "action"]
+    assert '<span class="d-md-none text-body-secondary">Due:</span>' in row  # the card's label
 
 
 def test_an_empty_inbox_says_so_and_offers_a_proposer_a_new_nomination(client, world):

@@ -3,12 +3,15 @@ actions each user is offered."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from nominations import services as dossier
-from nominations.models import Nomination
+from nominations.models import Holiday, Nomination
 from workflows.models import NominationTask
 from workflows.views import _word_diff
 
@@ -109,7 +112,7 @@ def test_the_header_names_the_nomination_and_whom_it_waits_on(client, world, wal
     assert f"{draft.reference} — " in page
     assert '<span class="status unit_review">Unit head confirmation</span>' in page
     assert "Waiting for: Unit head confirmation (Unit head)" in page
-    assert "Overdue" not in page
+    assert "overdue-badge" not in page
     crumbs = re.search(r'<ol class="breadcrumb[^"]*">(.*?)</ol>', page, re.S).group(1)
     assert reverse("nomination_list") in crumbs
     assert f'aria-current="page">{draft.reference}</li>' in crumbs
@@ -117,7 +120,7 @@ def test_the_header_names_the_nomination_and_whom_it_waits_on(client, world, wal
     NominationTask.objects.filter(nomination=draft, status="NEW").update(
         due_on=datetime.date(2000, 1, 3)
     )
-    assert "Overdue" in detail(client, draft)
+    assert re.search(r'overdue-badge">\d+ working days overdue<', detail(client, draft))
 
 
 def test_after_a_return_and_an_edit_the_reviewer_sees_before_and_after(client, world, walk, draft):
@@ -184,3 +187,116 @@ def test_a_draft_page_offers_its_proposer_the_submit_button(client, world, draft
     assert f'name="version" value="{draft.version}"' in form
     assert ">Submit</button>" in form
     assert current_steps(page) == ["draft"]
+
+
+# --- the reviewer's decisions (issue 18, point 4) -------------------------------------------
+
+
+def actions_card(page: str) -> str:
+    return re.search(r'<section class="card mb-3 actions".*?</section>', page, re.S).group(0)
+
+
+def test_approve_return_and_reject_are_three_equal_choices_none_behind_a_toggle(
+    client, world, walk, draft
+):
+    submitted = walk(draft, "submit")
+    client.force_login(world.unit_head)
+    card = actions_card(detail(client, draft))
+    assert "<details" not in card and "<summary" not in card
+    # Three radios styled as buttons of one size, in the order a reviewer reads them...
+    radios = re.findall(
+        r'<input type="radio" class="btn-check" name="decision" id="decide-(\w+)"', card
+    )
+    assert radios == ["approve", "return_for_revision", "reject"]
+    labels = re.findall(
+        r'<label class="btn decision-choice ([\w-]+)" for="decide-(\w+)">([^<]+)<', card
+    )
+    assert [(action, text) for _, action, text in labels] == [
+        ("approve", "Approve"),
+        ("return_for_revision", "Return for revision"),
+        ("reject", "Reject"),
+    ]
+    # ...outside the forms: choosing posts nothing, each form posts on its own as before.
+    assert card.index("</fieldset>") < card.index("<form")
+    for action, label in [
+        ("approve", "Comment (optional)"),
+        ("return_for_revision", "Reasons (required)"),
+        ("reject", "Reasons (required)"),
+    ]:
+        form = re.search(rf'<form [^>]*id="decision-{action}".*?</form>', card, re.S).group(0)
+        assert f'action="{reverse("nomination_act", args=[draft.pk, action])}"' in form
+        assert f'name="version" value="{submitted.version}"' in form
+        assert (
+            f'<label class="form-label fw-semibold" for="reasons-{action}">{label}</label>' in form
+        )
+        textarea = re.search(r"<textarea[^>]*>", form).group(0)
+        assert 'name="reasons"' in textarea
+        assert ("required" in textarea) is (action != "approve")
+        assert ("data-confirm=" in form) is (action == "reject")
+    assert 'data-confirm="Reject this nomination? Its journey ends here."' in card
+
+
+def test_choosing_a_decision_shows_its_form_by_css_alone():
+    """No script: each radio, checked, shows its own form (and the prompt goes)."""
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "laurel.css").read_text()
+    rules = css[css.index("@supports selector(:has(*))") :]
+    assert ".decisions form.decision { display: none; }" in rules
+    for action in ("approve", "return_for_revision", "reject"):
+        assert f".decisions:has(#decide-{action}:checked) form.decision.{action}" in rules
+
+
+def test_the_return_form_as_drawn_returns_the_nomination_with_its_reasons(
+    client, world, walk, draft
+):
+    walk(draft, "submit")
+    client.force_login(world.unit_head)
+    card = actions_card(detail(client, draft))
+    form = re.search(r'<form [^>]*id="decision-return_for_revision".*?</form>', card, re.S)
+    action = re.search(r'action="([^"]+)"', form.group(0)).group(1)
+    version = re.search(r'name="version" value="(\d+)"', form.group(0)).group(1)
+    response = client.post(action, {"version": version, "reasons": "Bổ sung minh chứng."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "returned"
+    assert "Bổ sung minh chứng." in detail(client, draft)
+
+
+def test_the_proposer_is_offered_no_decision_only_to_withdraw(client, world, walk, draft):
+    walk(draft, "submit")
+    client.force_login(world.proposer)
+    card = actions_card(detail(client, draft))
+    assert 'name="decision"' not in card
+    assert re.search(r'<details class="action-disclosure[^"]*">\s*<summary[^>]*>Withdraw…', card)
+
+
+# --- how long overdue (issue 18, point 7) ---------------------------------------------------
+
+
+def working_days_ago(today: datetime.date, n: int, holidays=()) -> datetime.date:
+    """The due day that leaves exactly `n` working days from it up to today, today excluded."""
+    day = today
+    while n:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            n -= 1
+    return day
+
+
+def test_the_header_says_how_many_working_days_overdue(client, world, walk, draft):
+    walk(draft, "submit")
+    today = timezone.localdate()
+    holiday = working_days_ago(today, 2)
+    Holiday.objects.create(date=holiday, name="Ngày nghỉ")
+    due = working_days_ago(today, 6, holidays={holiday})
+    NominationTask.objects.filter(nomination=draft, status="NEW").update(due_on=due)
+    client.force_login(world.unit_head)
+    head = re.search(r'<header class="review-head.*?</header>', detail(client, draft), re.S)
+    assert '<span class="badge text-bg-danger overdue-badge">6 working days overdue</span>' in (
+        head.group(0)
+    )
+    assert f'<time datetime="{due:%Y-%m-%d}" class="overdue">' in head.group(0)
+
+    NominationTask.objects.filter(nomination=draft, status="NEW").update(
+        due_on=working_days_ago(today, 1)
+    )
+    assert ">1 working day overdue<" in detail(client, draft)

@@ -270,10 +270,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         }
 
     def dossier_snapshot(self) -> dict:
-        """The dossier as an inspector compares it between versions (values as shown)."""
+        """The dossier as an inspector compares it between versions (values as shown). It is
+        stored and compared with later snapshots, so it does not follow the reader's language:
+        a collective nominee is named in Vietnamese, the name every unit has."""
         return {
             "award_type": self.award_type.code,
-            "nominee": self.nominee_name,
+            "nominee": (self.nominee_unit.name_vi if self.nominee_unit_id else self.nominee_name),
             "achievements": self.achievements,
             "contributions": self.contributions,
             "initiatives": self.initiatives,
@@ -412,7 +414,7 @@ class Evidence(models.Model):
     """A typed document of the dossier."""
 
     class Kind(models.TextChoices):
-        REQUEST_LETTER = "request_letter", _("Request letter (tờ trình)")
+        REQUEST_LETTER = "request_letter", _("Request letter")
         ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
         MEETING_MINUTES = "meeting_minutes", _("Minutes of the unit's review meeting")
         BALLOT_MINUTES = "ballot_minutes", _("Ballot count minutes")

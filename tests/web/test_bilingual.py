@@ -227,3 +227,28 @@ def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("to-trinh.pdf", b"%PDF-1.4 to trinh", content_type="application/pdf")
+
+
+# --- the language switcher -----------------------------------------------------------------
+
+
+def switcher(html: str) -> list[tuple[str, str, str]]:
+    select = re.search(r'<select id="language".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\w+)" lang="(\w+)"[^>]*>([^<]*)</option>', select)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_language_switcher_names_each_language_in_its_own_name_on_every_page(
+    client, world, language
+):
+    own = [("vi", "vi", "Tiếng Việt"), ("en", "en", "English")]
+    client.cookies["django_language"] = language
+    login = client.get(reverse("login"), headers={"accept-language": language}).content.decode()
+    assert parse(login).lang == language
+    assert switcher(login) == own
+    html = page_in(client, world.proposer, reverse("inbox"), language)
+    assert switcher(html) == own
+    for translated in ("Tiếng Anh", "Vietnamese", "Tiếng Việt Nam"):
+        assert translated not in login and translated not in html
+    selected = re.search(r'<option value="(\w+)"[^>]*selected', html).group(1)
+    assert selected == language

@@ -75,7 +75,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     open_nomination(page, url, nomination)
     returning = page.locator("details", has=page.locator("form.action.return_for_revision"))
     returning.locator("summary").click()
-    returning.get_by_label("Reasons (required)").fill("Bổ sung giấy chứng nhận sáng kiến.")
+    returning.get_by_label("Reasons", exact=True).fill("Bổ sung giấy chứng nhận sáng kiến.")
     returning.get_by_role("button").click()
     expect(page.locator(".status")).to_have_text("Returned for revision")
 

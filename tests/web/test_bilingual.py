@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from approvals import outcomes
+from audit.events import Event
+from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import AwardType, Evidence, Unit
 
@@ -252,3 +254,27 @@ def test_the_language_switcher_names_each_language_in_its_own_name_on_every_page
         assert translated not in login and translated not in html
     selected = re.search(r'<option value="(\w+)"[^>]*selected', html).group(1)
     assert selected == language
+
+
+def test_a_dossier_edit_records_reference_data_by_its_vietnamese_name_in_any_language(
+    client, named, nomination
+):
+    """Edits recorded by readers of either language compare alike (the inspector's revisions
+    compare the first value recorded with the last)."""
+    for language, award in (("en", named.full), ("vi", named.short)):
+        client.force_login(named.proposer)
+        client.cookies["django_language"] = language
+        response = client.post(
+            reverse("nomination_edit", args=[nomination.pk]),
+            {"award_type": award.pk, "nominee_person": named.staff.pk, "achievements": "Tốt."},
+            headers={"accept-language": language},
+        )
+        assert response.status_code == 302
+    recorded = [
+        e.data["changes"]["award_type"]
+        for e in AuditEvent.objects.filter(action=Event.DOSSIER_EDITED).order_by("seq")
+    ]
+    assert recorded == [
+        [VI["award"], named.full.name_vi],
+        [named.full.name_vi, VI["award"]],
+    ]

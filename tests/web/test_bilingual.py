@@ -187,6 +187,21 @@ def test_the_decision_names_agency_award_unit_and_legal_basis_in_the_readers_lan
     assert f'<p class="small mb-0 mt-1 award-basis">{shown["award"]}: {shown["basis"]}</p>' in html
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_lists_dashboard_and_inspector_name_them_alike(
+    client, named, nomination, walk, language
+):
+    walk(nomination, "submit")
+    for user, url in [
+        (named.proposer, reverse("nomination_list")),
+        (named.proposer, reverse("dashboard")),
+        (named.inspector, reverse("inspector_events")),
+        (named.inspector, reverse("inspector_timeline", args=[nomination.pk])),
+    ]:
+        html = page_in(client, user, url, language)
+        assert_reads(html, language, "unit", "award")
+
+
 # --- document kinds -------------------------------------------------------------------------
 
 

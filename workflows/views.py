@@ -138,6 +138,8 @@ def _detail_page(request, nomination, *, failed: ActionForm | None = None, faile
             "changes": changes,
             "diff": _field_diffs(changes),
             "route": nomination.award_type.stages,
+            # Shown again at the action's address: changing language comes back to the page.
+            "this_page": nomination_url(nomination.pk) if failed is not None else None,
         },
         status=200 if failed is None else 400,
     )

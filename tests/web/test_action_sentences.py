@@ -173,6 +173,9 @@ def test_an_action_without_its_reasons_shows_the_page_again_with_the_error_on_th
     assert feedback and feedback.group(1) == error
     # The other forms on the page are fresh: no error on them.
     assert page.count('aria-invalid="true"') == 1
+    # Drawn at the action's address, the page's own links still lead to the nomination's page.
+    detail = reverse("nomination_detail", args=[draft.pk])
+    assert f'<input name="next" type="hidden" value="{detail}">' in page
 
 
 def test_after_the_error_the_action_posted_with_its_reasons_is_done(client, world, walk, draft):

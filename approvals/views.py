@@ -527,6 +527,10 @@ def decision_detail(request, pk):
         {
             "decision": decision,
             "entries": entries,
+            # The award types it names, each with its legal basis in the reader's language.
+            "awards": list(
+                {e.nomination.award_type_id: e.nomination.award_type for e in entries}.values()
+            ),
             "corrections": decision.corrections.all(),
             "correction_form": CorrectionForm(
                 conferred=Nomination.objects.filter(

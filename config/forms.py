@@ -23,9 +23,12 @@ class BoundField(forms.BoundField):
         if self.form.is_bound and self.errors:
             classes.append("is-invalid")
             attrs["aria-invalid"] = "true"
-            if self.auto_id:  # screen readers read the error with the field
-                described = [attrs.get("aria-describedby", ""), f"{self.auto_id}_error"]
-                attrs["aria-describedby"] = " ".join(d for d in described if d)
+            if self.auto_id:  # screen readers read the error with the field (once: Django
+                # names it already where it builds aria-describedby itself)
+                described = attrs.get("aria-describedby", "").split()
+                if f"{self.auto_id}_error" not in described:
+                    described.append(f"{self.auto_id}_error")
+                attrs["aria-describedby"] = " ".join(described)
         attrs["class"] = " ".join(c for c in classes if c)
         return attrs
 

@@ -125,6 +125,7 @@ LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="vi")  # the demo agency works in Vietnamese
+# Each language in its own name: the language switcher shows these as written on every page.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and numbers follow the language; Vietnamese writes dates dd/mm/yyyy (config/formats/vi).

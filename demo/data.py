@@ -287,7 +287,9 @@ PEOPLE = [
 
 # --- award types ---------------------------------------------------------------------------
 
-LEGAL_BASIS = "Luật Thi đua, Khen thưởng 2022; Nghị định 98/2023/NĐ-CP"
+# The legal basis in both languages, as every award type carries it.
+LEGAL_BASIS_VI = "Luật Thi đua, Khen thưởng 2022; Nghị định 98/2023/NĐ-CP"
+LEGAL_BASIS_EN = "Law on Emulation and Commendation 2022; Decree No. 98/2023/ND-CP"
 IN_FORCE_FROM = datetime.date(2024, 1, 1)
 
 FULL_ROUTE = (

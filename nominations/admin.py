@@ -68,14 +68,15 @@ class AwardTypeForm(forms.ModelForm):
 @admin.register(AwardType)
 class AwardTypeAdmin(admin.ModelAdmin):
     form = AwardTypeForm
-    list_display = ["code", "name_vi", "nominee_kind", "level", "secret_ballot"]
+    list_display = ["code", "name_vi", "name_en", "nominee_kind", "level", "secret_ballot"]
     list_filter = ["nominee_kind", "level", "secret_ballot"]
+    search_fields = ["code", "name_vi", "name_en"]
     inlines = [RouteStageInline]
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "year", "submissions_open", "submissions_close"]
+    list_display = ["code", "name_vi", "name_en", "year", "submissions_open", "submissions_close"]
 
 
 @admin.register(Holiday)

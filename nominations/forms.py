@@ -102,16 +102,23 @@ class EvidenceForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """Approve, return, reject…: the reasons, and the version the actor saw (to detect races)."""
+    """Approve, return, reject…: the reasons, and the version the actor saw (to detect races).
+
+    A page with several actions draws one form per action: `auto_id="%s-<action>"` keeps their
+    ids apart ("reasons-reject"), so each label, and an error, belongs to its own field."""
 
     reasons = forms.CharField(
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, reasons_required=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].required = reasons_required
+        reasons = self.fields["reasons"]
+        reasons.required = reasons_required
+        if not reasons_required:
+            reasons.label = _("Comment (optional)")
+            reasons.widget.attrs["rows"] = 2
 
 
 class DelegationForm(forms.Form):

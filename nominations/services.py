@@ -30,8 +30,13 @@ DOSSIER_FIELDS = [
 
 
 def _display(nomination: Nomination, field: str) -> str:
+    """A dossier field's value as the audit trail records it. An award type or a unit is
+    recorded by its Vietnamese name, in whichever language the editor reads: values recorded by
+    different people are compared later (what changed between a return and the resubmission)."""
     value = getattr(nomination, field)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    return getattr(value, "name_vi", None) or str(value)
 
 
 def _check_nominee(nomination: Nomination) -> None:

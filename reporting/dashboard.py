@@ -12,12 +12,12 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from viewflow.workflow.status import STATUS
 
 from nominations import policy
 from nominations.models import Nomination, Unit
+from nominations.models.bilingual import in_language
 from nominations.roles import Role
 from nominations.stages import FINAL, Status
 from workflows.models import OPEN, NominationTask
@@ -97,21 +97,13 @@ def figures(user) -> dict:
             nominations.values("award_type__name_vi", "award_type__name_en")
             .annotate(n=Count("id"))
             .order_by(),
-            label=lambda r: (
-                r["award_type__name_en"]
-                if (get_language() or "").startswith("en") and r["award_type__name_en"]
-                else r["award_type__name_vi"]
-            ),
+            label=lambda r: in_language(r["award_type__name_vi"], r["award_type__name_en"]),
         ),
         "by_unit": _bars(
             nominations.values("proposing_unit__name_vi", "proposing_unit__name_en")
             .annotate(n=Count("id"))
             .order_by(),
-            label=lambda r: (
-                r["proposing_unit__name_en"]
-                if (get_language() or "").startswith("en") and r["proposing_unit__name_en"]
-                else r["proposing_unit__name_vi"]
-            ),
+            label=lambda r: in_language(r["proposing_unit__name_vi"], r["proposing_unit__name_en"]),
         ),
         "overdue": _bars(
             [

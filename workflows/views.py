@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +23,7 @@ from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm
 from nominations.models import Nomination
 from nominations.selectors import decisions_of, last_return
+from nominations.sentences import after_action
 from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
 from nominations.views import get_visible
 from nominations.web import refuses_domain_errors
@@ -103,18 +105,32 @@ def inbox(request):
 @login_required
 @require_GET
 def nomination_detail(request, pk):
-    nomination = get_visible(request, pk)
+    return _detail_page(request, get_visible(request, pk))
+
+
+def _action_form(action: str, data=None) -> ActionForm:
+    return ActionForm(data, reasons_required=action in REASONS_REQUIRED, auto_id=f"%s-{action}")
+
+
+def _detail_page(request, nomination, *, failed: ActionForm | None = None, failed_action=None):
+    """The nomination's page; after an action posted with an error in its form (`failed`, for
+    `failed_action`), the same page again with that form's error on its field (status 400)."""
     task = NominationTask.objects.open_for(nomination)
     actions = policy.allowed_actions(request.user, nomination)
     taken_by_other = task is not None and task.owner_id not in (None, request.user.pk)
     if taken_by_other:
         actions = [a for a in actions if a == "withdraw"]
+    if failed is not None and failed_action not in actions:  # no form on the page to show it
+        raise _unreadable(failed)
     returned = last_return(nomination.pk) if nomination.status != Status.DRAFT else None
     changes = _changes_since(returned.dossier, nomination.dossier_snapshot()) if returned else []
     recent = _recent_events(request, nomination)
     today = timezone.localdate()
     mark_overdue([task], today)
-    offered = [(a, ACTION_LABELS[a], a in REASONS_REQUIRED) for a in actions]
+    # Each action with its form: the one posted with an error, or a fresh one.
+    offered = [
+        (a, ACTION_LABELS[a], failed if a == failed_action else _action_form(a)) for a in actions
+    ]
     return render(
         request,
         "workflows/detail.html",
@@ -139,7 +155,10 @@ def nomination_detail(request, pk):
             "changes": changes,
             "diff": _field_diffs(changes),
             "route": nomination.award_type.stages,
+            # Shown again at the action's address: changing language comes back to the page.
+            "this_page": nomination_url(nomination.pk) if failed is not None else None,
         },
+        status=200 if failed is None else 400,
     )
 
 
@@ -167,17 +186,27 @@ def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("No such action."))
     nomination = get_visible(request, pk)
-    form = ActionForm(request.POST, reasons_required=action in REASONS_REQUIRED)
+    form = _action_form(action, request.POST)
     if not form.is_valid():
-        reasons = [" ".join(e) for e in form.errors.values()]
-        raise InvalidInput(_("The action could not be read."), reasons=reasons)
+        if set(form.errors) == {"reasons"}:
+            # The form is on the nomination's page: show it again, the error on its field.
+            return _detail_page(request, nomination, failed=form, failed_action=action)
+        raise _unreadable(form)
     # Act on the nomination as the actor saw it; the service refuses if it changed since.
     nomination.version = form.cleaned_data["version"]
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
-    ACTIONS[action](nomination, actor=request.user, origin=Origin.from_request(request), **kwargs)
+    done = ACTIONS[action](
+        nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
+    )
     forget_inbox_count(request.user)
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(request, after_action(action, done))
     return redirect("nomination_detail", pk=pk)
+
+
+def _unreadable(form: ActionForm) -> InvalidInput:
+    """An action form that cannot be shown again on the page: each error named by its field."""
+    reasons = [f"{capfirst(form[f].label)}: {' '.join(e)}" for f, e in form.errors.items()]
+    return InvalidInput(_("The action could not be read."), reasons=reasons)
 
 
 def nomination_url(pk) -> str:

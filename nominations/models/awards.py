@@ -5,11 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..roles import Role
 from ..stages import DEFAULT_STAGE_ROLE, STAGE_ORDER, Stage
+from .bilingual import bilingual
 from .units import Unit
 
 
@@ -34,7 +34,7 @@ class VoteBase(models.TextChoices):
 class DocumentKind(models.TextChoices):
     """The kinds of document a dossier holds (`Evidence.Kind`); award types require some."""
 
-    REQUEST_LETTER = "request_letter", _("Request letter (tờ trình)")
+    REQUEST_LETTER = "request_letter", _("Request letter")
     ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
     MEETING_MINUTES = "meeting_minutes", _("Minutes of the unit's review meeting")
     BALLOT_MINUTES = "ballot_minutes", _("Ballot count minutes")
@@ -59,7 +59,7 @@ class AwardType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     nominee_kind = models.CharField(
         _("nominee"), max_length=20, choices=NomineeKind.choices, default=NomineeKind.INDIVIDUAL
     )
@@ -103,7 +103,8 @@ class AwardType(models.Model):
         help_text=_("The documents a dossier must include before it can be submitted."),
     )
 
-    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    legal_basis_vi = models.CharField(_("legal basis (Vietnamese)"), max_length=300, blank=True)
+    legal_basis_en = models.CharField(_("legal basis (English)"), max_length=300, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     in_force_until = models.DateField(_("in force until"), null=True, blank=True)
 
@@ -112,12 +113,11 @@ class AwardType(models.Model):
         verbose_name = _("award type")
         verbose_name_plural = _("award types")
 
+    name = bilingual("name")
+    legal_basis = bilingual("legal_basis")
+
     def __str__(self):
         return self.name
-
-    @property
-    def name(self):
-        return self.name_en if (get_language() or "").startswith("en") else self.name_vi
 
     @property
     def quorum(self) -> Fraction:
@@ -215,14 +215,10 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
 
+    name = bilingual("name")
+
     def __str__(self):
         return self.name
-
-    @property
-    def name(self):
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
 
     def clean(self):
         if self.submissions_close < self.submissions_open:

@@ -290,10 +290,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         }
 
     def dossier_snapshot(self) -> dict:
-        """The dossier as an inspector compares it between versions (values as shown)."""
+        """The dossier as an inspector compares it between versions (values as shown). It is
+        stored and compared with later snapshots, so it does not follow the reader's language:
+        a collective nominee is named in Vietnamese, the name every unit has."""
         return {
             "award_type": self.award_type.code,
-            "nominee": self.nominee_name,
+            "nominee": (self.nominee_unit.name_vi if self.nominee_unit_id else self.nominee_name),
             "achievements": self.achievements,
             "contributions": self.contributions,
             "initiatives": self.initiatives,

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..people import display_name
 from ..roles import Role
+from .bilingual import bilingual
 
 
 class Unit(models.Model):
@@ -38,8 +38,10 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
+    name = bilingual("name")
+
     def __str__(self):
-        return self.name_vi
+        return self.name
 
     def save(self, *args, **kwargs):
         if self.pk is None:
@@ -51,12 +53,6 @@ class Unit(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
-
-    @property
-    def name(self):
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
 
     def is_within(self, other: "Unit") -> bool:
         """True if this unit is `other` or lies below it."""

@@ -76,7 +76,7 @@ def test_a_nomination_goes_from_draft_to_awarded_and_the_inspector_finds_its_jou
     # The decision chosen among three, then its form.
     page.locator(".decision-choices").get_by_text("Return for revision").click()
     returning = page.locator("form.action.return_for_revision")
-    returning.get_by_label("Reasons (required)").fill("Bổ sung giấy chứng nhận sáng kiến.")
+    returning.get_by_label("Reasons", exact=True).fill("Bổ sung giấy chứng nhận sáng kiến.")
     returning.get_by_role("button").click()
     expect(page.locator(".status")).to_have_text("Returned for revision")
 

@@ -34,10 +34,10 @@ def test_a_dossier_lacking_its_required_documents_cannot_be_submitted_until_atta
     page.goto(f"{live_server.url}/nominations/{draft.pk}/edit/")
     required = page.locator("#required-documents")
     expect(required.locator("li.missing")).to_have_count(2)
-    expect(required).to_contain_text("Request letter (tờ trình) — missing")
+    expect(required).to_contain_text("Request letter — missing")
     not_ready = page.locator("#submit-area")
     expect(not_ready).to_contain_text("Not ready to submit yet")
-    expect(not_ready).to_contain_text(f"{MISSING} Request letter (tờ trình), Achievement report.")
+    expect(not_ready).to_contain_text(f"{MISSING} Request letter, Achievement report.")
     expect(page.locator("form.action.submit")).to_have_count(0)
     shoot("required-documents-01-missing")
 
@@ -47,7 +47,7 @@ def test_a_dossier_lacking_its_required_documents_cannot_be_submitted_until_atta
     expect(required.locator("li[data-kind=achievement_report]")).to_have_class(
         re.compile(r"\battached\b")
     )
-    expect(not_ready).to_contain_text(f"{MISSING} Request letter (tờ trình).")
+    expect(not_ready).to_contain_text(f"{MISSING} Request letter.")
     expect(not_ready).not_to_contain_text("Achievement report")
     expect(page.locator("form.action.submit")).to_have_count(0)
 
@@ -78,7 +78,7 @@ def test_a_dossier_lacking_its_required_documents_cannot_be_submitted_until_atta
     expect(required).to_contain_text("Required documents")
     expect(required.locator("li.attached")).to_have_count(2)
     expect(required.locator("li.missing")).to_have_count(0)
-    expect(required).to_contain_text("Request letter (tờ trình) — attached")
+    expect(required).to_contain_text("Request letter — attached")
     expect(required).to_contain_text("Achievement report — attached")
     shoot("required-documents-03-unit-head")
 

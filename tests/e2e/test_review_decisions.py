@@ -66,7 +66,7 @@ def test_a_reviewer_sees_three_choices_and_returns_a_nomination_with_reasons(
     expect(form).to_be_visible()
     expect(page.locator("form.action.reject")).to_be_hidden()
     expect(page.get_by_text("Choose a decision to open its form.")).to_be_hidden()
-    reasons = form.get_by_label("Reasons (required)")
+    reasons = form.get_by_label("Reasons", exact=True)
     # Without reasons the browser keeps the form and says what is missing.
     form.get_by_role("button", name="Return for revision").click()
     assert reasons.evaluate("e => !e.validity.valid")
@@ -88,7 +88,7 @@ def test_reject_asks_for_confirmation_before_it_is_sent(
     page.goto(f"{live_server.url}/nominations/{nomination.pk}/")
     choices(page).get_by_text("Reject", exact=True).click()
     form = page.locator("form.action.reject")
-    form.get_by_label("Reasons (required)").fill("Thành tích chưa đủ tiêu chuẩn.")
+    form.get_by_label("Reasons", exact=True).fill("Thành tích chưa đủ tiêu chuẩn.")
     shoot("review-decision-reject")
 
     asked = []
@@ -131,7 +131,7 @@ def test_without_javascript_the_reviewer_returns_with_reasons(
         choices(page).get_by_text("Return for revision").click()
         expect(page.locator("form.action.reject")).to_be_hidden()
         form = page.locator("form.action.return_for_revision")
-        form.get_by_label("Reasons (required)").fill("Bổ sung minh chứng.")
+        form.get_by_label("Reasons", exact=True).fill("Bổ sung minh chứng.")
         form.get_by_role("button", name="Return for revision").click()
         expect(page.locator(".status")).to_have_text("Returned for revision")
         assert status_of(nomination) == Status.RETURNED

@@ -46,8 +46,7 @@ def test_submitting_without_the_required_documents_is_refused_naming_them(world,
         services.submit(draft, actor=world.proposer)
 
     assert refused.value.reasons == [
-        "Attach the required documents still missing: Request letter (tờ trình), "
-        "Achievement report."
+        "Attach the required documents still missing: Request letter, Achievement report."
     ]
     assert status_in_db(draft) == Status.DRAFT
 
@@ -61,7 +60,7 @@ def test_the_refusal_names_only_the_documents_still_missing(world, draft):
         services.submit(draft, actor=world.proposer)
 
     assert refused.value.reasons == [
-        "Attach the required documents still missing: Request letter (tờ trình), "
+        "Attach the required documents still missing: Request letter, "
         "Minutes of the unit's review meeting."
     ]
     assert [(d.kind, d.attached) for d in draft.required_documents()] == [
@@ -147,7 +146,7 @@ def test_the_admin_ticks_the_required_documents_and_stores_them_in_kind_order(wo
         str(MINUTES),
     ]
     assert AwardType.objects.get(pk=award.pk).required_document_labels() == [
-        "Request letter (tờ trình)",
+        "Request letter",
         "Minutes of the unit's review meeting",
     ]
 

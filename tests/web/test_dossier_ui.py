@@ -57,7 +57,7 @@ def test_the_form_is_drawn_in_sections_with_headings_and_required_markers(client
 
 
 def test_every_award_type_has_its_eligibility_hint(client, world):
-    world.collective.legal_basis = "Luật Thi đua, khen thưởng 2022, Điều 27"
+    world.collective.legal_basis_vi = "Luật Thi đua, khen thưởng 2022, Điều 27"
     world.collective.public_notice_days = 5
     world.collective.reviewers_from_other_units_only = True
     world.collective.save()

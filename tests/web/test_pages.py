@@ -184,6 +184,32 @@ def test_acting_on_a_page_that_is_out_of_date_is_a_conflict(client, world, walk,
     assert Nomination.objects.get(pk=draft.pk).status == "party_committee_review"
 
 
+def test_who_may_see_but_not_act_is_refused_for_that_even_from_an_out_of_date_page(
+    client, world, walk, draft
+):
+    seen = walk(draft, "submit")
+    walk(seen, "approve")  # the page the inspector holds is now out of date
+    client.force_login(world.inspector)
+    response = client.post(
+        reverse("nomination_act", args=[draft.pk, "approve"]), {"version": seen.version}
+    )
+    assert response.status_code == 403
+    assert "changed this nomination" not in response.content.decode()
+
+
+def test_a_page_made_out_of_date_by_ones_own_action_says_so(client, world, walk, draft):
+    client.force_login(world.proposer)
+    version = draft.version
+    client.post(reverse("nomination_act", args=[draft.pk, "submit"]), {"version": version})
+    response = client.post(
+        reverse("nomination_act", args=[draft.pk, "withdraw"]), {"version": version}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "This page is out of date: you changed this nomination" in page
+    assert "Someone" not in page
+
+
 def test_return_without_reasons_is_refused_and_changes_nothing(client, world, walk, draft):
     walk(draft, "submit")
     before = footprint(draft)

@@ -62,7 +62,7 @@ def test_the_draft_page_ticks_the_documents_and_names_the_missing_before_submit(
     assert 'class="action submit"' not in page
     not_ready = re.search(r'aria-labelledby="not-ready-heading">.*?</section>', page, re.S)
     assert not_ready
-    assert f"{MISSING} Request letter (tờ trình)." in not_ready.group(0)
+    assert f"{MISSING} Request letter." in not_ready.group(0)
     assert "Achievement report" not in not_ready.group(0)
 
 
@@ -96,9 +96,7 @@ def test_a_submit_posted_without_the_documents_is_refused_naming_them(client, wo
     )
 
     assert response.status_code == 409
-    assert f"{MISSING} Request letter (tờ trình), Achievement report." in (
-        response.content.decode()
-    )
+    assert f"{MISSING} Request letter, Achievement report." in (response.content.decode())
     assert Nomination.objects.get(pk=draft.pk).status == Status.DRAFT
 
 
@@ -141,7 +139,7 @@ def test_the_award_hints_list_the_required_documents(client, world):
         re.search(rf'data-award-hint="{world.collective.pk}".*?</dl>', page, re.S).group(0)
     )
     assert "Required documents" in hint
-    assert "Request letter (tờ trình)" in hint and "Minutes of the unit's review meeting" in hint
+    assert "Request letter" in hint and "Minutes of the unit's review meeting" in hint
 
 
 def test_the_upload_answers_with_the_dossiers_new_version(client, world, draft):

@@ -306,7 +306,8 @@ class Command(BaseCommand):
                 quorum_numerator=2,
                 quorum_denominator=3,
                 reviewers_from_other_units_only=False,
-                legal_basis=demo.LEGAL_BASIS,
+                legal_basis_vi=demo.LEGAL_BASIS_VI,
+                legal_basis_en=demo.LEGAL_BASIS_EN,
                 in_force_from=demo.IN_FORCE_FROM,
                 in_force_until=None,
             )

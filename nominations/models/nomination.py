@@ -15,6 +15,8 @@ from django_fsm import (
     transition,
 )
 
+from audit.services import label as audit_label
+
 from ..exceptions import ConflictingAction, TransitionRefused
 from ..people import display_name
 from ..roles import Role
@@ -150,12 +152,6 @@ class NominationManager(models.Manager):
         """Lock a batch of nominations at once, in id order (so two batches cannot deadlock),
         and return them fresh from the database by id."""
         return {n.pk: n for n in self._for_action().filter(pk__in=list(pks)).order_by("pk")}
-
-
-def _label(user) -> str:
-    # As the audit trail labels people, so a refusal and the history name them alike.
-    name = display_name(user)
-    return f"{name} ({user.get_username()})" if name != user.get_username() else name
 
 
 class Nomination(ConcurrentTransitionMixin, models.Model):
@@ -319,7 +315,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         raise ConflictingAction(
             _("Someone changed this nomination while you were viewing it: it is now “%(status)s”.")
             % {"status": self.get_status_display()},
-            reasons=[_("Last action by %(actor)s.") % {"actor": _label(last)}] if last else [],
+            reasons=[_("Last action by %(actor)s.") % {"actor": audit_label(last)}] if last else [],
         )
 
     def required_documents(self) -> list[RequiredDocument]:

@@ -118,10 +118,6 @@ class Waiting:
     role: str
     deadline_days: int
 
-    @property
-    def take_action(self) -> str | None:
-        return TAKE_ACTION.get(self.task)
-
 
 def task_at(stage: str) -> str:
     """The waiting task of a route stage: the council's vote, or a reviewer's review."""

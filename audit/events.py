@@ -23,6 +23,8 @@ class Event(models.TextChoices):
     COUNCIL_APPROVED = "nomination.council_approved", _("Approved by the council")
     COUNCIL_REJECTED = "nomination.council_rejected", _("Not approved by the council")
     CONFERRED = "nomination.conferred", _("Award conferred")
+    HOLD_PLACED = "nomination.held", _("Put on hold")
+    HOLD_LIFTED = "nomination.hold_lifted", _("Hold lifted")
     # The tasks a nomination waits on.
     TASK_TAKEN = "task.taken", _("Task taken")
     TASK_RELEASED = "task.released", _("Task released")
@@ -42,6 +44,9 @@ class Event(models.TextChoices):
     # People and their capacities.
     DELEGATION_GRANTED = "delegation.granted", _("Delegation granted")
     DELEGATION_REVOKED = "delegation.revoked", _("Delegation revoked")
+    # The record eligibility reads, and the registrations to the movement.
+    RECORD_IMPORTED = "record.imported", _("Past years' records imported")
+    REGISTRATION_RECORDED = "registration.recorded", _("Emulation registration recorded")
     # Inspection.
     INSPECTOR_LOGIN = "inspector.login", _("Inspector logged in")
     INSPECTOR_EXPORTED = "inspector.exported", _("Audit trail exported")

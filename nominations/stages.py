@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     COUNCIL_APPROVED = "council_approved", _("Approved by the council")
     COUNCIL_REJECTED = "council_rejected", _("Not approved by the council")
     AWARDED = "awarded", _("Awarded")
+    ON_HOLD = "on_hold", _("On hold")
 
 
 class Stage(models.TextChoices):
@@ -46,6 +47,11 @@ WITHDRAWABLE = [Status.DRAFT, Status.RETURNED, *Stage]
 AWAITING_DECISION = [Status.APPROVED, Status.COUNCIL_APPROVED]
 
 FINAL = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.AWARDED]
+
+# Statuses in which a nomination no longer claims its nominee's award: another nomination of the
+# same nominee for the same award in the same campaign may then be made (one achievement, one
+# award).
+CLOSED_UNAWARDED = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED]
 
 # How far along its journey a status is. Returned, rejected and withdrawn nominations have no rank
 # of their own: they keep the furthest rank reached (`Nomination.progress`).

@@ -103,6 +103,12 @@ class AwardType(models.Model):
         help_text=_("The documents a dossier must include before it can be submitted."),
     )
 
+    requires_registration = models.BooleanField(
+        _("requires emulation registration"),
+        default=False,
+        help_text=_("Only those who registered for the campaign's year may be proposed."),
+    )
+
     legal_basis_vi = models.CharField(_("legal basis (Vietnamese)"), max_length=300, blank=True)
     legal_basis_en = models.CharField(_("legal basis (English)"), max_length=300, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
@@ -223,6 +229,11 @@ class Campaign(models.Model):
     def clean(self):
         if self.submissions_close < self.submissions_open:
             raise ValidationError(_("Submissions cannot close before they open."))
+
+    @property
+    def rules_date(self):
+        """The day whose rules judge the campaign's nominations (criteria in force then)."""
+        return self.submissions_open
 
     def accepts_submissions(self, today=None) -> bool:
         today = today or timezone.localdate()

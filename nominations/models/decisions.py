@@ -24,6 +24,8 @@ class StageDecision(models.Model):
         COUNCIL_APPROVED = "council_approved", _("Approved by the council")
         COUNCIL_REJECTED = "council_rejected", _("Not approved by the council")
         CONFERRED = "conferred", _("Award conferred")
+        HELD = "held", _("Put on hold")
+        HOLD_LIFTED = "hold_lifted", _("Hold lifted")
 
     # The audit event each outcome is recorded as.
     EVENTS = {
@@ -36,6 +38,8 @@ class StageDecision(models.Model):
         Outcome.COUNCIL_APPROVED: Event.COUNCIL_APPROVED,
         Outcome.COUNCIL_REJECTED: Event.COUNCIL_REJECTED,
         Outcome.CONFERRED: Event.CONFERRED,
+        Outcome.HELD: Event.HOLD_PLACED,
+        Outcome.HOLD_LIFTED: Event.HOLD_LIFTED,
     }
     # The outcomes by which somebody judged the nomination at a stage (`from_status` is the
     # stage): nobody judges one nomination at two stages of its journey.
@@ -47,6 +51,15 @@ class StageDecision(models.Model):
     stage = models.CharField(_("stage"), max_length=40)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices)
     reasons = models.TextField(_("reasons"), blank=True)
+    # The coded reason of a return, rejection or "not commended" (`ReasonCode`), beside the text.
+    reason_code = models.ForeignKey(
+        "nominations.ReasonCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coded reason"),
+    )
     from_status = models.CharField(_("from"), max_length=40)
     to_status = models.CharField(_("to"), max_length=40)
     actor = models.ForeignKey(

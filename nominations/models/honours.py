@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .awards import AwardType, Campaign
 from .nomination import Nomination
+from .record import RecordSource
 from .units import Unit
 
 
@@ -15,19 +16,26 @@ class ConferredAwardQuerySet(models.QuerySet):
 
 class ConferredAward(models.Model):
     """An award on a person's or collective's record, written when a signed decision confers it
-    (and marked revoked by a later correcting decision, never deleted). Eligibility checks read
-    these: prior titles in consecutive years, a lower award before a higher one.
+    (and marked revoked by a later correcting decision, never deleted), or imported from past
+    years' records (then without a nomination or a Laurel decision). Eligibility checks read
+    these: prior titles in consecutive years.
 
     The decision is named by its id and number rather than a foreign key: nominations does not
     know the approvals app that signs decisions."""
 
     nomination = models.OneToOneField(
-        Nomination, on_delete=models.PROTECT, related_name="conferred_award"
+        Nomination,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conferred_award",
     )
     award_type = models.ForeignKey(
         AwardType, on_delete=models.PROTECT, related_name="conferred", verbose_name=_("award")
     )
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="conferred")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="conferred"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,9 +53,12 @@ class ConferredAward(models.Model):
         related_name="awards",
         verbose_name=_("collective"),
     )
-    decision_id = models.BigIntegerField(_("decision"))
+    decision_id = models.BigIntegerField(_("decision"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=60)
     conferred_on = models.DateField(_("conferred on"))
+    source = models.CharField(
+        _("source"), max_length=20, choices=RecordSource.choices, default=RecordSource.WORKFLOW
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by_decision_id = models.BigIntegerField(_("revoked by decision"), null=True, blank=True)
     revoked_by_number = models.CharField(_("revoked by decision number"), max_length=60, blank=True)

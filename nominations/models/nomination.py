@@ -223,6 +223,10 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     # The furthest point of the journey ever reached (stages.PROGRESS): reviewers see nominations
     # that reached their stage, even after they were returned or rejected further on.
     progress = models.PositiveSmallIntegerField(_("progress"), default=0, editable=False)
+    # The last evaluation of the award type's criteria (`nominations.eligibility`): the rule
+    # versions, pass/fail/unknown per criterion and the record each used. Written with the
+    # transition that ran it, so keeping it costs no statement of its own.
+    eligibility = models.JSONField(_("eligibility"), default=dict, blank=True, editable=False)
 
     objects = NominationManager()
 
@@ -234,7 +238,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(nominee_person__isnull=True) | Q(nominee_unit__isnull=True),
                 name="nomination_one_nominee",
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["proposing_unit", "status"], name="nomination_unit_status_idx"),

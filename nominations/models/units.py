@@ -72,6 +72,8 @@ class Profile(models.Model):
         Unit, on_delete=models.PROTECT, related_name="people", verbose_name=_("unit")
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    # Years of service count from here (maternity leave counts as service: Decree 152/2025, Art. 4).
+    service_start = models.DateField(_("in service since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("profile")

@@ -1,32 +1,64 @@
-"""Working days: Monday to Friday, less the holidays in `Holiday`."""
+"""Working days: Monday to Friday, less the holidays in `Holiday`.
+
+Every action that writes a task computes its due date, so the holidays are kept per process
+rather than read per action: the table is a few dozen rows a year and changes a few times a
+year. A change made in this process forgets them at once (and again when it commits); other
+processes read them again within `HOLIDAYS_KEPT_SECONDS`. A deadline computed in that window by
+another server process may miss a holiday added seconds before — the same as if the action had
+come a moment earlier.
+"""
 
 import datetime
+import time
 from collections.abc import Collection
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from .models import Holiday
 
+HOLIDAYS_KEPT_SECONDS = 300
+
+_kept: dict[str, tuple[float, frozenset[datetime.date]]] = {}
+
+
+def _holidays() -> frozenset[datetime.date]:
+    now = time.monotonic()
+    kept = _kept.get("holidays")
+    if kept is not None and now - kept[0] < HOLIDAYS_KEPT_SECONDS:
+        return kept[1]
+    dates = frozenset(Holiday.objects.values_list("date", flat=True))
+    _kept["holidays"] = (now, dates)
+    return dates
+
+
+def forget_holidays() -> None:
+    """Read the holidays again at the next use (after a change, and between tests)."""
+    _kept.clear()
+
+
+@receiver([post_save, post_delete], sender=Holiday)
+def _holiday_changed(**kwargs) -> None:
+    forget_holidays()
+    # A reader in this process may reload before the change commits: forget again after it.
+    transaction.on_commit(forget_holidays)
+
 
 def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    """The holidays from `start` to `end`, inclusive, in one query (for computing many dates)."""
-    return set(
-        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
-    )
+    """The holidays from `start` to `end`, inclusive (from the process's copy: see above)."""
+    return {day for day in _holidays() if start <= day <= end}
 
 
 def add_working_days(
     start: datetime.date, days: int, holidays: Collection[datetime.date] | None = None
 ) -> datetime.date:
-    """The date `days` working days after `start` (start itself not counted). Pass `holidays`
-    (covering the whole span) to compute without reading the database."""
+    """The date `days` working days after `start` (start itself not counted). `holidays`, if
+    given, must cover the whole span; by default the process's copy of them is used."""
     current, remaining = start, days
-    known: set[datetime.date] = set(holidays) if holidays is not None else set()
-    known_until = datetime.date.max if holidays is not None else start
+    known = holidays if holidays is not None else _holidays()
     while remaining > 0:
         current += datetime.timedelta(days=1)
-        if current > known_until:  # read the holidays ahead in one query, rarely more
-            until = current + datetime.timedelta(days=max(2 * days, 31))
-            known.update(holidays_between(current, until))
-            known_until = until
         if current.weekday() < 5 and current not in known:
             remaining -= 1
     return current

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from nominations import services as dossier
+from nominations.calendar import forget_holidays
 from nominations.models import Nomination, NomineeKind, Unit
 from nominations.roles import Role
 from workflows import services
@@ -25,6 +26,15 @@ def pytest_collection_modifyitems(config, items):
                     reason="needs PostgreSQL (row locks); run with DATABASE_URL=postgres://...",
                 )
             )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holidays():
+    """Holidays are kept per process (`nominations.calendar`); a test's rolled-back holidays
+    must not outlive it."""
+    forget_holidays()
+    yield
+    forget_holidays()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,9 @@
 """Working days: what is left of a period is counted as the period itself is."""
 
 import datetime
+import time
 
+from nominations import calendar
 from nominations.calendar import add_working_days, working_days_between, working_days_overdue
 from nominations.models import Holiday
 
@@ -49,3 +51,25 @@ def test_days_overdue_read_the_holidays_when_not_given(db):
     wednesday = MONDAY + datetime.timedelta(days=2)
     Holiday.objects.create(date=wednesday, name="Ngày nghỉ")
     assert working_days_overdue(MONDAY, MONDAY + datetime.timedelta(days=7)) == 4
+
+
+def test_a_holiday_added_or_removed_counts_at_once_in_this_process(db, django_assert_num_queries):
+    friday = MONDAY + datetime.timedelta(days=4)
+    assert add_working_days(MONDAY, 4) == friday
+    with django_assert_num_queries(0):  # the process's copy, read by the call above
+        assert add_working_days(MONDAY, 4) == friday
+    holiday = Holiday.objects.create(date=MONDAY + datetime.timedelta(days=2), name="Ngày nghỉ")
+    assert add_working_days(MONDAY, 4) == MONDAY + datetime.timedelta(days=7)
+    holiday.delete()
+    assert add_working_days(MONDAY, 4) == friday
+
+
+def test_another_process_s_change_is_read_within_the_time_kept(db, monkeypatch):
+    friday = MONDAY + datetime.timedelta(days=4)
+    assert add_working_days(MONDAY, 4) == friday
+    # Written as another process would: no signal reaches this one.
+    Holiday.objects.bulk_create([Holiday(date=MONDAY + datetime.timedelta(days=1), name="Bù")])
+    assert add_working_days(MONDAY, 4) == friday  # still the copy
+    later = time.monotonic() + calendar.HOLIDAYS_KEPT_SECONDS + 1
+    monkeypatch.setattr(calendar.time, "monotonic", lambda: later)
+    assert add_working_days(MONDAY, 4) == MONDAY + datetime.timedelta(days=7)

@@ -278,12 +278,19 @@ def conflict_q(user, prefix: str = "") -> Q:
     """`conflict_of_interest` as a filter: matches the nominations the user may not judge now."""
     q = Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}nominee_person": user})
     home = _home_path(user)
+    # The unit head confirms their own unit's nominations, held at that stage too.
+    held_at_unit_review = Hold.objects.filter(
+        nomination_id=OuterRef(f"{prefix}pk"),
+        lifted_at__isnull=True,
+        held_status=Status.UNIT_REVIEW,
+    )
     if home is not None:
         ancestors = [int(pk) for pk in home.strip("/").split("/")]
         q |= Q(**{f"{prefix}nominee_unit__in": ancestors})
         q |= (
             Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True})
             & ~Q(**{f"{prefix}status": Status.UNIT_REVIEW})
+            & ~(Q(**{f"{prefix}status": Status.ON_HOLD}) & Q(Exists(held_at_unit_review)))
             & Q(**{f"{prefix}proposing_unit__in": ancestors})
         )
     judged = _judgements(nomination_id=OuterRef(f"{prefix}pk")).filter(
@@ -297,9 +304,9 @@ def conflict_q(user, prefix: str = "") -> Q:
     ).values("held_status")
     return (
         q
-        | (in_council & Exists(judged.exclude(from_status__in=COUNCIL_STAGE)))
-        | (held & Exists(judged.exclude(from_status__in=held_at)))
-        | (~in_council & ~held & Exists(judged.exclude(from_status=OuterRef(f"{prefix}status"))))
+        | (in_council & Q(Exists(judged.exclude(from_status__in=COUNCIL_STAGE))))
+        | (held & Q(Exists(judged.exclude(from_status__in=held_at))))
+        | (~in_council & ~held & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status")))))
     )
 
 

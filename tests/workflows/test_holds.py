@@ -19,8 +19,10 @@ from nominations.exceptions import ConflictingAction, InvalidInput, NotAllowed, 
 from nominations.models import Hold, HoldKind, Nomination, StageDecision
 from nominations.stages import Status
 from tests.conftest import reviewer_for
+from tests.factories import AwardTypeFactory
 from workflows import services
 from workflows.models import NominationTask
+from workflows.selectors import waiting_for
 
 # How each holdable status is reached (full route unless noted).
 WALKS = {
@@ -418,3 +420,32 @@ def test_a_held_nomination_on_public_notice_takes_no_objection(world, at):
     hold = _hold(at(Status.COUNCIL_APPROVED), world.signer)
     with pytest.raises(TransitionRefused):
         council.file_objection(hold.nomination, actor=world.staff, reasons="Phản ánh.")
+
+
+# --- the inbox -----------------------------------------------------------------------------
+
+
+def test_held_work_stays_in_the_inbox_of_whoever_it_waits_on_marked_with_its_kind(world, at, walk):
+    # The party committee returned it once, so it judged it at this very stage before: no
+    # conflict, held or not.
+    n = walk(at(Status.RETURNED), "resubmit", "approve")
+    _hold(n, world.party_reviewer, kind=HoldKind.INSPECTION)
+
+    [task] = waiting_for(world.party_reviewer).filter(nomination=n)
+
+    assert task.hold_kind == HoldKind.INSPECTION
+    assert not waiting_for(world.leader).filter(nomination=n).exists()
+
+
+def test_a_unit_head_still_sees_their_units_nomination_held_at_their_confirmation(world, at):
+    own_unit_only = AwardTypeFactory(code="outsiders", reviewers_from_other_units_only=True)
+    world.unit_head.profile.unit = world.unit
+    world.unit_head.profile.save()
+    n = at(Status.UNIT_REVIEW, award_type=own_unit_only)
+    assert waiting_for(world.unit_head).filter(nomination=n).exists()
+
+    _hold(n, world.unit_head)
+
+    [task] = waiting_for(world.unit_head).filter(nomination=n)
+    assert task.hold_kind == HoldKind.COMPLAINT
+    services.lift_hold(_fresh(n), actor=world.unit_head, resolution=RESOLUTION)

@@ -7,7 +7,7 @@ import datetime
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from audit.types import Actor
 from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
-from nominations.models import ConferredAward, Nomination, Unit
+from nominations.models import ConferredAward, Hold, HoldKind, Nomination, Unit
 from nominations.people import display_name
 from nominations.stages import AWAITING_DECISION, Status
 from workflows import services as transitions
@@ -39,7 +39,7 @@ from .models import (
     Tally,
 )
 from .notice import holidays_for, notice_ends_on, notice_over
-from .services import QuorumNotMet, lock_session, quorum_of
+from .services import QuorumNotMet, held_deferral_reasons, lock_session, quorum_of
 
 # --- closing the vote ----------------------------------------------------------------------
 
@@ -72,11 +72,17 @@ def close_voting(
             raise TransitionRefused(_("Voting has not been opened for this session."))
         seats, items = _lock_agenda(session)
         pending = _lock_nominations(items)
+        held = _defer_held(pending)
+        pending = [i for i in pending if i.pk not in held]
         quorum = _check_quorum(seats, pending)
         counts = _count_ballots(pending)
         decided, withdrawn, minutes_items = _tally_agenda(items, seats, counts)
         _write_tallies(decided, withdrawn)
-        trail = _move_nominations(session, decided, actor=actor, origin=origin)
+        trail = [
+            events.item_deferred(item, actor=actor, role=role, reasons=reasons, origin=origin)
+            for item, reasons in held.values()
+        ]
+        trail += _move_nominations(session, decided, actor=actor, origin=origin)
         _close_session(session, seats, quorum, minutes_items)
         # The outcomes' events, then the session's, appended in order with the head locked once.
         trail.append(events.voting_closed(session, actor=actor, role=role, origin=origin))
@@ -109,6 +115,21 @@ def _lock_nominations(items: list[AgendaItem]) -> list[AgendaItem]:
     for item in items:
         item.nomination = locked.get(item.nomination_id) or others[item.nomination_id]
     return pending
+
+
+def _defer_held(pending: list[AgendaItem]) -> dict[int, tuple[AgendaItem, str]]:
+    """Defer the items whose nomination was put on hold while voting was open: the council does
+    not decide a held nomination (Decree 152/2025, Art. 4). Each goes on a later session's agenda
+    once the hold is lifted, the reason in the minutes. Item id → (item, reasons)."""
+    held = [i for i in pending if i.nomination.status == Status.ON_HOLD]
+    if not held:
+        return {}
+    reasons = held_deferral_reasons([i.nomination_id for i in held])
+    for item in held:
+        item.status = AgendaItem.Status.DEFERRED
+        item.deferral_reasons = reasons[item.nomination_id]
+    AgendaItem.objects.bulk_update(held, ["status", "deferral_reasons"])
+    return {item.pk: (item, item.deferral_reasons) for item in held}
 
 
 def _check_quorum(seats: list[SessionMember], pending: list[AgendaItem]) -> arithmetic.Quorum:
@@ -439,9 +460,18 @@ def why_not_signable(
     *,
     has_open_objection: bool | None = None,
     holidays=None,
+    held_kind: str | None = None,
 ) -> str | None:
     """Why the decision cannot confer this nomination's award now, or None. Lists pass what
-    they read for all rows at once (open objections, holidays)."""
+    they read for all rows at once (open objections, holidays, the kind of an open hold)."""
+    if nomination.status == Status.ON_HOLD:
+        if held_kind is None:
+            hold = nomination.open_hold()
+            held_kind = hold.kind if hold else ""
+        kind = HoldKind(held_kind).label if held_kind in HoldKind.values else "—"
+        return _(
+            "%(ref)s is on hold (%(kind)s): it cannot be conferred until the hold is lifted."
+        ) % {"ref": nomination.reference, "kind": kind}
     if nomination.status not in AWAITING_DECISION:
         return _("%(ref)s is “%(status)s”, not awaiting the decision.") % {
             "ref": nomination.reference,
@@ -626,9 +656,19 @@ def sign_correction(
 
 def awaiting_signature(agency: Unit) -> list[tuple[Nomination, str | None]]:
     """Nominations of the agency's campaigns awaiting the signed decision, each with why it cannot
-    be signed yet (None: it can). A fixed number of queries, whatever the length of the list."""
+    be signed yet (None: it can); those put on hold while awaiting it are listed with their hold.
+    A fixed number of queries, whatever the length of the list."""
+    open_hold = Hold.objects.filter(nomination=OuterRef("pk"), lifted_at__isnull=True)
     candidates = list(
-        Nomination.objects.filter(status__in=AWAITING_DECISION, campaign__agency=agency)
+        Nomination.objects.filter(campaign__agency=agency)
+        .annotate(
+            held_at=Subquery(open_hold.values("held_status")[:1]),
+            held_kind=Subquery(open_hold.values("kind")[:1]),
+        )
+        .filter(
+            Q(status__in=AWAITING_DECISION)
+            | Q(status=Status.ON_HOLD, held_at__in=AWAITING_DECISION)
+        )
         .select_related(
             "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
         )
@@ -641,6 +681,11 @@ def awaiting_signature(agency: Unit) -> list[tuple[Nomination, str | None]]:
     )
     holidays = holidays_for(candidates)
     return [
-        (n, why_not_signable(n, has_open_objection=n.open_objection, holidays=holidays))
+        (
+            n,
+            why_not_signable(
+                n, has_open_objection=n.open_objection, holidays=holidays, held_kind=n.held_kind
+            ),
+        )
         for n in candidates
     ]

@@ -17,7 +17,7 @@ from audit import services as audit
 from audit.services import Origin
 from audit.types import Actor
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
-from nominations.models import Campaign, Nomination, RoleAssignment, Unit
+from nominations.models import Campaign, Hold, Nomination, RoleAssignment, Unit
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -99,6 +99,36 @@ def _add_waiting_nominations(session: CouncilSession) -> list[AgendaItem]:
             )
         )
     return added
+
+
+def held_deferral_reasons(nomination_ids: list[int]) -> dict[int, str]:
+    """Why each held nomination's item leaves the agenda (a held nomination is not voted into a
+    decision: Decree 152/2025, Art. 4), read in one query. Nomination id → the sentence."""
+    holds = Hold.objects.filter(nomination_id__in=nomination_ids, lifted_at__isnull=True)
+    found = {h.nomination_id: h for h in holds}
+    reasons = {}
+    for pk in nomination_ids:
+        hold = found.get(pk)
+        reasons[pk] = (
+            _("On hold (%(kind)s) since %(date)s: deferred until the hold is lifted.")
+            % {
+                "kind": hold.get_kind_display(),
+                "date": timezone.localdate(hold.placed_at).isoformat(),
+            }
+            if hold is not None
+            else _("On hold: deferred until the hold is lifted.")
+        )
+    return reasons
+
+
+def _refuse_if_held(item: AgendaItem) -> None:
+    if item.nomination.status == Status.ON_HOLD:
+        raise TransitionRefused(
+            _(
+                "This nomination is on hold: the council does not vote on it until the hold is "
+                "lifted, and the item will be deferred."
+            )
+        )
 
 
 def plan_session(
@@ -187,12 +217,29 @@ def open_session(
         for seat in seats:
             seat.present = seat.member_id in present_ids
         SessionMember.objects.bulk_update(seats, ["present"])
-        # Nominations withdrawn meanwhile leave the agenda; those arrived meanwhile join it.
-        for item in session.items.filter(status=AgendaItem.Status.PENDING).exclude(
-            nomination__status=Status.COUNCIL_REVIEW
-        ):
-            item.status = AgendaItem.Status.WITHDRAWN
-            item.save(update_fields=["status"])
+        # Nominations withdrawn meanwhile leave the agenda, those put on hold are deferred (with
+        # the hold's reason, audited), and those arrived meanwhile join it.
+        gone = list(
+            session.items.filter(status=AgendaItem.Status.PENDING)
+            .exclude(nomination__status=Status.COUNCIL_REVIEW)
+            .select_related("nomination__proposing_unit")
+        )
+        held = [i for i in gone if i.nomination.status == Status.ON_HOLD]
+        deferrals = held_deferral_reasons([i.nomination_id for i in held]) if held else {}
+        trail = []
+        for item in gone:
+            if item in held:
+                item.status = AgendaItem.Status.DEFERRED
+                item.deferral_reasons = deferrals[item.nomination_id]
+                item.save(update_fields=["status", "deferral_reasons"])
+                trail.append(
+                    events.item_deferred(
+                        item, actor=actor, role=role, reasons=item.deferral_reasons, origin=origin
+                    )
+                )
+            else:
+                item.status = AgendaItem.Status.WITHDRAWN
+                item.save(update_fields=["status"])
         _add_waiting_nominations(session)
         items = list(
             session.items.filter(status=AgendaItem.Status.PENDING).select_related(
@@ -214,7 +261,7 @@ def open_session(
         session.status = CouncilSession.Status.OPEN
         session.opened_at = timezone.now()
         session.save(update_fields=["status", "opened_at"])
-        audit.append(
+        trail.append(
             events.session_opened(
                 session,
                 actor=actor,
@@ -225,6 +272,8 @@ def open_session(
                 origin=origin,
             )
         )
+        for event in trail:  # the deferrals', then the opening's, appended last
+            audit.append(event)
     return session
 
 
@@ -249,6 +298,7 @@ def cast_ballot(
             raise TransitionRefused(_("Voting is not open for this session."))
         if item.status != AgendaItem.Status.PENDING:
             raise TransitionRefused(_("This item is no longer on the agenda."))
+        _refuse_if_held(item)
         seat = SessionMember.objects.filter(session=item.session, member=actor).first()
         recused = Recusal.objects.filter(item=item, member=actor).exists()
         role = policy.authorize_vote(actor, item, seat, recused)
@@ -300,6 +350,7 @@ def record_written_opinion(
             raise TransitionRefused(_("Voting is not open for this session."))
         if item.status != AgendaItem.Status.PENDING:
             raise TransitionRefused(_("This item is no longer on the agenda."))
+        _refuse_if_held(item)
         seat = SessionMember.objects.filter(session=item.session, member=member).first()
         recused = Recusal.objects.filter(item=item, member=member).exists()
         policy.check_written_opinion(item, seat, recused)

@@ -37,6 +37,9 @@ SHOWN_DATA = {
     "result",
     "decision",
     "decision_number",
+    "hold_kind",
+    "expected_end",
+    "held_since",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

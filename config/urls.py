@@ -32,6 +32,8 @@ urlpatterns = [
         nominations.evidence_remove,
         name="evidence_remove",
     ),
+    path("nominations/<int:pk>/hold/", workflows.hold, name="nomination_hold"),
+    path("nominations/<int:pk>/lift-hold/", workflows.lift_hold, name="nomination_lift_hold"),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),

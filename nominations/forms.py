@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from . import policy, uploads
-from .models import AwardType, Campaign, Delegation, Evidence, Nomination, Unit
+from .models import AwardType, Campaign, Delegation, Evidence, HoldKind, Nomination, Unit
 from .people import display_name
 from .selectors import proposable_people, proposable_units
 
@@ -119,6 +119,38 @@ class ActionForm(forms.Form):
         if not reasons_required:
             reasons.label = _("Comment (optional)")
             reasons.widget.attrs["rows"] = 2
+
+
+class HoldForm(forms.Form):
+    """Put a nomination on hold: why (the kind of matter and its details), until when it is
+    expected to last, and the version the actor saw."""
+
+    kind = forms.ChoiceField(label=_("Reason"), choices=HoldKind.choices)
+    reason = forms.CharField(
+        label=_("Details"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which measure, investigation, inspection or complaint, and who handles it."),
+        error_messages={"required": _("Say why the nomination is put on hold.")},
+    )
+    expected_end = forms.DateField(
+        label=_("Expected to end"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
+
+
+class LiftHoldForm(forms.Form):
+    """Lift a hold: how the matter was resolved, and the version the actor saw."""
+
+    resolution = forms.CharField(
+        label=_("How it was resolved"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say how the matter was resolved.")},
+    )
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
 
 class DelegationForm(forms.Form):

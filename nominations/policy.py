@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.types import Actor
 
 from .exceptions import NotAllowed
-from .models import Delegation, Nomination, Profile, RoleAssignment, StageDecision, Unit
+from .models import Delegation, Hold, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .people import display_name
 from .roles import Role
 from .stages import ACTION_TASK, DEFAULT_STAGE_ROLE, PROGRESS, Status, task_at
@@ -176,6 +176,33 @@ _ROLE_OFF_TASK = {
 }
 
 
+# Actions that complete no task, and the roles that may do them besides whoever the nomination
+# waits on where it stands (`Nomination.waiting_on`; for a held nomination, where it was held).
+# A hold (Decree 152/2025, Art. 4) is placed and lifted by the reviewer of the stage, the
+# council's secretary at the council, the unit's proposer at its revision, the signer awaiting
+# the decision — and at any of these by a council secretary over the proposing unit (the
+# secretary's role is held over the agency). Not by an administrator, who takes no part in the
+# lifecycle (and sees no nomination), nor an inspector, who changes nothing. Separation of
+# duties applies as to a judgement: nobody places or lifts a hold on what they proposed, what
+# names them or their unit, or what they judged at another stage.
+_BESIDES_WAITING = {
+    "hold": (Role.COUNCIL_SECRETARY,),
+    "lift_hold": (Role.COUNCIL_SECRETARY,),
+}
+HOLD_ACTIONS = list(_BESIDES_WAITING)
+
+
+def acting_roles(nomination: Nomination, action: str) -> list[str]:
+    """The roles any one of which performs `action` on the nomination as it stands, in the
+    order they are tried (`acting_role` but for the actions with several)."""
+    if action in _BESIDES_WAITING:
+        waiting = nomination.waiting_on()
+        first = [waiting.role] if waiting is not None else []
+        return list(dict.fromkeys([*first, *_BESIDES_WAITING[action]]))
+    role = acting_role(nomination, action)
+    return [role] if role else []
+
+
 def acting_role(nomination: Nomination, action: str) -> str:
     """The role that performs `action` on the nomination as it stands: the proposer for the
     unit's own actions, else whoever the task it completes waits on (`Nomination.waiting_on`)."""
@@ -218,7 +245,8 @@ def conflict_of_interest(
             return _("Your unit is the nominee.")
         if (
             nomination.award_type.reviewers_from_other_units_only
-            and nomination.status != Status.UNIT_REVIEW  # the unit head confirms their own unit
+            # the unit head confirms their own unit
+            and nomination.standing_status != Status.UNIT_REVIEW
             and profile.unit.is_within(nomination.proposing_unit)
         ):
             return _("This award type is reviewed only by people outside the proposing unit.")
@@ -226,7 +254,7 @@ def conflict_of_interest(
         acted_elsewhere = (
             _judgements(nomination_id=nomination.pk)
             .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
-            .exclude(from_status__in=_same_stage(nomination.status))
+            .exclude(from_status__in=_same_stage(nomination.standing_status))
             .exists()
         )
     if acted_elsewhere:
@@ -250,22 +278,35 @@ def conflict_q(user, prefix: str = "") -> Q:
     """`conflict_of_interest` as a filter: matches the nominations the user may not judge now."""
     q = Q(**{f"{prefix}created_by": user}) | Q(**{f"{prefix}nominee_person": user})
     home = _home_path(user)
+    # The unit head confirms their own unit's nominations, held at that stage too.
+    held_at_unit_review = Hold.objects.filter(
+        nomination_id=OuterRef(f"{prefix}pk"),
+        lifted_at__isnull=True,
+        held_status=Status.UNIT_REVIEW,
+    )
     if home is not None:
         ancestors = [int(pk) for pk in home.strip("/").split("/")]
         q |= Q(**{f"{prefix}nominee_unit__in": ancestors})
         q |= (
             Q(**{f"{prefix}award_type__reviewers_from_other_units_only": True})
             & ~Q(**{f"{prefix}status": Status.UNIT_REVIEW})
+            & ~(Q(**{f"{prefix}status": Status.ON_HOLD}) & Q(Exists(held_at_unit_review)))
             & Q(**{f"{prefix}proposing_unit__in": ancestors})
         )
     judged = _judgements(nomination_id=OuterRef(f"{prefix}pk")).filter(
         Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk)
     )
     in_council = Q(**{f"{prefix}status__in": COUNCIL_STAGE})
+    # A held nomination stands where it was held (its open hold's status).
+    held = Q(**{f"{prefix}status": Status.ON_HOLD})
+    held_at = Hold.objects.filter(
+        nomination_id=OuterRef("nomination_id"), lifted_at__isnull=True
+    ).values("held_status")
     return (
         q
-        | (in_council & Exists(judged.exclude(from_status__in=COUNCIL_STAGE)))
-        | (~in_council & Exists(judged.exclude(from_status=OuterRef(f"{prefix}status"))))
+        | (in_council & Q(Exists(judged.exclude(from_status__in=COUNCIL_STAGE))))
+        | (held & Q(Exists(judged.exclude(from_status__in=held_at))))
+        | (~in_council & ~held & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status")))))
     )
 
 
@@ -296,6 +337,9 @@ def _acts_on_journey(user: Actor, action: str, nomination: Nomination) -> bool:
     roles: set[str]
     if action in _UNIT_ACTIONS:
         roles = {Role.UNIT_PROPOSER}
+    elif action in _BESIDES_WAITING:
+        roles = {s.role for s in nomination.award_type.stages}
+        roles |= {Role.UNIT_PROPOSER, Role.DECISION_SIGNER, *_BESIDES_WAITING[action]}
     else:
         task = ACTION_TASK.get(action)
         roles = {s.role for s in nomination.award_type.stages if task_at(s.stage) == task}
@@ -311,8 +355,7 @@ def authorize_many(user, acts: list[tuple[str, Nomination]]) -> list[Authority]:
     principals: dict = {}
     nominations = [n for _action, n in acts]
     for action, n in acts:  # delegations resolve once per principal, before the history is read
-        role = acting_role(n, action)
-        held = holding(user, role, n.proposing_unit) if role else None
+        held = _holding_any(user, acting_roles(n, action), n.proposing_unit)
         if held is not None and held.on_behalf_of_id and held.on_behalf_of_id not in principals:
             principals[held.on_behalf_of_id] = _principal(held.on_behalf_of_id)
     people = [user.pk, *principals]
@@ -332,14 +375,32 @@ def _principal(pk: int):
     return get_user_model().objects.select_related("profile__unit").get(pk=pk)
 
 
+def _holding_any(user, roles: list[str], unit: Unit) -> Assignment | None:
+    """How the user holds the first of `roles` they hold at `unit` or above it, or None."""
+    for role in roles:
+        held = holding(user, role, unit)
+        if held is not None:
+            return held
+    return None
+
+
 def _authorize(user, action: str, nomination: Nomination, principals: dict, judged) -> Authority:
-    role = acting_role(nomination, action)
-    held = holding(user, role, nomination.proposing_unit) if role else None
+    roles = acting_roles(nomination, action)
+    held = _holding_any(user, roles, nomination.proposing_unit)
+    if held is None and len(roles) > 1:
+        raise NotAllowed(
+            _("This needs one of the roles %(roles)s for %(unit)s.")
+            % {
+                "roles": ", ".join(f"“{Role(r).label}”" for r in roles),
+                "unit": nomination.proposing_unit,
+            }
+        )
     if held is None:
         raise NotAllowed(
             _("This needs the role “%(role)s” for %(unit)s.")
-            % {"role": Role(role).label if role else "—", "unit": nomination.proposing_unit}
+            % {"role": Role(roles[0]).label if roles else "—", "unit": nomination.proposing_unit}
         )
+    role = held.role
     principal = None
     if held.on_behalf_of_id:
         principal = principals.get(held.on_behalf_of_id) or _principal(held.on_behalf_of_id)
@@ -350,7 +411,7 @@ def _authorize(user, action: str, nomination: Nomination, principals: dict, judg
                 reason = conflict_of_interest(person, nomination)
             else:
                 stages = judged.get((person.pk, nomination.pk), set())
-                elsewhere = bool(stages - set(_same_stage(nomination.status)))
+                elsewhere = bool(stages - set(_same_stage(nomination.standing_status)))
                 reason = conflict_of_interest(person, nomination, acted_elsewhere=elsewhere)
             if reason:
                 if person is principal:
@@ -387,9 +448,10 @@ def units_user_may_propose_for(user):
 PAGE_ACTIONS = ["submit", "resubmit", "approve", "return_for_revision", "reject", "withdraw"]
 
 
-def allowed_actions(user, nomination: Nomination) -> list[str]:
-    """What the user can do to the nomination now: the lifecycle allows it and so do we."""
-    return [a for a in PAGE_ACTIONS if nomination.can(a) and may(user, a, nomination)]
+def allowed_actions(user, nomination: Nomination, among=PAGE_ACTIONS) -> list[str]:
+    """What the user can do to the nomination now: the lifecycle allows it and so do we
+    (`among` the page's actions, or `HOLD_ACTIONS` for the hold's forms)."""
+    return [a for a in among if nomination.can(a) and may(user, a, nomination)]
 
 
 # --- delegating ----------------------------------------------------------------------------

@@ -51,6 +51,10 @@ ENDED = {
     "withdraw": _("%(reference)s was withdrawn."),
 }
 
+# A hold placed: the nomination waits on nobody until it is lifted (lifting it says where it
+# is now, as any other action below).
+HELD = _("%(reference)s is on hold until the matter is resolved; nobody acts on it meanwhile.")
+
 # Any other action (the council's, the signature's): where the nomination is now.
 WAITS = _("%(reference)s is now with %(holder)s %(purpose)s.")
 STANDS = _("%(reference)s is now “%(status)s”.")
@@ -61,6 +65,8 @@ def after_action(action: str, nomination) -> str:
     reference = nomination.reference
     if action in ENDED:
         return str(ENDED[action] % {"reference": reference})
+    if action == "hold":
+        return str(HELD % {"reference": reference})
     waiting = nomination.waiting_on()
     if waiting is None:
         return str(STANDS % {"reference": reference, "status": nomination.get_status_display()})

@@ -41,10 +41,18 @@ STAGE_ORDER = [s.value for s in Stage]
 # Stages where one reviewer approves, returns or rejects. The council stage is decided by a vote.
 REVIEW_STAGES = [Stage.UNIT_REVIEW, Stage.PARTY_COMMITTEE_REVIEW, Stage.LEADERSHIP_REVIEW]
 
-# Statuses in which the nomination is still the proposing unit's to withdraw.
-WITHDRAWABLE = [Status.DRAFT, Status.RETURNED, *Stage]
-
 AWAITING_DECISION = [Status.APPROVED, Status.COUNCIL_APPROVED]
+
+# Statuses in which a nomination may be put on hold (Decree 152/2025, Art. 4: held, not
+# rejected, while its nominee is under discipline, investigation, inspection or a complaint):
+# wherever it waits on somebody's review, the unit's revision or the decision. Not a draft (the
+# unit simply does not submit it) and not once its journey has ended. Lifting the hold returns
+# it to the status it was held in (`Hold.held_status`).
+HOLDABLE = [*Stage, Status.RETURNED, *AWAITING_DECISION]
+
+# Statuses in which the nomination is still the proposing unit's to withdraw. A held nomination
+# may be withdrawn if it was held in one of the others (`Nomination.withdraw`'s guard).
+WITHDRAWABLE = [Status.DRAFT, Status.RETURNED, *Stage, Status.ON_HOLD]
 
 FINAL = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.AWARDED]
 
@@ -88,6 +96,8 @@ ACTION_LABELS = {
     "objection_return": _("return after an upheld objection"),
     "objection_reject": _("reject after an upheld objection"),
     "confer": _("confer the award of"),
+    "hold": _("put on hold"),
+    "lift_hold": _("lift the hold on"),
 }
 
 ACTIONS = list(ACTION_LABELS)

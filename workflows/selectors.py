@@ -1,12 +1,14 @@
 """What waits for whom."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from viewflow.workflow.status import STATUS
 
 from audit.selectors import capped_count
 from nominations import policy
 from nominations.calendar import holidays_between, working_days_overdue
+from nominations.models import Hold
 from nominations.roles import Role
+from nominations.stages import Status
 
 from .models import OPEN, NominationTask
 
@@ -30,7 +32,18 @@ def _inbox(user, which: Q) -> QuerySet[NominationTask]:
             "nomination__nominee_person",
             "nomination__nominee_unit",
         )
+        .annotate(hold_kind=_hold_kind())
         .order_by("due_on", "created")
+    )
+
+
+def _hold_kind():
+    """The kind of the open hold of a held nomination's task (None for the others, for which
+    the subquery is not even run): the inbox marks held work in the same query."""
+    open_hold = Hold.objects.filter(nomination_id=OuterRef("nomination_id"), lifted_at__isnull=True)
+    return Case(
+        When(nomination__status=Status.ON_HOLD, then=Subquery(open_hold.values("kind")[:1])),
+        default=None,
     )
 
 

@@ -25,8 +25,8 @@ from audit.services import Origin
 from audit.types import Actor
 from nominations import policy
 from nominations.calendar import add_working_days
-from nominations.exceptions import ConflictingAction, NotAllowed
-from nominations.models import Nomination, StageDecision
+from nominations.exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
+from nominations.models import Hold, HoldKind, Nomination, StageDecision
 from nominations.people import display_name
 from nominations.stages import PROGRESS, TAKE_ACTION, Status
 
@@ -454,6 +454,109 @@ def confer(
     )
 
 
+# --- holds ----------------------------------------------------------------------------------
+# A hold completes no task and starts none: the task the nomination waited on stays open, with
+# its owner, until the hold is lifted; meanwhile the lifecycle refuses every action but lifting
+# it and (where the status it was held in allows) withdrawing. So holds take this small path of
+# their own rather than `_act`'s task bookkeeping.
+
+
+def place_hold(
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    kind: str,
+    reason: str,
+    expected_end=None,
+    origin: Origin | None = None,
+) -> Hold:
+    """Put the nomination on hold while its nominee is under a disciplinary measure, an
+    investigation, an inspection or a complaint (Decree 152/2025, Art. 4): held, not rejected,
+    until the matter is resolved. The status it was held in is kept on the `Hold`, so lifting it
+    returns the nomination exactly there."""
+    if kind not in HoldKind.values:
+        raise InvalidInput(_("Choose why the nomination is put on hold."))
+    if not (reason or "").strip():
+        raise InvalidInput(_("Say why the nomination is put on hold."))
+    with transaction.atomic():
+        n = Nomination.objects.lock(nomination)
+        authority = policy.authorize_locked(actor, "hold", n, nomination)
+        task = NominationTask.objects.open_for(n)
+        step = _fire(
+            n,
+            "hold",
+            StageDecision.Outcome.HELD,
+            actor=actor,
+            authority=authority,
+            task=task,
+            reasons=reason,
+            data={
+                "hold_kind": kind,
+                "expected_end": expected_end.isoformat() if expected_end else None,
+            },
+            transition_kwargs={"reason": reason},
+        )
+        n.save()
+        hold = Hold.objects.create(
+            nomination=n,
+            kind=kind,
+            reason=reason,
+            held_status=step.before,
+            expected_end=expected_end,
+            placed_by=actor,
+            placed_at=n.status_changed_at,
+        )
+        n._open_hold = hold
+        step.data["hold"] = hold.pk
+        step.decision(actor).save(force_insert=True)
+        audit.append(step.event(actor, origin))
+    return hold
+
+
+def lift_hold(
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    resolution: str,
+    origin: Origin | None = None,
+) -> Hold:
+    """Lift the hold once the matter is resolved, saying how: the nomination returns to the
+    status it was held in, its task still open as it was."""
+    if not (resolution or "").strip():
+        raise InvalidInput(_("Say how the matter was resolved before lifting the hold."))
+    with transaction.atomic():
+        n = Nomination.objects.lock(nomination)
+        authority = policy.authorize_locked(actor, "lift_hold", n, nomination)
+        hold = n.open_hold()
+        task = NominationTask.objects.open_for(n)
+        step = _fire(
+            n,
+            "lift_hold",
+            StageDecision.Outcome.HOLD_LIFTED,
+            actor=actor,
+            authority=authority,
+            task=task,
+            reasons=resolution,
+            transition_kwargs={"hold": hold, "resolution": resolution},
+        )
+        assert hold is not None  # the transition refuses a nomination without an open hold
+        step.stage = hold.held_status
+        step.data = {
+            "hold": hold.pk,
+            "hold_kind": hold.kind,
+            "held_since": hold.placed_at.isoformat(),
+        }
+        n.save()
+        hold.lifted_at = n.status_changed_at
+        hold.lifted_by = actor
+        hold.lift_reason = resolution
+        hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        n._open_hold = None
+        step.decision(actor).save(force_insert=True)
+        audit.append(step.event(actor, origin))
+    return hold
+
+
 # --- taking and releasing tasks ----------------------------------------------------------
 
 
@@ -488,6 +591,10 @@ def take_task(
         if take_action is None:
             raise NotAllowed(_("The unit's revision is not taken from a queue; resubmit instead."))
         authority = policy.authorize(actor, take_action, n)
+        if n.status == Status.ON_HOLD:  # nobody acts on it until the hold is lifted
+            raise TransitionRefused(
+                _("This nomination is on hold: its task cannot be taken until the hold is lifted.")
+            )
         task.flow_task.activation_class(task).assign(actor)
         audit.append(events.task_taken(task, n, actor=actor, authority=authority, origin=origin))
     return task

@@ -20,7 +20,7 @@ from audit.services import Origin
 from nominations import policy
 from nominations.calendar import add_working_days, holidays_between
 from nominations.exceptions import InvalidInput
-from nominations.forms import ActionForm, EvidenceForm
+from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm
 from nominations.models import Nomination
 from nominations.selectors import decisions_of, last_return
 from nominations.sentences import after_action
@@ -70,8 +70,8 @@ def inbox(request):
     paginator.count = min(waiting_count, INBOX_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page)
-    for t in tasks:
-        t.takeable = t.flow_task.name in TAKE_ACTION
+    for t in tasks:  # a held nomination's task waits for the hold's lifting, not for a taker
+        t.takeable = t.flow_task.name in TAKE_ACTION and not t.hold_kind
     # One read of the holidays serves the due-soon date and every count of days overdue.
     first_due = min((t.due_on for t in (*mine, *tasks) if t.due_on), default=today)
     holidays = holidays_between(min(first_due, today), today + HOLIDAYS_AHEAD)
@@ -112,7 +112,7 @@ def _action_form(action: str, data=None) -> ActionForm:
     return ActionForm(data, reasons_required=action in REASONS_REQUIRED, auto_id=f"%s-{action}")
 
 
-def _detail_page(request, nomination, *, failed: ActionForm | None = None, failed_action=None):
+def _detail_page(request, nomination, *, failed=None, failed_action=None):
     """The nomination's page; after an action posted with an error in its form (`failed`, for
     `failed_action`), the same page again with that form's error on its field (status 400)."""
     task = NominationTask.objects.open_for(nomination)
@@ -120,7 +120,9 @@ def _detail_page(request, nomination, *, failed: ActionForm | None = None, faile
     taken_by_other = task is not None and task.owner_id not in (None, request.user.pk)
     if taken_by_other:
         actions = [a for a in actions if a == "withdraw"]
-    if failed is not None and failed_action not in actions:  # no form on the page to show it
+    # A hold completes no task: whoever may, holds or lifts whoever has taken the task.
+    holds = policy.allowed_actions(request.user, nomination, among=policy.HOLD_ACTIONS)
+    if failed is not None and failed_action not in [*actions, *holds]:  # no form to show it in
         raise _unreadable(failed)
     returned = last_return(nomination.pk) if nomination.status != Status.DRAFT else None
     changes = _changes_since(returned.dossier, nomination.dossier_snapshot()) if returned else []
@@ -141,8 +143,16 @@ def _detail_page(request, nomination, *, failed: ActionForm | None = None, faile
             "overdue": task is not None and task.due_on is not None and task.due_on < today,
             "stopped_at": _left_from(recent["events"], nomination.status),
             "taken_by_other": taken_by_other,
+            "hold": nomination.open_hold(),
+            "hold_form": failed if failed_action == "hold" else HoldForm(auto_id="%s-hold"),
+            "may_hold": "hold" in holds,
+            "lift_form": failed
+            if failed_action == "lift_hold"
+            else LiftHoldForm(auto_id="%s-lift"),
+            "may_lift": "lift_hold" in holds,
             "can_take": task is not None
             and task.owner_id is None
+            and nomination.status != Status.ON_HOLD
             and task.flow_task.name in TAKE_ACTION
             and policy.may(request.user, TAKE_ACTION[task.flow_task.name], nomination),
             "actions": offered,
@@ -203,7 +213,56 @@ def act(request, pk, action):
     return redirect("nomination_detail", pk=pk)
 
 
-def _unreadable(form: ActionForm) -> InvalidInput:
+@login_required
+@require_POST
+@refuses_domain_errors(back=lambda request, pk: nomination_url(pk))
+def hold(request, pk):
+    """Put the nomination on hold (the form on its page): the kind, the details, the expected
+    end. A form error shows the page again with the error on its field (400)."""
+    nomination = get_visible(request, pk)
+    form = HoldForm(request.POST, auto_id="%s-hold")
+    if not form.is_valid():
+        if "version" in form.errors:
+            raise _unreadable(form)
+        return _detail_page(request, nomination, failed=form, failed_action="hold")
+    nomination.version = form.cleaned_data["version"]
+    held = services.place_hold(
+        nomination,
+        actor=request.user,
+        kind=form.cleaned_data["kind"],
+        reason=form.cleaned_data["reason"],
+        expected_end=form.cleaned_data["expected_end"],
+        origin=Origin.from_request(request),
+    )
+    forget_inbox_count(request.user)
+    messages.success(request, after_action("hold", held.nomination))
+    return redirect("nomination_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@refuses_domain_errors(back=lambda request, pk: nomination_url(pk))
+def lift_hold(request, pk):
+    """Lift the nomination's hold (the form of its page's banner), saying how it was resolved."""
+    nomination = get_visible(request, pk)
+    form = LiftHoldForm(request.POST, auto_id="%s-lift")
+    if not form.is_valid():
+        if "version" in form.errors:
+            raise _unreadable(form)
+        return _detail_page(request, nomination, failed=form, failed_action="lift_hold")
+    nomination.version = form.cleaned_data["version"]
+    lifted = services.lift_hold(
+        nomination,
+        actor=request.user,
+        resolution=form.cleaned_data["resolution"],
+        origin=Origin.from_request(request),
+    )
+    forget_inbox_count(request.user)
+    messages.success(request, after_action("lift_hold", lifted.nomination))
+    return redirect("nomination_detail", pk=pk)
+
+
+def _unreadable(form) -> InvalidInput:
     """An action form that cannot be shown again on the page: each error named by its field."""
     reasons = [f"{capfirst(form[f].label)}: {' '.join(e)}" for f, e in form.errors.items()]
     return InvalidInput(_("The action could not be read."), reasons=reasons)

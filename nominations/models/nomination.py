@@ -23,6 +23,7 @@ from ..roles import Role
 from ..stages import (
     ACTION_LABELS,
     AWAITING_DECISION,
+    HOLDABLE,
     PROGRESS,
     REVIEW_STAGES,
     REVISE,
@@ -37,6 +38,7 @@ from ..stages import (
     task_at,
 )
 from .awards import AwardType, Campaign, DocumentKind
+from .holds import Hold
 from .units import Unit
 
 
@@ -104,6 +106,31 @@ def _stage_after_current(nomination, *args, **kwargs) -> str:
 def _require_reasons(reasons: str):
     if not (reasons or "").strip():
         raise TransitionRefused(_("Reasons are required."))
+
+
+def _held_status(nomination, hold=None, *args, **kwargs) -> str:
+    """Where lifting the hold returns the nomination: the status the open hold (passed to
+    `lift_hold`) was placed in. The nomination keeps no copy of it."""
+    if hold is None or not hold.is_open or hold.nomination_id != nomination.pk:
+        raise TransitionRefused(_("This nomination has no open hold to lift."))
+    return hold.held_status
+
+
+def _held_where_sentence(nomination) -> str:
+    hold = nomination.open_hold()
+    held = Status(hold.held_status).label if hold else Status.ON_HOLD.label
+    return _("It was put on hold while “%(status)s”, when the unit can no longer withdraw it.") % {
+        "status": held
+    }
+
+
+@guard(_held_where_sentence)
+def held_where_withdrawable(nomination) -> bool:
+    """A held nomination may be withdrawn only if the status it was held in allows it."""
+    if nomination.status != Status.ON_HOLD:
+        return True
+    hold = nomination.open_hold()
+    return hold is not None and hold.held_status in WITHDRAWABLE
 
 
 DOSSIER_GUARDS = [
@@ -338,13 +365,38 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
 
     # --- where it waits, and firing its transitions --------------------------------------
 
+    # --- a hold ------------------------------------------------------------------------
+
+    def open_hold(self) -> Hold | None:
+        """The hold the nomination is under, or None unless it is on hold. Read once per
+        instance (the services set it when they place or lift one)."""
+        if self.status != Status.ON_HOLD:
+            return None
+        if "_open_hold" not in self.__dict__:
+            self._open_hold = (
+                self.holds.filter(lifted_at__isnull=True).select_related("placed_by").first()
+            )
+        return self._open_hold
+
+    @property
+    def standing_status(self) -> str:
+        """Where the nomination stands on its journey: its status, or, while it is on hold,
+        the status it was held in (the stage whose task stays open, waiting for the lift)."""
+        if self.status == Status.ON_HOLD:
+            hold = self.open_hold()
+            if hold is not None:
+                return hold.held_status
+        return self.status
+
     def waiting_on(self) -> Waiting | None:
         """The task the nomination waits on in its current status — which stage, which role,
         which deadline — or None once it waits on nobody (a draft, or a journey that ended).
         The one home of that answer: the workflow writes each task from it, policy names the
         acting role from it. A route's stages, roles and deadlines are the award type's data;
-        the unit's revision and the signature are the same for every award type."""
-        status = self.status
+        the unit's revision and the signature are the same for every award type. A held
+        nomination answers as in the status it was held in: its task stays open, and whoever
+        it waits on still sees it (and may lift the hold), though nobody acts on it until then."""
+        status = self.standing_status
         if status in REVIEW_STAGES or status == Stage.COUNCIL_REVIEW:
             stage = self.award_type.route_stage(status)
             return Waiting(task_at(status), stage.stage, stage.role, stage.deadline_working_days)
@@ -431,8 +483,29 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         _require_reasons(reasons)
         self._entered()
 
-    @transition(field=status, source=WITHDRAWABLE, target=Status.WITHDRAWN)
+    @transition(
+        field=status,
+        source=WITHDRAWABLE,
+        target=Status.WITHDRAWN,
+        conditions=[held_where_withdrawable],
+    )
     def withdraw(self):
+        self._entered()
+
+    # A disciplinary measure, an investigation, an inspection or a complaint holds the
+    # nomination, not rejects it, until resolved (Decree 152/2025, Art. 4). The service writes
+    # the `Hold` with the status it was held in; lifting it returns the nomination there.
+    @transition(field=status, source=HOLDABLE, target=Status.ON_HOLD)
+    def hold(self, reason: str):
+        _require_reasons(reason)
+        self._entered()
+
+    @transition(
+        field=status, source=Status.ON_HOLD, target=GET_STATE(_held_status, states=HOLDABLE)
+    )
+    def lift_hold(self, hold: Hold, resolution: str):
+        _held_status(self, hold)  # refuse a hold that is not this nomination's open one
+        _require_reasons(resolution)
         self._entered()
 
     @transition(field=status, source=Stage.COUNCIL_REVIEW, target=Status.COUNCIL_APPROVED)

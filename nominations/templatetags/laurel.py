@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from nominations import people
-from nominations.models import Nomination
+from nominations.models import HoldKind, Nomination
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -38,6 +38,15 @@ def display_name(user) -> str:
 def role_label(value: str) -> str:
     try:
         return Role(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def hold_kind_label(value: str) -> str:
+    """Why a nomination is held (`HoldKind`), as people read it."""
+    try:
+        return HoldKind(value).label
     except ValueError:
         return value
 

@@ -51,7 +51,7 @@ def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
     the view); without it a finished journey stops at the furthest stage it reached.
     """
     award_type = nomination.award_type
-    status = nomination.status
+    status = nomination.standing_status  # a held nomination is drawn where it was held
     steps = [Step("draft", _("Dossier"), _("Proposing unit"), TODO, PROGRESS[Status.DRAFT])]
     for stage in award_type.stages:
         note = stage.get_role_display()
@@ -98,6 +98,10 @@ def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
         for s in steps:
             s.state = DONE if s.rank < rank and s is not current else TODO
         current.state = CURRENT
+    if nomination.status == Status.ON_HOLD:
+        current = next((s for s in steps if s.state == CURRENT), None)
+        if current is not None:
+            current.note = _("On hold")
     return steps
 
 

@@ -18,6 +18,7 @@ from approvals import services as council_services
 from nominations import services as dossier
 from nominations.models import Nomination
 from tests.web.test_review_ui import working_days_ago
+from workflows import services
 from workflows.models import NominationTask
 
 PHONE = {"width": 390, "height": 844}
@@ -99,7 +100,16 @@ def agency(world, members, award, walk):
         (later, today + datetime.timedelta(days=30)),
     ]:
         NominationTask.objects.filter(nomination=nomination, status="NEW").update(due_on=due)
+    # Held for a complaint at the unit head's confirmation.
+    held = services.place_hold(
+        walk(propose(world.full), "submit"),
+        actor=world.unit_head,
+        kind="complaint",
+        reason="Đơn tố cáo của một công chức về việc kê khai thành tích, đang được xác minh.",
+        expected_end=today + datetime.timedelta(days=20),
+    ).nomination
     return {
+        "held": held,
         "late": late,
         "awarded": awarded,
         "on_notice": on_notice,
@@ -127,6 +137,7 @@ def test_every_main_page_fits_a_phone(page, live_server, world, agency, login, s
     page.set_default_timeout(10_000)
     page.set_viewport_size(PHONE)
     late = agency["late"]
+    held = agency["held"]
 
     def check(path: str, name: str, *controls):
         page.goto(f"{url}{path}")
@@ -149,6 +160,7 @@ def test_every_main_page_fits_a_phone(page, live_server, world, agency, login, s
         ("due date", row.locator("td.task-due time")),
         ("overdue badge", row.get_by_text("6 working days overdue")),
         ("take button", row.get_by_role("button", name=f"Take {late.reference}")),
+        ("hold badge", page.locator("tr.task", has_text=held.reference).locator(".hold-badge")),
     )
     award = row.locator("td.task-award")
     lines = award.evaluate("e => e.offsetHeight / parseFloat(getComputedStyle(e).lineHeight)")
@@ -162,6 +174,13 @@ def test_every_main_page_fits_a_phone(page, live_server, world, agency, login, s
         ("return", page.locator("label[for=decide-return_for_revision]")),
         ("reject", page.locator("label[for=decide-reject]")),
         ("route", page.locator("svg.route-map")),
+        ("put on hold", page.locator("summary", has_text="Put on hold")),
+    )
+    check(
+        f"/nominations/{held.pk}/",
+        "nomination-held",
+        ("banner", page.locator(".hold-banner h2")),
+        ("lift the hold", page.locator(".hold-banner summary")),
     )
 
     # The proposer: the nominations list and the new-nomination form.

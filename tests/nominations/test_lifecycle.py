@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from nominations.exceptions import TransitionRefused
-from nominations.models import Nomination
+from nominations.models import Hold, HoldKind, Nomination
 from nominations.stages import ACTIONS, Status
 from tests.factories import AwardTypeFactory, CampaignFactory
 
@@ -49,6 +49,24 @@ ALLOWED = {
     # to the unit, or ends it.
     (Status.COUNCIL_APPROVED, "objection_return"): Status.RETURNED,
     (Status.COUNCIL_APPROVED, "objection_reject"): Status.REJECTED,
+    # A disciplinary measure, an investigation, an inspection or a complaint holds the
+    # nomination wherever it waits on someone (not a draft, not once its journey ended)...
+    **{
+        (status, "hold"): Status.ON_HOLD
+        for status in [
+            Status.UNIT_REVIEW,
+            Status.PARTY_COMMITTEE_REVIEW,
+            Status.LEADERSHIP_REVIEW,
+            Status.COUNCIL_REVIEW,
+            Status.RETURNED,
+            Status.APPROVED,
+            Status.COUNCIL_APPROVED,
+        ]
+    },
+    # ...and lifting it returns it where it was held (here: held at unit review), whence the
+    # unit may still withdraw it. Nothing else applies to a held nomination.
+    (Status.ON_HOLD, "lift_hold"): Status.UNIT_REVIEW,
+    (Status.ON_HOLD, "withdraw"): Status.WITHDRAWN,
 }
 
 ACTION_NAMES = [
@@ -63,6 +81,8 @@ ACTION_NAMES = [
     "objection_return",
     "objection_reject",
     "confer",
+    "hold",
+    "lift_hold",
 ]
 
 MATRIX = [(status, action) for status in Status for action in ACTIONS]
@@ -75,16 +95,21 @@ def _case_id(value):
     return str(value.value) if isinstance(value, Status) else str(value)
 
 
-def _kwargs(action: str) -> dict:
+def _kwargs(action: str, n: Nomination) -> dict:
     if action in ("return_for_revision", "reject", "objection_return", "objection_reject"):
         return {"reasons": "Hồ sơ thiếu minh chứng."}
+    if action == "hold":
+        return {"reason": "Đang xem xét kỷ luật."}
+    if action == "lift_hold":
+        return {"hold": n.open_hold(), "resolution": "Đã có kết luận."}
     return {}
 
 
 @pytest.fixture
 def nomination_in(world):
     """nomination_in(status): a saved nomination with a complete dossier, put in `status` the
-    way a test arranges state (a queryset update; the field itself cannot be assigned)."""
+    way a test arranges state (a queryset update; the field itself cannot be assigned). One on
+    hold has its open hold, placed at unit review."""
 
     def _make(status: str, *, award_type=None) -> Nomination:
         n = Nomination.objects.create(
@@ -96,6 +121,14 @@ def nomination_in(world):
             created_by=world.proposer,
         )
         Nomination.objects.filter(pk=n.pk).update(status=status)
+        if status == Status.ON_HOLD:
+            Hold.objects.create(
+                nomination=n,
+                kind=HoldKind.COMPLAINT,
+                reason="Đơn khiếu nại.",
+                held_status=Status.UNIT_REVIEW,
+                placed_by=world.unit_head,
+            )
         return Nomination.objects.get(pk=n.pk)
 
     return _make
@@ -131,7 +164,7 @@ def test_the_matrix_covers_every_status_and_every_action():
 def test_an_allowed_transition_leads_to_the_expected_status(nomination_in, status, action):
     n = nomination_in(status)
 
-    getattr(n, action)(**_kwargs(action))
+    getattr(n, action)(**_kwargs(action, n))
     n.save()
 
     assert n.status == ALLOWED[(status, action)]
@@ -145,7 +178,7 @@ def test_a_transition_not_in_the_table_is_not_allowed_and_leaves_the_status(
     n = nomination_in(status)
 
     with pytest.raises(TransitionNotAllowed):
-        getattr(n, action)(**_kwargs(action))
+        getattr(n, action)(**_kwargs(action, n))
 
     assert n.status == status
     assert _status_in_db(n) == status
@@ -159,7 +192,7 @@ def test_firing_an_allowed_action_returns_the_status_it_left(nomination_in, stat
     n = nomination_in(status)
     assert n.can(action)
 
-    left = n.fire(action, **_kwargs(action))
+    left = n.fire(action, **_kwargs(action, n))
 
     assert left == status
     assert n.status == ALLOWED[(status, action)]
@@ -172,7 +205,7 @@ def test_firing_an_action_not_in_the_table_is_refused_and_leaves_the_status(
     n = nomination_in(status)
 
     with pytest.raises(TransitionRefused) as refused:
-        n.fire(action, **_kwargs(action))
+        n.fire(action, **_kwargs(action, n))
 
     assert str(Status(status).label) in refused.value.message
     assert not n.can(action)

@@ -18,8 +18,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from nominations import services as dossier
-from nominations.models import Evidence, Nomination, StageDecision
+from nominations.models import Evidence, Hold, Nomination, StageDecision
 from nominations.stages import Status
+from workflows import services
 from workflows.models import NominationTask
 
 USERS = [
@@ -45,6 +46,8 @@ ACTIONS = [
     "take",
     "edit",
     "add_evidence",
+    "hold",
+    "lift_hold",
 ]
 
 # How each status is reached (full route unless noted), and how far the journey went.
@@ -64,7 +67,11 @@ WALKS = {
         ["submit", "approve", "approve", "approve", "council_approve", "confer"],
         6,
     ),
+    # Put on hold (for a complaint) by the party committee at its review.
+    Status.ON_HOLD: (["submit", "approve", "hold"], 2),
 }
+# Where the nomination on hold was held (lifting the hold returns it there).
+HELD_AT = Status.PARTY_COMMITTEE_REVIEW
 
 # Who sees a nomination: its unit and inspectors always; reviewers once it reached their stage.
 SEES_FROM_PROGRESS = {
@@ -90,6 +97,10 @@ TAKER_AT = {
     Status.APPROVED: "signer",
     Status.COUNCIL_APPROVED: "signer",
 }
+# Whom a nomination waits on, by the status where it stands.
+WAITS_ON = {**TAKER_AT, Status.RETURNED: "proposer"}
+# Where a hold may be placed: wherever the nomination waits on someone.
+HOLDABLE = set(WAITS_ON)
 # (status, action) → the status it leads to, for the unit's and reviewers' actions.
 TRANSITIONS = {
     (Status.DRAFT, "submit"): Status.UNIT_REVIEW,
@@ -110,6 +121,11 @@ TRANSITIONS = {
     (Status.LEADERSHIP_REVIEW, "approve"): Status.COUNCIL_REVIEW,
     **{(s, "return_for_revision"): Status.RETURNED for s in REVIEWER_AT},
     **{(s, "reject"): Status.REJECTED for s in REVIEWER_AT},
+    # Held, not rejected; lifting returns it where it was held; the unit may still withdraw it
+    # (it was held at a stage it may withdraw from).
+    **{(s, "hold"): Status.ON_HOLD for s in HOLDABLE},
+    (Status.ON_HOLD, "lift_hold"): HELD_AT,
+    (Status.ON_HOLD, "withdraw"): Status.WITHDRAWN,
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
@@ -120,6 +136,20 @@ def expected(who: str, status: str, action: str) -> int | str:
         return 404
     if action == "take" and status == Status.DRAFT:
         return 404  # a draft waits on no task: there is none to take
+    # A held nomination stands where it was held: whoever it waits on there has the authority,
+    # and the lifecycle refuses them everything but lifting the hold (the unit may withdraw).
+    standing = HELD_AT if status == Status.ON_HOLD else status
+    if action in ("hold", "lift_hold"):
+        # Whoever it waits on, or a council secretary; nobody on what they proposed (the
+        # proposer at the revision), nor after judging it at another stage (the secretary, who
+        # recorded the council's outcome, once it is awarded).
+        if who not in {WAITS_ON.get(standing), "secretary"} or who == "proposer":
+            return 403
+        if who == "secretary" and status == Status.AWARDED:
+            return 403
+        if action == "hold":
+            return "ok" if status in HOLDABLE else 409
+        return "ok" if status == Status.ON_HOLD else 409
     if action in ("submit", "resubmit", "withdraw", "edit", "add_evidence"):
         if who != "proposer":
             return 403
@@ -127,22 +157,24 @@ def expected(who: str, status: str, action: str) -> int | str:
             return "ok" if status in EDITABLE else 409
         return "ok" if (status, action) in TRANSITIONS else 409
     if action == "take":
-        if status not in TAKER_AT and status != Status.RETURNED:
+        if standing not in TAKER_AT and standing != Status.RETURNED:
             return 409  # the last task is done: nothing to take
-        if status == Status.RETURNED:
+        if standing == Status.RETURNED:
             return 403  # the unit's revision is not taken from a queue
-        return "ok" if who == TAKER_AT[status] else 403
+        if who != TAKER_AT[standing]:
+            return 403
+        return 409 if status == Status.ON_HOLD else "ok"  # nobody takes held work
     # approve, return, reject: the reviewer of the current stage, and only at a review stage
-    if REVIEWER_AT.get(status) != who:
+    if REVIEWER_AT.get(standing) != who:
         return 403
-    return "ok"
+    return 409 if status == Status.ON_HOLD else "ok"
 
 
 CELLS = [(who, status, action) for status in Status for who in USERS for action in ACTIONS]
 
 
 def test_the_matrix_covers_every_role_action_and_status():
-    assert len(CELLS) == len(Status) * len(USERS) * len(ACTIONS) == 1188
+    assert len(CELLS) == len(Status) * len(USERS) * len(ACTIONS) == 1573
     print(f"\npermission matrix: {len(CELLS)} cells")
 
 
@@ -158,6 +190,11 @@ def build(world, walk):
             nominee_person=world.staff,
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
         )
+        if steps[-1:] == ["hold"]:
+            nomination = walk(nomination, *steps[:-1])
+            return services.place_hold(
+                nomination, actor=world.party_reviewer, kind="complaint", reason="Đơn khiếu nại."
+            ).nomination
         return walk(nomination, *steps)
 
     return _build
@@ -172,6 +209,7 @@ def footprint(n: Nomination):
         AuditEvent.objects.filter(nomination_id=n.pk).count(),
         list(NominationTask.objects.filter(nomination=n).values_list("pk", "owner_id", "status")),
         Evidence.objects.filter(nomination=n).count(),
+        list(Hold.objects.filter(nomination=n).values_list("pk", "lifted_at")),
     )
 
 
@@ -192,6 +230,17 @@ def post(client, world, n: Nomination, action: str):
         upload = SimpleUploadedFile("r.pdf", b"%PDF-1.4 x", content_type="application/pdf")
         return client.post(
             reverse("evidence_add", args=[n.pk]), {"kind": "achievement_report", "file": upload}
+        )
+    version = Nomination.objects.get(pk=n.pk).version
+    if action == "hold":
+        return client.post(
+            reverse("nomination_hold", args=[n.pk]),
+            {"version": version, "kind": "discipline", "reason": "Đang xem xét kỷ luật."},
+        )
+    if action == "lift_hold":
+        return client.post(
+            reverse("nomination_lift_hold", args=[n.pk]),
+            {"version": version, "resolution": "Đã có kết luận."},
         )
     return client.post(
         reverse("nomination_act", args=[n.pk, action]),

@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from audit.events import Event
 from audit.models import AuditEvent
 from nominations.exceptions import ConflictingAction, NotAllowed
-from nominations.models import Nomination, StageDecision
+from nominations.models import Hold, Nomination, StageDecision
 from nominations.roles import Role
 from nominations.stages import Stage, Status
 from tests.factories import person
@@ -259,3 +259,44 @@ def test_two_people_taking_a_task_at_once_leave_one_audit_event(double_take, sub
     [event] = AuditEvent.objects.filter(nomination_id=submitted.pk, action=Event.TASK_TAKEN)
 
     assert event.actor == NominationTask.objects.get(pk=won.pk).owner
+
+
+# --- hold against hold, and hold against approve -----------------------------------------------
+
+
+def test_two_holds_at_once_leave_one_open_hold_and_one_conflict(
+    committed_world, second_head, submitted, slow_winner
+):
+    def hold_by(actor):
+        return lambda n: services.place_hold(n, actor=actor, kind="complaint", reason="Đơn thư.")
+
+    _won, lost = _winner_and_loser(
+        race(submitted.pk, hold_by(committed_world.unit_head), hold_by(committed_world.secretary))
+    )
+
+    assert isinstance(lost, ConflictingAction)
+    assert str(Status.ON_HOLD.label) in lost.message
+    assert _status(submitted.pk) == Status.ON_HOLD
+    assert Hold.objects.filter(nomination_id=submitted.pk, lifted_at__isnull=True).count() == 1
+    assert _decisions_after_submission(submitted.pk) == [StageDecision.Outcome.HELD]
+    assert _transition_events_after_submission(submitted.pk) == [Event.HOLD_PLACED]
+
+
+def test_a_hold_racing_an_approval_either_holds_it_or_finds_it_moved_on(
+    committed_world, submitted, slow_winner
+):
+    results = race(
+        submitted.pk,
+        lambda n: services.place_hold(
+            n, actor=committed_world.secretary, kind="inspection", reason="Kiểm tra công vụ."
+        ),
+        lambda n: services.approve(n, actor=committed_world.unit_head),
+    )
+    _won, lost = _winner_and_loser(results)
+
+    assert isinstance(lost, ConflictingAction)
+    status = _status(submitted.pk)
+    assert status in (Status.ON_HOLD, Status.PARTY_COMMITTEE_REVIEW)
+    open_holds = Hold.objects.filter(nomination_id=submitted.pk, lifted_at__isnull=True)
+    assert open_holds.count() == (1 if status == Status.ON_HOLD else 0)
+    assert len(_decisions_after_submission(submitted.pk)) == 1

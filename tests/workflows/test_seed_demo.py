@@ -20,6 +20,8 @@ from nominations.models import (
     AwardType,
     ConferredAward,
     Evidence,
+    Hold,
+    HoldKind,
     Nomination,
     RoleAssignment,
     StageDecision,
@@ -46,6 +48,23 @@ def seeded(db) -> str:
 def test_seed_demo_puts_nominations_in_every_status(seeded):
     present = set(Nomination.objects.values_list("status", flat=True))
     assert set(Status.values) <= present
+
+
+def test_the_demo_has_a_nomination_held_and_one_whose_hold_was_lifted(seeded):
+    held = Nomination.objects.get(status=Status.ON_HOLD)
+    hold = held.open_hold()
+    assert hold.kind == HoldKind.COMPLAINT and hold.held_status in STAGE_ORDER
+    assert hold.reason and hold.expected_end
+    lifted = Hold.objects.get(lifted_at__isnull=False)
+    assert lifted.nomination.status == lifted.held_status
+    timeline = list(
+        AuditEvent.objects.filter(nomination_id=lifted.nomination_id)
+        .order_by("seq")
+        .values_list("action", "comment")
+    )
+    actions = [action for action, _ in timeline]
+    assert actions.index(Event.HOLD_PLACED) < actions.index(Event.HOLD_LIFTED)
+    assert (Event.HOLD_LIFTED, lifted.lift_reason) in timeline
 
 
 def test_seed_demo_has_nominations_returned_then_resubmitted_and_further_along(seeded):
@@ -94,12 +113,14 @@ def test_each_nomination_waits_on_one_task_until_its_journey_ends(seeded):
         else:
             assert tasks.count() == 1, nomination.reference
             task = tasks.get()
+            # A held nomination's task stays open where it was held.
+            standing = nomination.standing_status
             expected_role = {
                 Status.RETURNED: Role.UNIT_PROPOSER,
                 Status.APPROVED: Role.DECISION_SIGNER,
                 Status.COUNCIL_APPROVED: Role.DECISION_SIGNER,
-            }.get(nomination.status) or nomination.award_type.route_stage(nomination.status).role
-            assert (task.stage, task.role) == (nomination.status, expected_role)
+            }.get(standing) or nomination.award_type.route_stage(standing).role
+            assert (task.stage, task.role) == (standing, expected_role)
 
 
 def test_seed_demo_attaches_evidence_to_written_dossiers(seeded):

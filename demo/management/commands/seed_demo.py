@@ -31,6 +31,7 @@ from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
+from demo.holds import seed_holds
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -422,6 +423,7 @@ class Command(BaseCommand):
                 self.sign_decision(campaign, agency_actors[Role.DECISION_SIGNER])
             with clock.council(300):
                 self.object_during_notice()
+            seed_holds(clock, self.count)
             self.plan_next_session(campaign)
         except DomainError as exc:
             raise CommandError(f"The demo council was refused: {exc}") from exc

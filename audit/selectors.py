@@ -37,6 +37,8 @@ SHOWN_DATA = {
     "result",
     "decision",
     "decision_number",
+    "reason_code",
+    "reason_label",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

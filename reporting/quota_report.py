@@ -86,7 +86,7 @@ def _row(s: quotas.Standing) -> list:
         str(s.quota.unit),
         s.quota.get_base_display(),
         "" if s.base is None else s.base,
-        "" if s.quota.share_percent is None else str(s.quota.share_percent.normalize()),
+        "" if s.quota.share_percent is None else format(s.quota.share_percent.normalize(), "f"),
         s.limit,
         s.counted,
         s.awarded,

@@ -395,14 +395,14 @@ def record_not_commended(
     with transaction.atomic():
         session = lock_session(item.session)
         role = council_policy.authorize_secretary(actor, session)
-        item = (
+        found = (
             AgendaItem.objects.select_related("tally", "nomination__proposing_unit")
             .filter(pk=item.pk, session=session)
             .first()
         )
-        if item is None or item.status != AgendaItem.Status.DECIDED or item.tally.passed:
+        if found is None or found.status != AgendaItem.Status.DECIDED or found.tally.passed:
             raise TransitionRefused(_("Only an item the council did not approve takes this."))
-        nomination = item.nomination
+        nomination = found.nomination
         decision = (
             StageDecision.objects.select_for_update()
             .filter(nomination=nomination, outcome=StageDecision.Outcome.COUNCIL_REJECTED)

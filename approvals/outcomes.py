@@ -638,11 +638,12 @@ def sign_correction(
             for n in revoke
             if n.pk not in conferred
         ]
+        named = {n.pk: n for n in revoke}  # the awards were read by these nominations' ids
         problems += [
             _("%(ref)s has already been revoked by %(number)s.")
-            % {"ref": a.nomination.reference, "number": a.revoked_by_number}
+            % {"ref": named[a.nomination_id].reference, "number": a.revoked_by_number}
             for a in awards
-            if a.revoked_at
+            if a.nomination_id is not None and a.revoked_at
         ]
         if problems:
             raise NotAllowed(_("The correction cannot be signed."), reasons=problems)
@@ -658,9 +659,10 @@ def sign_correction(
         )
         now = timezone.now()
         for award in awards:
+            assert award.nomination_id is not None  # read by the nominations' ids
             DecisionEntry.objects.create(
                 decision=correction,
-                nomination=award.nomination,
+                nomination_id=award.nomination_id,
                 effect=DecisionEntry.Effect.REVOKE,
             )
             award.revoked_at = now

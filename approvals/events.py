@@ -11,7 +11,7 @@ from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations.models import ConferredAward, Nomination
+from nominations.models import ConferredAward, Nomination, StageDecision
 from nominations.people import display_name
 from nominations.roles import Role
 
@@ -178,6 +178,31 @@ def voting_closed(
         from_state=CouncilSession.Status.OPEN,
         to_state=session.status,
         data={"minutes": session.minutes},
+        origin=origin,
+    )
+
+
+def not_commended_reason(
+    decision: StageDecision,
+    nomination: Nomination,
+    *,
+    session: CouncilSession,
+    reasons: str,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    """The coded reason the secretary recorded for a nomination the council did not approve,
+    on its decision record (`StageDecision.reason_code`), with the secretary's words."""
+    return audit.build(
+        Event.NOT_COMMENDED_REASON,
+        actor=actor,
+        role=role,
+        subject_type="nomination",
+        subject_id=nomination.pk,
+        **nomination.audit_context(),
+        comment=reasons,
+        data={"session": session.pk, "decision": decision.pk, **decision.reason_code.event_data()},
         origin=origin,
     )
 

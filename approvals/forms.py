@@ -38,6 +38,28 @@ class ReasonsForm(forms.Form):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _code_choices(codes) -> list[tuple[str, str]]:
+    return [("", _("Choose the reason…"))] + [(str(c.pk), c.label) for c in codes]
+
+
+class NotCommendedForm(forms.Form):
+    """The secretary's coded reason for a nominee the council did not commend, and words if
+    wanted (required for a code that says so, checked by the service)."""
+
+    reason_code = forms.ChoiceField(label=_("Reason not commended"))
+    reasons = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = {str(c.pk): c for c in codes}
+        self.fields["reason_code"].choices = _code_choices(codes)
+
+    def clean_reason_code(self):
+        return self.codes[self.cleaned_data["reason_code"]]
+
+
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=Choice.choices)
 
@@ -66,6 +88,31 @@ class ResolutionForm(forms.Form):
         ],
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason_code = forms.ChoiceField(
+        label=_("Reason not commended"),
+        required=False,
+        help_text=_("When the objection is upheld and the nomination rejected."),
+    )
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = {str(c.pk): c for c in codes}
+        if self.codes:
+            self.fields["reason_code"].choices = _code_choices(codes)
+        else:
+            del self.fields["reason_code"]
+
+    def clean_reason_code(self):
+        value = self.cleaned_data.get("reason_code")
+        return self.codes.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason_code") and data.get("resolution") != self.UPHOLD_REJECT:
+            self.add_error(
+                "reason_code", _("A reason not to commend goes with an upheld rejection only.")
+            )
+        return data
 
     def outcome(self) -> tuple[bool, str]:
         value = self.cleaned_data["resolution"]

@@ -18,7 +18,16 @@ from audit.types import Actor
 from nominations import policy as nomination_policy
 from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
-from nominations.models import ConferredAward, Hold, HoldKind, Nomination, Unit
+from nominations.models import (
+    ConferredAward,
+    Hold,
+    HoldKind,
+    Nomination,
+    ReasonCode,
+    ReasonUse,
+    StageDecision,
+    Unit,
+)
 from nominations.people import display_name
 from nominations.stages import AWAITING_DECISION, Status
 from workflows import services as transitions
@@ -394,6 +403,64 @@ def _close_session(
     session.save(update_fields=["status", "closed_at", "minutes"])
 
 
+def record_not_commended(
+    item: AgendaItem,
+    *,
+    actor: Actor,
+    reason_code: ReasonCode,
+    reasons: str = "",
+    origin: Origin | None = None,
+) -> StageDecision:
+    """The session's secretary records why the council did not commend a nominee: a coded
+    reason for "not commended" (`ReasonCode`), and words if wanted, once, after the vote. The
+    vote decided the outcome and its decision record was written when voting closed; the code
+    completes that record (`StageDecision.reason_code`, empty until now) and its event says so."""
+    with transaction.atomic():
+        session = lock_session(item.session)
+        role = council_policy.authorize_secretary(actor, session)
+        found = (
+            AgendaItem.objects.select_related("tally", "nomination__proposing_unit")
+            .filter(pk=item.pk, session=session)
+            .first()
+        )
+        if found is None or found.status != AgendaItem.Status.DECIDED or found.tally.passed:
+            raise TransitionRefused(_("Only an item the council did not approve takes this."))
+        nomination = found.nomination
+        decision = (
+            StageDecision.objects.select_for_update()
+            .filter(nomination=nomination, outcome=StageDecision.Outcome.COUNCIL_REJECTED)
+            .order_by("-decided_at", "-id")
+            .first()
+        )
+        if decision is None:
+            raise TransitionRefused(_("The council's outcome for this item is not recorded."))
+        if decision.reason_code_id is not None:
+            raise TransitionRefused(
+                _("The reason is already recorded for %(ref)s.") % {"ref": nomination.reference}
+            )
+        code = ReasonCode.objects.filter(pk=reason_code.pk).first()
+        if code is None or not code.serves(ReasonUse.NOT_COMMENDED):
+            raise InvalidInput(_("This reason can no longer be chosen for “not commended”."))
+        if code.needs_text and not (reasons or "").strip():
+            raise InvalidInput(
+                _("Write the reason out: “%(label)s” needs it.") % {"label": code.label}
+            )
+        decision.reason_code = code
+        decision.save(update_fields=["reason_code"])
+        audit.append(
+            events.not_commended_reason(
+                decision,
+                nomination,
+                session=session,
+                reasons=(reasons or "").strip(),
+                actor=actor,
+                role=role,
+                origin=origin,
+            )
+        )
+    return decision
+
+
 def resolve_objection(
     objection: Objection,
     *,
@@ -401,10 +468,12 @@ def resolve_objection(
     upheld: bool,
     reasons: str,
     remedy: str = "",
+    reason_code: ReasonCode | None = None,
     origin: Origin | None = None,
 ) -> Objection:
     """The secretary resolves an objection, with reasons. Upheld: the nomination goes back to
-    the proposing unit or is rejected (`remedy`). Dismissed: it proceeds to the decision."""
+    the proposing unit or is rejected (`remedy`) — a rejection may carry a coded reason for
+    "not commended" (`reason_code`). Dismissed: it proceeds to the decision."""
     if not (reasons or "").strip():
         raise InvalidInput(_("Write the reasons for the resolution."))
     if upheld and remedy not in Objection.Remedy.values:
@@ -427,6 +496,7 @@ def resolve_objection(
                 reasons=reasons,
                 origin=origin,
                 data={"objection": objection.pk},
+                reason_code=reason_code,
             )
         elif nomination.status != Status.COUNCIL_APPROVED:
             raise TransitionRefused(_("The nomination is no longer awaiting the decision."))
@@ -600,11 +670,12 @@ def sign_correction(
             for n in revoke
             if n.pk not in conferred
         ]
+        named = {n.pk: n for n in revoke}  # the awards were read by these nominations' ids
         problems += [
             _("%(ref)s has already been revoked by %(number)s.")
-            % {"ref": a.nomination.reference, "number": a.revoked_by_number}
+            % {"ref": named[a.nomination_id].reference, "number": a.revoked_by_number}
             for a in awards
-            if a.revoked_at
+            if a.nomination_id is not None and a.revoked_at
         ]
         if problems:
             raise NotAllowed(_("The correction cannot be signed."), reasons=problems)
@@ -620,9 +691,10 @@ def sign_correction(
         )
         now = timezone.now()
         for award in awards:
+            assert award.nomination_id is not None  # read by the nominations' ids
             DecisionEntry.objects.create(
                 decision=correction,
-                nomination=award.nomination,
+                nomination_id=award.nomination_id,
                 effect=DecisionEntry.Effect.REVOKE,
             )
             award.revoked_at = now

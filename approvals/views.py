@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Origin
+from nominations import quotas
 from nominations.calendar import working_days_between
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
-from nominations.models import Nomination, Unit
+from nominations.models import Nomination, ReasonCode, ReasonUse, StageDecision, Unit
 from nominations.policy import assignments
 from nominations.stages import Status
 from nominations.web import refuses_domain_errors
@@ -31,6 +32,7 @@ from .forms import (
     AttendanceForm,
     BallotForm,
     CorrectionForm,
+    NotCommendedForm,
     ReasonsForm,
     ResolutionForm,
     SessionForm,
@@ -126,10 +128,13 @@ def session_detail(request, pk):
         item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
         item.bar = _tally_bar(item.tally) if item.status == AgendaItem.Status.DECIDED else None
     pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
+    _not_commended(items, can_record=is_secretary)
+    standings = _agenda_quotas(session, items)
     return render(
         request,
         "council/session.html",
         {
+            "quotas": standings,
             "session": session,
             "seats": seats,
             "present_count": sum(1 for s in seats if s.present),
@@ -154,6 +159,52 @@ def session_detail(request, pk):
             else council_services.quorum_of(seats, pending),
         },
     )
+
+
+def _not_commended(items: list[AgendaItem], *, can_record: bool) -> None:
+    """Each item the council did not approve, with the coded reason on its decision record
+    (`item.reason_code`, one query for the agenda) and, for the secretary while none is
+    recorded, the form to record one."""
+    rejected = [i for i in items if i.status == AgendaItem.Status.DECIDED and not i.tally.passed]
+    if not rejected:
+        return
+    codes = {
+        d.nomination_id: d.reason_code
+        for d in StageDecision.objects.filter(
+            nomination__in=[i.nomination_id for i in rejected],
+            outcome=StageDecision.Outcome.COUNCIL_REJECTED,
+        )
+        .select_related("reason_code")
+        .order_by("decided_at", "id")
+    }
+    offered = _not_commended_codes() if can_record else []
+    for item in rejected:
+        item.reason_code = codes.get(item.nomination_id)
+        if offered and item.reason_code is None:
+            item.not_commended_form = NotCommendedForm(codes=offered, prefix=f"nc{item.pk}")
+
+
+def _agenda_quotas(session, items: list[AgendaItem]) -> list:
+    """The quotas over the agenda's award types and its nominations' units (counted / limit,
+    over or not), and each item flagged when a quota it counts under is over: one query."""
+    if not items:
+        return []
+    paths = {p for i in items for p in quotas.paths_up(i.nomination.proposing_unit.path)}
+    standings = quotas.standings(
+        session.campaign,
+        award_type_ids={i.nomination.award_type_id for i in items},
+        unit_paths=paths,
+    )
+    for item in items:
+        n = item.nomination
+        item.over_quotas = [
+            s
+            for s in standings
+            if s.over
+            and s.quota.award_type_id == n.award_type_id
+            and n.proposing_unit.path.startswith(s.quota.unit.path)
+        ]
+    return standings
 
 
 BAR_WIDTH = 240
@@ -271,6 +322,30 @@ def written_opinion(request, pk, item_pk):
         origin=Origin.from_request(request),
     )
     messages.success(request, _("The written opinion is recorded."))
+    return redirect("council_session", pk=pk)
+
+
+def _not_commended_codes() -> list[ReasonCode]:
+    return list(ReasonCode.offered_for(ReasonUse.NOT_COMMENDED))
+
+
+@login_required
+@require_POST
+@refuses_domain_errors
+def item_not_commended(request, pk, item_pk):
+    session = _session_or_404(request, pk)
+    item = _item_of(session, item_pk)
+    form = NotCommendedForm(request.POST, codes=_not_commended_codes())
+    if not form.is_valid():
+        raise _form_error(form)
+    outcomes.record_not_commended(
+        item,
+        actor=request.user,
+        reason_code=form.cleaned_data["reason_code"],
+        reasons=form.cleaned_data["reasons"],
+        origin=Origin.from_request(request),
+    )
+    messages.success(request, _("The reason is recorded."))
     return redirect("council_session", pk=pk)
 
 
@@ -405,7 +480,7 @@ def notice(request):
             ],
             "ended": [(n, end, None) for n, end in rows if not end or end <= today],
             "objection_form": ReasonsForm(),
-            "resolution_form": ResolutionForm(),
+            "resolution_form": ResolutionForm(codes=_not_commended_codes()),
             "objections": selectors.open_objections(),
             "can_resolve": bool(_agencies_where(request.user, council_policy.may_plan_sessions)),
         },
@@ -442,7 +517,7 @@ def objection_resolve(request, pk):
         objection = Objection.objects.get(pk=pk)
     except Objection.DoesNotExist:
         raise Http404(_("No such objection.")) from None
-    form = ResolutionForm(request.POST)
+    form = ResolutionForm(request.POST, codes=_not_commended_codes())
     if not form.is_valid():
         raise _form_error(form)
     upheld, remedy = form.outcome()
@@ -452,6 +527,7 @@ def objection_resolve(request, pk):
         upheld=upheld,
         remedy=remedy,
         reasons=form.cleaned_data["reasons"],
+        reason_code=form.cleaned_data.get("reason_code"),
         origin=Origin.from_request(request),
     )
     messages.success(request, _("The objection is resolved."))

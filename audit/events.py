@@ -36,6 +36,7 @@ class Event(models.TextChoices):
     BALLOT_CAST = "ballot.cast", _("Voted")
     BALLOT_CHANGED = "ballot.changed", _("Changed an open vote")
     WRITTEN_OPINION = "ballot.written_opinion", _("Written opinion of an absent member recorded")
+    NOT_COMMENDED_REASON = "council.not_commended_reason", _("Reason for not commending recorded")
     OBJECTION_FILED = "objection.filed", _("Objection filed")
     OBJECTION_UPHELD = "objection.upheld", _("Objection upheld")
     OBJECTION_DISMISSED = "objection.dismissed", _("Objection dismissed")

@@ -40,6 +40,8 @@ SHOWN_DATA = {
     "hold_kind",
     "expected_end",
     "held_since",
+    "reason_code",
+    "reason_label",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

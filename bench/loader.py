@@ -25,7 +25,7 @@ from nominations import services as dossier
 from nominations.models import Nomination
 from workflows import services
 
-from .world import World, laurel_drafts
+from .world import World, fresh_nominees, laurel_drafts
 
 # Journeys, with their share of the loaded nominations (where nominations sit in a campaign).
 JOURNEYS = {
@@ -227,6 +227,8 @@ def load(world: World, *, nominations: int, events: int, long_histories: dict, l
     per, extra = divmod(padding, max(1, nominations))
     users = get_user_model().objects.in_bulk()
     labels = {pk: label(u) for pk, u in users.items()}
+    long_units = [world.unit(1)] * len(long_histories)
+    nominees = fresh_nominees(world, [world.unit(i) for i in range(nominations)] + long_units)
     ids = Ids()
     batches = Batches()
     long_ids = {}
@@ -234,16 +236,17 @@ def load(world: World, *, nominations: int, events: int, long_histories: dict, l
     t0 = world.units[0]
     for i, template in enumerate(plan):
         pads = per + (1 if i < extra else 0)
-        _clone(template, world.unit(i), t0, pads, ids, batches, labels)
+        _clone(template, world.unit(i), t0, pads, ids, batches, labels, nominees[i])
         if batches.full():
             batches.flush()
             flushes += 1
             if flushes % 10 == 0:
                 log(f"  loaded {i + 1} nominations, {batches.written['event']} events")
-    for journey, count in long_histories.items():
+    for j, (journey, count) in enumerate(long_histories.items()):
         template = by_journey[journey]
         pads = max(0, count - len(template.rows["event"]))
-        long_ids[journey] = _clone(template, world.unit(1), t0, pads, ids, batches, labels)
+        nominee = nominees[nominations + j]
+        long_ids[journey] = _clone(template, world.unit(1), t0, pads, ids, batches, labels, nominee)
     batches.flush()
     ids.move_sequences()
     with connection.cursor() as cur:
@@ -251,17 +254,19 @@ def load(world: World, *, nominations: int, events: int, long_histories: dict, l
     return {"written": batches.written, "long_history_ids": long_ids}
 
 
-def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> int:
-    """Copy one template nomination into `unit`, with `pads` extra dossier edits; `overrides`
+def _clone(template, unit, t0, pads, ids, batches, labels, nominee, overrides=None) -> int:
+    """Copy one template nomination into `unit`, for `nominee` ((id, label): each clone has its
+    own, as one achievement, one award wants), with `pads` extra dossier edits; `overrides`
     (campaign_id, award_type_id) apply to the nomination and its events."""
     overrides = overrides or {}
+    nominee_id, nominee_label = nominee
+    [nom] = template.rows["nomination"]
     user_map = {t0.proposer_id: unit.proposer_id, t0.head_id: unit.head_id}
-    user_map[t0.nominee_id] = unit.nominee_id
+    user_map[nom["nominee_person_id"]] = nominee_id
 
     def user(pk):
         return user_map.get(pk, pk)
 
-    [nom] = template.rows["nomination"]
     pk = ids.take("nomination")
     batches.add(
         "nomination",
@@ -269,7 +274,7 @@ def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> in
         | {
             "id": pk,
             "proposing_unit_id": unit.unit_id,
-            "nominee_person_id": unit.nominee_id,
+            "nominee_person_id": nominee_id,
             "created_by_id": unit.proposer_id,
         }
         | overrides,
@@ -300,7 +305,7 @@ def _clone(template, unit, t0, pads, ids, batches, labels, overrides=None) -> in
                 "to_nominationtask_id": task_map[link["to_nominationtask_id"]],
             },
         )
-    nominee = labels[unit.nominee_id]
+    nominee = nominee_label
     for d in template.rows["decision"]:
         batches.add(
             "decision",

@@ -23,7 +23,7 @@ from nominations.roles import Role
 
 from . import loader
 from .profiling import _origin
-from .world import World, _person
+from .world import World, _person, fresh_nominees
 
 CHOICES = [Choice.APPROVE] * 8 + [Choice.DISAPPROVE, Choice.ABSTAIN]
 CONTESTED = [Choice.APPROVE] * 5 + [Choice.DISAPPROVE] * 4 + [Choice.ABSTAIN]  # some fail
@@ -80,6 +80,7 @@ def build_session(world: World, *, items: int, members: int, tag: str, log):
     users = get_user_model().objects.in_bulk()
     labels = {pk: label(u) for pk, u in users.items()}
     ids, batches = loader.Ids(), loader.Batches()
+    nominees = fresh_nominees(world, [world.unit(i) for i in range(items)])
     for i in range(items):
         award = secret_award if i % 2 else open_award
         loader._clone(
@@ -90,6 +91,7 @@ def build_session(world: World, *, items: int, members: int, tag: str, log):
             ids,
             batches,
             labels,
+            nominees[i],
             overrides={"campaign_id": campaign.pk, "award_type_id": award.pk},
         )
     batches.flush()

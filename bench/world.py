@@ -38,9 +38,34 @@ class World:
     award_type_id: int
     campaign_id: int
     department_ids: list[int] = field(default_factory=list)
+    nominees_made: int = 0
 
     def unit(self, i: int) -> BenchUnit:
         return self.units[i % len(self.units)]
+
+
+def fresh_nominees(world: World, units: list[BenchUnit]) -> list[tuple[int, str]]:
+    """A nominee of its own, working in the given unit, for each nomination about to be made —
+    one achievement, one award: nobody is proposed twice for the award in the campaign, and the
+    database refuses it (`nominations.one_award`). Made in bulk (set-up, not measured); each
+    as (id, label)."""
+    start = world.nominees_made
+    world.nominees_made += len(units)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"nominee-{n}", first_name=f"Staff{n}", last_name="Nguyễn")
+            for n in range(start, start + len(units))
+        ],
+        batch_size=5000,
+    )
+    Profile.objects.bulk_create(
+        [
+            Profile(user_id=user.pk, unit_id=unit.unit_id, position="Chuyên viên")
+            for user, unit in zip(users, units, strict=True)
+        ],
+        batch_size=5000,
+    )
+    return [(user.pk, label(user)) for user in users]
 
 
 def _person(username: str, unit: Unit, *roles, scope: Unit | None = None) -> int:
@@ -102,16 +127,17 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
     as `nominations.services.create_draft` leaves them (made in bulk: set-up, not measured)."""
     award = AwardType.objects.get(pk=world.award_type_id)
     users = User.objects.in_bulk([u.proposer_id for u in world.units])
-    nominees = User.objects.in_bulk([u.nominee_id for u in world.units])
+    units = [world.unit(i if unit is None else unit) for i in range(count)]
+    nominees = fresh_nominees(world, units)
+    labels = dict(nominees)
     drafts = []
-    for i in range(count):
-        u = world.unit(i if unit is None else unit)
+    for u, (nominee_id, _label) in zip(units, nominees, strict=True):
         drafts.append(
             Nomination(
                 campaign_id=world.campaign_id,
                 award_type_id=world.award_type_id,
                 proposing_unit_id=u.unit_id,
-                nominee_person_id=u.nominee_id,
+                nominee_person_id=nominee_id,
                 created_by_id=u.proposer_id,
                 achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
             )
@@ -137,7 +163,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
                     data={
                         "dossier": {
                             "award_type": award.code,
-                            "nominee": label(nominees[n.nominee_person_id]),
+                            "nominee": labels[n.nominee_person_id],
                             "achievements": n.achievements,
                             "contributions": "",
                             "initiatives": "",

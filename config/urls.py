@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from approvals import views as council
 from nominations import views as nominations
-from reporting import dashboard, inspector
+from reporting import dashboard, inspector, quota_report
 from workflows import views as workflows
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbox/", workflows.inbox, name="inbox"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("reports/quotas/", quota_report.quota_report, name="quota_report"),
     path("tasks/<int:task_pk>/take/", workflows.take, name="task_take"),
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),
@@ -61,6 +62,11 @@ urlpatterns = [
         "council/sessions/<int:pk>/items/<int:item_pk>/written-opinion/",
         council.written_opinion,
         name="council_written_opinion",
+    ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/not-commended/",
+        council.item_not_commended,
+        name="council_not_commended",
     ),
     path("council/sessions/<int:pk>/ballot/", council.ballot_page, name="council_ballot"),
     path(

@@ -14,6 +14,8 @@ from .models import (
     Holiday,
     Nomination,
     Profile,
+    Quota,
+    ReasonCode,
     RoleAssignment,
     RouteStage,
     Unit,
@@ -109,6 +111,50 @@ class NominationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    """Quotas per award type and unit; `Quota.clean` says what a quota of each base needs."""
+
+    list_display = ["award_type", "unit", "campaign", "base", "share_percent", "max_count"]
+    list_filter = ["award_type", "base", "campaign"]
+    autocomplete_fields = ["unit"]
+    fields = [
+        "award_type",
+        "unit",
+        "campaign",
+        "base",
+        "base_title",
+        "share_percent",
+        "max_count",
+        "instrument",
+        "article",
+    ]
+
+
+@admin.register(ReasonCode)
+class ReasonCodeAdmin(admin.ModelAdmin):
+    """The coded reasons, in the order reviewers see them. Retire a code by unticking "in use":
+    it is never deleted, so the decisions that gave it keep it."""
+
+    list_display = [
+        "code",
+        "label_vi",
+        "label_en",
+        "for_return",
+        "for_reject",
+        "for_not_commended",
+        "needs_text",
+        "active",
+        "position",
+    ]
+    list_editable = ["active", "position"]
+    list_filter = ["active", "for_return", "for_reject", "for_not_commended"]
+    ordering = ["position", "code"]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -104,21 +104,54 @@ class EvidenceForm(forms.Form):
 class ActionForm(forms.Form):
     """Approve, return, reject…: the reasons, and the version the actor saw (to detect races).
 
+    A return or a rejection offers the coded reasons in use for it (`codes`, read once by the
+    view): one must be chosen, and the text is needed only for a code that says so ("other").
+    Without codes in use the text is required, as it always was.
+
     A page with several actions draws one form per action: `auto_id="%s-<action>"` keeps their
     ids apart ("reasons-reject"), so each label, and an error, belongs to its own field."""
 
+    reason_code = forms.ChoiceField(label=_("Reason"), required=False)
     reasons = forms.CharField(
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, reasons_required=False, **kwargs):
+    def __init__(self, *args, reasons_required=False, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.codes = {c.code: c for c in codes}
         reasons = self.fields["reasons"]
         reasons.required = reasons_required
         if not reasons_required:
             reasons.label = _("Comment (optional)")
             reasons.widget.attrs["rows"] = 2
+        if not self.codes:
+            del self.fields["reason_code"]
+            return
+        code = self.fields["reason_code"]
+        code.required = True
+        code.choices = [("", _("Choose the reason…"))] + [(c.code, c.label) for c in codes]
+        reasons.required = False
+        reasons.label = _("Explanation")
+        needing = [str(c.label) for c in codes if c.needs_text]
+        reasons.help_text = (
+            _("Say more if it helps; required for: %(codes)s.") % {"codes": ", ".join(needing)}
+            if needing
+            else _("Say more if it helps.")
+        )
+
+    def clean_reason_code(self):
+        value = self.cleaned_data.get("reason_code")
+        return self.codes.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("reason_code")
+        if code is not None and code.needs_text and not (data.get("reasons") or "").strip():
+            self.add_error(
+                "reasons", _("Write the reason out: “%(label)s” needs it.") % {"label": code.label}
+            )
+        return data
 
 
 class HoldForm(forms.Form):

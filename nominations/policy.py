@@ -158,6 +158,17 @@ def visible_q(user) -> Q:
     return q
 
 
+# Who reads the quota report: a unit head their units' quotas; reviewers, the council, the
+# signer and inspectors the quotas of the units they hold the role over (the agency).
+QUOTA_READERS = frozenset({Role.UNIT_HEAD, *_REACHED, Role.INSPECTOR})
+
+
+def quota_report_scope(user) -> list[str]:
+    """The unit paths whose quotas the user may read on the quota report (empty: none)."""
+    paths = sorted({a.path for a in assignments(user) if a.role in QUOTA_READERS})
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
 def can_view(user, nomination: Nomination) -> bool:
     return Nomination.objects.filter(visible_q(user), pk=nomination.pk).exists()
 

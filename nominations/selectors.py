@@ -54,7 +54,7 @@ def last_return(nomination_id: int) -> StageDecision | None:
         StageDecision.objects.filter(
             nomination_id=nomination_id, outcome=StageDecision.Outcome.RETURNED
         )
-        .select_related("actor")  # the page names who returned it
+        .select_related("actor", "reason_code")  # the page names who returned it, and why
         .order_by("-decided_at", "-id")
         .first()
     )

@@ -13,7 +13,7 @@ from audit import services as audit
 from audit.services import Origin
 from audit.types import Actor
 
-from . import events, policy, uploads
+from . import events, one_award, policy, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
 from .roles import Role
@@ -27,6 +27,8 @@ DOSSIER_FIELDS = [
     "contributions",
     "initiatives",
 ]
+# The fields whose change makes the dossier a claim on another award (`one_award`).
+NOMINEE_AND_AWARD = {"award_type", "nominee_person", "nominee_unit"}
 
 
 def _display(nomination: Nomination, field: str) -> str:
@@ -88,8 +90,10 @@ def create_draft(
     )
     role = policy.authorize(actor, "edit", nomination).role
     _check_nominee(nomination)
+    one_award.refuse_second(nomination)
     with transaction.atomic():
-        nomination.save()
+        with one_award.guarded(nomination):
+            nomination.save()
         audit.append(events.created(nomination, actor=actor, role=role, origin=origin))
     return nomination
 
@@ -123,9 +127,12 @@ def update_dossier(
         if not diff:
             return n
         _check_nominee(n)
+        if diff.keys() & NOMINEE_AND_AWARD:
+            one_award.refuse_second(n)
         n.version += 1
         n.last_acted_by = actor
-        n.save()
+        with one_award.guarded(n):
+            n.save()
         audit.append(events.dossier_edited(n, actor=actor, role=role, changes=diff, origin=origin))
     return n
 

@@ -46,10 +46,11 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     position = "Chuyên viên"
 
 
-def person(unit, *roles, scope=None, username=None):
-    """A user working in `unit` holding `roles` over `scope` (default: `unit`)."""
+def person(unit, *roles, scope=None, username=None, **names):
+    """A user working in `unit` holding `roles` over `scope` (default: `unit`); `names`:
+    first_name, last_name, if they matter."""
     kwargs = {"username": username} if username else {}
-    user = UserFactory(**kwargs)
+    user = UserFactory(**kwargs, **names)
     ProfileFactory(user=user, unit=unit)
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role, unit=scope or unit)

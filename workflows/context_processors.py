@@ -48,6 +48,7 @@ def navigation(request):
             "proposes": policy.may_propose(user),
             "council": bool(roles & policy.COUNCIL_READERS),
             "inspector": Role.INSPECTOR in roles,
+            "quotas": bool(roles & policy.QUOTA_READERS),
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.
             "inbox_cap": INBOX_COUNT_CAP,

@@ -23,10 +23,10 @@ from audit import services as audit
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations import policy
+from nominations import one_award, policy, quotas
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
-from nominations.models import Hold, HoldKind, Nomination, StageDecision
+from nominations.models import Hold, HoldKind, Nomination, ReasonCode, StageDecision
 from nominations.people import display_name
 from nominations.stages import PROGRESS, TAKE_ACTION, Status
 
@@ -82,6 +82,7 @@ class Step:
     task: NominationTask | None
     reasons: str = ""
     data: dict = field(default_factory=dict)
+    reason_code: ReasonCode | None = None
 
     def decision(self, actor: Actor) -> StageDecision:
         return StageDecision.of(
@@ -93,6 +94,7 @@ class Step:
             role=self.authority.role,
             on_behalf_of=self.authority.on_behalf_of,
             reasons=self.reasons,
+            reason_code=self.reason_code,
         )
 
     def event(self, actor: Actor, origin: Origin | None) -> AuditEvent:
@@ -103,7 +105,7 @@ class Step:
             stage=self.stage,
             task=self.task,
             reasons=self.reasons,
-            data=self.data,
+            data={**self.data, **(self.reason_code.event_data() if self.reason_code else {})},
             actor=actor,
             authority=self.authority,
             origin=origin,
@@ -121,13 +123,21 @@ def _fire(
     reasons: str = "",
     data: dict | None = None,
     transition_kwargs: dict | None = None,
+    reason_code: ReasonCode | None = None,
 ) -> Step:
     """Fire the transition on the locked nomination, in memory (the one step both write paths
     share); the caller writes the row, the step's decision and event, and the tasks."""
     stage = n.current_stage or n.status
     before = n.fire(action, **(transition_kwargs or {}))
     n.last_acted_by = actor
-    return Step(n, outcome, before, stage, authority, task, reasons, data or {})
+    return Step(n, outcome, before, stage, authority, task, reasons, data or {}, reason_code)
+
+
+def _fresh(reason_code: ReasonCode | None) -> ReasonCode | None:
+    """The coded reason as it stands now (retired meanwhile or not): the transition judges it."""
+    if reason_code is None:
+        return None
+    return ReasonCode.objects.get(pk=reason_code.pk)
 
 
 def _act(
@@ -141,6 +151,7 @@ def _act(
     transition_kwargs: dict | None = None,
     check_owner: bool = True,
     data: dict | None = None,
+    reason_code: ReasonCode | None = None,
 ) -> Nomination:
     with transaction.atomic():
         n = Nomination.objects.lock(nomination)
@@ -148,6 +159,12 @@ def _act(
         task = NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
+        if action == "resubmit":
+            one_award.refuse_second(n)
+        quotas.check_confirmation(n, action)
+        code = _fresh(reason_code)
+        if code is not None:
+            transition_kwargs = {**(transition_kwargs or {}), "reason_code": code}
         step = _fire(
             n,
             action,
@@ -158,6 +175,7 @@ def _act(
             reasons=reasons,
             data=data,
             transition_kwargs=transition_kwargs,
+            reason_code=code,
         )
         n.save()
         step.decision(actor).save(force_insert=True)
@@ -196,9 +214,15 @@ def approve(
 
 
 def return_for_revision(
-    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    reasons: str = "",
+    reason_code: ReasonCode | None = None,
+    origin: Origin | None = None,
 ) -> Nomination:
-    """The reviewer sends the dossier back to the proposing unit, saying what to revise."""
+    """The reviewer sends the dossier back to the proposing unit, saying what to revise: a coded
+    reason (`ReasonCode`), a text, or both."""
     return _act(
         nomination,
         "return_for_revision",
@@ -207,6 +231,7 @@ def return_for_revision(
         reasons=reasons,
         origin=origin,
         transition_kwargs={"reasons": reasons},
+        reason_code=reason_code,
     )
 
 
@@ -218,9 +243,15 @@ def resubmit(nomination: Nomination, *, actor: Actor, origin: Origin | None = No
 
 
 def reject(
-    nomination: Nomination, *, actor: Actor, reasons: str, origin: Origin | None = None
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    reasons: str = "",
+    reason_code: ReasonCode | None = None,
+    origin: Origin | None = None,
 ) -> Nomination:
-    """The reviewer refuses the nomination, with reasons; its journey ends."""
+    """The reviewer refuses the nomination, with a coded reason, a text, or both; its journey
+    ends."""
     return _act(
         nomination,
         "reject",
@@ -229,6 +260,7 @@ def reject(
         reasons=reasons,
         origin=origin,
         transition_kwargs={"reasons": reasons},
+        reason_code=reason_code,
     )
 
 
@@ -414,6 +446,7 @@ def uphold_objection(
     reasons: str,
     origin: Origin | None = None,
     data: dict | None = None,
+    reason_code: ReasonCode | None = None,
 ) -> Nomination:
     """An objection upheld during the public notice: the council-approved nomination goes back
     to the proposing unit (`remedy="return"`) or is rejected (`"reject"`), with reasons."""
@@ -431,6 +464,7 @@ def uphold_objection(
         transition_kwargs={"reasons": reasons},
         check_owner=False,
         data=data,
+        reason_code=reason_code,
     )
 
 

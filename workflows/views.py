@@ -21,7 +21,8 @@ from nominations import policy
 from nominations.calendar import add_working_days, holidays_between
 from nominations.exceptions import InvalidInput
 from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm
-from nominations.models import Nomination
+from nominations.models import Nomination, ReasonCode
+from nominations.models.reasons import ACTION_USE
 from nominations.selectors import decisions_of, last_return
 from nominations.sentences import after_action
 from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
@@ -108,8 +109,23 @@ def nomination_detail(request, pk):
     return _detail_page(request, get_visible(request, pk))
 
 
-def _action_form(action: str, data=None) -> ActionForm:
-    return ActionForm(data, reasons_required=action in REASONS_REQUIRED, auto_id=f"%s-{action}")
+def _action_form(action: str, data=None, codes=()) -> ActionForm:
+    """The action's form, offering the coded reasons in use for it (of `codes`, read once)."""
+    use = ACTION_USE.get(action)
+    offered = [c for c in codes if c.serves(use)] if use else []
+    return ActionForm(
+        data,
+        reasons_required=action in REASONS_REQUIRED,
+        codes=offered,
+        auto_id=f"%s-{action}",
+    )
+
+
+def _codes_for(actions) -> list[ReasonCode]:
+    """The coded reasons in use, read once for every form of the page that offers them."""
+    if not any(a in ACTION_USE for a in actions):
+        return []
+    return list(ReasonCode.objects.filter(active=True))
 
 
 def _detail_page(request, nomination, *, failed=None, failed_action=None):
@@ -130,8 +146,10 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
     today = timezone.localdate()
     mark_overdue([task], today)
     # Each action with its form: the one posted with an error, or a fresh one.
+    codes = _codes_for(actions)
     offered = [
-        (a, ACTION_LABELS[a], failed if a == failed_action else _action_form(a)) for a in actions
+        (a, ACTION_LABELS[a], failed if a == failed_action else _action_form(a, codes=codes))
+        for a in actions
     ]
     return render(
         request,
@@ -196,15 +214,17 @@ def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("No such action."))
     nomination = get_visible(request, pk)
-    form = _action_form(action, request.POST)
+    form = _action_form(action, request.POST, codes=_codes_for([action]))
     if not form.is_valid():
-        if set(form.errors) == {"reasons"}:
+        if set(form.errors) <= {"reasons", "reason_code"}:
             # The form is on the nomination's page: show it again, the error on its field.
             return _detail_page(request, nomination, failed=form, failed_action=action)
         raise _unreadable(form)
     # Act on the nomination as the actor saw it; the service refuses if it changed since.
     nomination.version = form.cleaned_data["version"]
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
+    if "reason_code" in form.cleaned_data:
+        kwargs["reason_code"] = form.cleaned_data["reason_code"]
     done = ACTIONS[action](
         nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
     )

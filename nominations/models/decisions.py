@@ -107,6 +107,7 @@ class StageDecision(models.Model):
         actor,
         role: str,
         reasons: str = "",
+        reason_code=None,
         on_behalf_of=None,
     ) -> "StageDecision":
         """The record of an action just fired on `nomination`, unsaved (a batch is written at
@@ -116,6 +117,7 @@ class StageDecision(models.Model):
             stage=stage,
             outcome=outcome,
             reasons=reasons,
+            reason_code=reason_code,
             from_status=from_status,
             to_status=nomination.status,
             actor=actor,

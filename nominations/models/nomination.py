@@ -23,6 +23,7 @@ from ..roles import Role
 from ..stages import (
     ACTION_LABELS,
     AWAITING_DECISION,
+    CLOSED_UNAWARDED,
     HOLDABLE,
     PROGRESS,
     REVIEW_STAGES,
@@ -39,6 +40,7 @@ from ..stages import (
 )
 from .awards import AwardType, Campaign, DocumentKind
 from .holds import Hold
+from .reasons import ReasonUse
 from .units import Unit
 
 
@@ -103,9 +105,24 @@ def _stage_after_current(nomination, *args, **kwargs) -> str:
     return following.stage if following else Status.APPROVED
 
 
-def _require_reasons(reasons: str):
-    if not (reasons or "").strip():
-        raise TransitionRefused(_("Reasons are required."))
+def _require_reasons(reasons: str, reason_code=None, use: str = ""):
+    """A return, a rejection or an upheld objection gives its reason: a coded reason offered for
+    that use (`ReasonCode`, read fresh by the service), a text, or both — the text too when the
+    code needs it ("other")."""
+    text = (reasons or "").strip()
+    if reason_code is None:
+        if not text:
+            raise TransitionRefused(_("Reasons are required."))
+        return
+    if not reason_code.serves(use):
+        raise TransitionRefused(
+            _("The reason “%(label)s” can no longer be chosen for this.")
+            % {"label": reason_code.label}
+        )
+    if reason_code.needs_text and not text:
+        raise TransitionRefused(
+            _("Write the reason out: “%(label)s” needs it.") % {"label": reason_code.label}
+        )
 
 
 def _held_status(nomination, hold=None, *args, **kwargs) -> str:
@@ -265,6 +282,18 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(nominee_person__isnull=True) | Q(nominee_unit__isnull=True),
                 name="nomination_one_nominee",
+            ),
+            # One achievement, one award (`nominations.one_award`): a nominee is proposed for an
+            # award type once per campaign, unless that nomination no longer claims the award.
+            models.UniqueConstraint(
+                fields=["nominee_person", "award_type", "campaign"],
+                condition=~Q(status__in=CLOSED_UNAWARDED),
+                name="one_award_person",
+            ),
+            models.UniqueConstraint(
+                fields=["nominee_unit", "award_type", "campaign"],
+                condition=~Q(status__in=CLOSED_UNAWARDED),
+                name="one_award_collective",
             ),
         ]
         indexes = [
@@ -465,8 +494,8 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         self._entered()
 
     @transition(field=status, source=REVIEW_STAGES, target=Status.RETURNED)
-    def return_for_revision(self, reasons: str):
-        _require_reasons(reasons)
+    def return_for_revision(self, reasons: str, reason_code=None):
+        _require_reasons(reasons, reason_code, ReasonUse.RETURN)
         self._entered()
 
     @transition(
@@ -479,8 +508,8 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         self._entered()
 
     @transition(field=status, source=REVIEW_STAGES, target=Status.REJECTED)
-    def reject(self, reasons: str):
-        _require_reasons(reasons)
+    def reject(self, reasons: str, reason_code=None):
+        _require_reasons(reasons, reason_code, ReasonUse.REJECT)
         self._entered()
 
     @transition(
@@ -518,13 +547,13 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
 
     # An objection upheld during the public notice: the council's approval does not stand.
     @transition(field=status, source=Status.COUNCIL_APPROVED, target=Status.RETURNED)
-    def objection_return(self, reasons: str):
-        _require_reasons(reasons)
+    def objection_return(self, reasons: str, reason_code=None):
+        _require_reasons(reasons, reason_code, ReasonUse.RETURN)
         self._entered()
 
     @transition(field=status, source=Status.COUNCIL_APPROVED, target=Status.REJECTED)
-    def objection_reject(self, reasons: str):
-        _require_reasons(reasons)
+    def objection_reject(self, reasons: str, reason_code=None):
+        _require_reasons(reasons, reason_code, ReasonUse.NOT_COMMENDED)
         self._entered()
 
     @transition(field=status, source=AWAITING_DECISION, target=Status.AWARDED)

@@ -69,8 +69,25 @@ class Quota(models.Model):
     def clean(self):
         if self.base == QuotaBase.FIXED:
             if self.max_count is None:
-                raise ValidationError(_("A fixed quota needs its number."))
+                raise ValidationError({"max_count": _("A fixed quota needs its number.")})
         elif self.share_percent is None:
-            raise ValidationError(_("A quota over a base needs its share."))
+            raise ValidationError({"share_percent": _("A quota over a base needs its share.")})
         if self.base == QuotaBase.TITLE_HOLDERS and not self.base_title_id:
-            raise ValidationError(_("Say which title's nominees the share is taken of."))
+            raise ValidationError(
+                {"base_title": _("Say which title's nominees the share is taken of.")}
+            )
+        if self.base != QuotaBase.TITLE_HOLDERS and self.base_title_id:
+            raise ValidationError(
+                {"base_title": _("Only a share of another title's nominees names a title.")}
+            )
+        if self.base_title_id and self.base_title_id == self.award_type_id:
+            raise ValidationError({"base_title": _("A title cannot be its own base.")})
+        # The unique constraint does not see two quotas for every campaign (NULL): this does.
+        if self.campaign_id is None and self.award_type_id and self.unit_id:
+            twin = Quota.objects.filter(
+                award_type_id=self.award_type_id, unit_id=self.unit_id, campaign__isnull=True
+            ).exclude(pk=self.pk)
+            if twin.exists():
+                raise ValidationError(
+                    _("This unit already has a quota for this award in every campaign.")
+                )

@@ -33,7 +33,9 @@ def award(world):
 @pytest.fixture
 def at_council(world, walk):
     """at_council(award_type, nominee=None, proposer=None): a nomination waiting at council
-    review, walked there through the services by the people whose role it is."""
+    review, walked there through the services by the people whose role it is. Each is for a
+    nominee of its own (a new member of the unit) unless one is named: one achievement, one
+    award."""
 
     def _make(award_type=None, nominee=None, proposer=None):
         draft = dossier.create_draft(
@@ -41,7 +43,7 @@ def at_council(world, walk):
             campaign=world.campaign,
             award_type=award_type or world.full,
             proposing_unit=world.unit,
-            nominee_person=nominee or world.staff,
+            nominee_person=nominee or person(world.unit),
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
         )
         return walk(draft, "submit", "approve", "approve", "approve")

@@ -98,7 +98,7 @@ def _second(world):
         campaign=world.campaign,
         award_type=world.short,
         proposing_unit=world.unit,
-        nominee_person=world.staff,
+        nominee_person=person(world.unit),
         achievements="Lần hai.",
     )
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from nominations import services as dossier
 from reporting.dashboard import figures
+from tests.factories import person
 from workflows.models import NominationTask
 
 
@@ -15,7 +16,7 @@ def make(world, walk, n, *steps):
             campaign=world.campaign,
             award_type=world.full,
             proposing_unit=world.unit,
-            nominee_person=world.staff,
+            nominee_person=person(world.unit),
             achievements="Hoàn thành xuất sắc nhiệm vụ.",
         )
         made.append(walk(draft, *steps))

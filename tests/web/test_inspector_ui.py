@@ -12,6 +12,7 @@ from approvals import outcomes
 from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
 from nominations import services as dossier
+from tests.factories import person
 from tests.web.pages import assert_breadcrumb
 
 
@@ -138,7 +139,7 @@ def test_the_search_finds_one_nominations_events_by_its_reference(inspector, wor
         campaign=world.campaign,
         award_type=world.full,
         proposing_unit=world.unit,
-        nominee_person=world.staff,
+        nominee_person=person(world.unit),
         achievements="Hoàn thành xuất sắc nhiệm vụ.",
     )
     for written in (mine.reference, mine.reference.lower().replace("-", ""), str(mine.pk)):

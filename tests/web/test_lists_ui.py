@@ -26,7 +26,7 @@ def propose(world, *, award_type=None, nominee=None, achievements="Hoàn thành 
         campaign=world.campaign,
         award_type=award_type or world.full,
         proposing_unit=world.unit,
-        nominee_person=nominee or world.staff,
+        nominee_person=nominee or person(world.unit),
         achievements=achievements,
     )
 

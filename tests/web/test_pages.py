@@ -10,6 +10,7 @@ from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import Nomination, StageDecision
+from tests.factories import person
 from workflows import views
 from workflows.models import NominationTask
 from workflows.views import ACTIONS
@@ -277,7 +278,7 @@ def test_list_page_query_count_does_not_grow_with_rows(
                 campaign=world.campaign,
                 award_type=world.full,
                 proposing_unit=world.unit,
-                nominee_person=world.staff,
+                nominee_person=person(world.unit),
                 achievements="x",
             )
 

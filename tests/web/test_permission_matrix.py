@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import Evidence, Hold, Nomination, StageDecision
 from nominations.stages import Status
+from tests.factories import person
 from workflows import services
 from workflows.models import NominationTask
 
@@ -187,7 +188,7 @@ def build(world, walk):
             campaign=world.campaign,
             award_type=world.short if status == Status.APPROVED else world.full,
             proposing_unit=world.unit,
-            nominee_person=world.staff,
+            nominee_person=person(world.unit),
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
         )
         if steps[-1:] == ["hold"]:
@@ -222,7 +223,7 @@ def post(client, world, n: Nomination, action: str):
             reverse("nomination_edit", args=[n.pk]),
             {
                 "award_type": n.award_type_id,
-                "nominee_person": world.staff.pk,
+                "nominee_person": n.nominee_person_id,
                 "achievements": "Bản sửa.",
             },
         )

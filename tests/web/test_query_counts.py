@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nominations import services as dossier
+from tests.factories import person
 from workflows import services, views
 from workflows.selectors import inbox_for
 
@@ -19,7 +20,7 @@ def _new(world):
         campaign=world.campaign,
         award_type=world.full,
         proposing_unit=world.unit,
-        nominee_person=world.staff,
+        nominee_person=person(world.unit),
         achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
     )
 

@@ -2,9 +2,10 @@
 
 Approving writes: the nomination, its stage decision, the task completed and the next one
 created (with its link), the audit event and the chain head; reads: the row lock, the route,
-the actor's roles and delegations, the separation-of-duties check, the open task (the holidays
-for the due date come from the process's copy, `nominations.calendar`). Submitting writes the
-process and its start task instead of completing one.
+the actor's roles and delegations, the separation-of-duties check, the open task, the holidays
+for the due date, and — the unit head's confirmation only — the quotas of the unit and the units
+above it, with their counts, in one query (`nominations.quotas.check_confirmation`). Submitting
+writes the process and its start task instead of completing one.
 """
 
 import pytest
@@ -28,12 +29,13 @@ def _statements(ctx) -> list[str]:
     ]
 
 
-def test_approving_costs_at_most_thirteen_statements(draft, walk, world):
+def test_approving_costs_at_most_fifteen_statements(draft, walk, world):
     n = walk(draft, "submit")
     with CaptureQueriesContext(connection) as ctx:
         services.approve(n, actor=world.unit_head)
     statements = _statements(ctx)
-    assert len(statements) <= 13, "\n".join(s[:100] for s in statements)
+    # 14, and one for the quotas at the unit head's confirmation.
+    assert len(statements) <= 15, "\n".join(s[:100] for s in statements)
     # No gateway task is written: the only task row inserted is the next waiting task.
     inserts = [s for s in statements if s.startswith('INSERT INTO "workflows_nominationtask"')]
     assert len(inserts) == 1
@@ -55,7 +57,8 @@ def test_on_postgresql_the_audit_append_is_one_statement(draft, walk, world):
     with CaptureQueriesContext(connection) as ctx:
         services.approve(n, actor=world.unit_head)
     statements = _statements(ctx)
-    assert len(statements) <= 11, "\n".join(s[:100] for s in statements)
+    # 12, and one for the quotas at the unit head's confirmation.
+    assert len(statements) <= 13, "\n".join(s[:100] for s in statements)
     appends = [s for s in statements if '"audit_auditevent"' in s or "audit_auditevent" in s]
     assert len(appends) == 1 and "audit_chainhead" in appends[0]
     event = AuditEvent.objects.get(nomination_id=n.pk, action=Event.APPROVED)

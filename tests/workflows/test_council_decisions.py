@@ -252,7 +252,7 @@ def test_signing_confers_a_batch_of_awards_under_one_number(world, approved):
     for n in nominations:
         assert _status(n) == Status.AWARDED
         award = ConferredAward.objects.get(nomination=n)
-        assert (award.person, award.decision_number) == (world.staff, decision.reference)
+        assert (award.person, award.decision_number) == (n.nominee_person, decision.reference)
         assert award.award_type_id == n.award_type_id
     assert AuditEvent.objects.filter(action=Event.CONFERRED).count() == 2
     assert AuditEvent.objects.get(action=Event.DECISION_SIGNED).data["number"] == decision.reference
@@ -261,7 +261,7 @@ def test_signing_confers_a_batch_of_awards_under_one_number(world, approved):
 def test_the_award_on_the_nominees_record_is_what_later_checks_read(world, approved):
     (nomination,) = approved()
     _sign(world, [nomination])
-    held = ConferredAward.objects.in_force().filter(person=world.staff)
+    held = ConferredAward.objects.in_force().filter(person=nomination.nominee_person)
     assert [(a.award_type_id, a.year) for a in held] == [
         (nomination.award_type_id, world.campaign.year)
     ]
@@ -420,7 +420,8 @@ def test_from_council_review_to_awarded(world, members, at_council, plan, award)
     decision = _sign(world, [nomination])
 
     assert _status(nomination) == Status.AWARDED
-    assert ConferredAward.objects.in_force().get(person=world.staff).decision_id == decision.pk
+    held = ConferredAward.objects.in_force().get(person=nomination.nominee_person)
+    assert held.decision_id == decision.pk
     stage_outcomes = list(
         StageDecision.objects.filter(nomination=nomination)
         .order_by("id")

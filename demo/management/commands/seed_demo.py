@@ -32,6 +32,7 @@ from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
 from demo.holds import seed_holds
+from demo.quotas import seed_quotas
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -195,6 +196,7 @@ class Command(BaseCommand):
             awards = self.seed_award_types()
             campaign = self.seed_campaign(units[demo.AGENCY])
             created = self.seed_nominations(campaign, units, awards)
+            seed_quotas(campaign, self.count)
         self.report(campaign, created)
 
     # --- bookkeeping ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..factories import (
     CriterionFactory,
     DisciplinaryMeasureFactory,
     InitiativeFactory,
+    UserFactory,
     person,
 )
 
@@ -236,3 +237,41 @@ def test_the_council_session_page_summarises_each_items_checklist(client, world,
     client.force_login(world.secretary)
     page = _page(client, reverse("council_session", args=[session.pk]))
     assert "1 met" in page and "1 not met" in page
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def test_the_admin_lists_criteria_by_award_and_in_force(client, world, rules, superuser):
+    client.force_login(superuser)
+    listing = _page(
+        client, reverse("admin:nominations_criterion_changelist") + "?in_force_on=today"
+    )
+    assert "initiative" in listing and "rating" in listing
+    earlier = _page(client, changelist + "?in_force_on=2025-06-30")
+    assert "Nghị định 152/2025" not in earlier  # the rating rule is in force from 1 July 2025
+    assert "initiative" in earlier
+    award_page = _page(client, reverse("admin:nominations_awardtype_change", args=[world.full.pk]))
+    assert "criteria-TOTAL_FORMS" in award_page
+
+
+def test_the_admin_shows_why_a_criterion_is_refused(client, world, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:nominations_criterion_add"),
+        {
+            "award_type": world.collective.pk,
+            "code": "service",
+            "position": 0,
+            "kind": CriterionKind.SERVICE_YEARS,
+            "hard": "on",
+            "years": 5,
+            "years_end_before": 0,
+            "instrument": "Luật Thi đua, khen thưởng 2022",
+            "article": "23",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error: not saved, not a 500
+    assert "cannot judge the nominees of this award" in response.content.decode()

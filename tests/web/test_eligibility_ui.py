@@ -246,9 +246,8 @@ def superuser(db):
 
 def test_the_admin_lists_criteria_by_award_and_in_force(client, world, rules, superuser):
     client.force_login(superuser)
-    listing = _page(
-        client, reverse("admin:nominations_criterion_changelist") + "?in_force_on=today"
-    )
+    changelist = reverse("admin:nominations_criterion_changelist")
+    listing = _page(client, changelist + "?in_force_on=today")
     assert "initiative" in listing and "rating" in listing
     earlier = _page(client, changelist + "?in_force_on=2025-06-30")
     assert "Nghị định 152/2025" not in earlier  # the rating rule is in force from 1 July 2025

@@ -33,7 +33,7 @@ KIND_PARAMETERS = {
     CriterionKind.INITIATIVE: ["level", "years"],
     CriterionKind.SERVICE_YEARS: ["years"],
     CriterionKind.RATINGS: ["rating", "years"],
-    CriterionKind.NO_DISCIPLINE: ["discipline", "years"],
+    CriterionKind.NO_DISCIPLINE: ["years"],  # no `discipline`: any measure counts
     CriterionKind.MEMBER_SHARE: ["share_percent"],
 }
 

@@ -166,6 +166,10 @@ def test_the_review_screen_asks_for_reasons_where_approving_overrides(client, wo
     done = client.post(url, {"version": at_review.version, "reasons": "Đơn vị xác nhận."})
     assert done.status_code == 302
     assert Nomination.objects.get(pk=at_review.pk).status == "party_committee_review"
+    # The timeline says the approval overrode the rule, beside the reasons given.
+    after = _page(client, reverse("nomination_detail", args=[at_review.pk]))
+    assert "Approved over the eligibility criteria: rating" in after
+    assert "Đơn vị xác nhận." in after
 
 
 def test_the_review_screen_asks_nothing_more_when_every_criterion_is_met(

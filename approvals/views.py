@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import Origin
 from nominations import quotas
 from nominations.calendar import working_days_between
+from nominations.eligibility import Evaluation
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
 from nominations.models import Nomination, ReasonCode, ReasonUse, StageDecision, Unit
 from nominations.policy import assignments
@@ -127,6 +128,8 @@ def session_detail(request, pk):
     for item in items:  # one form per item, with its own field ids
         item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
         item.bar = _tally_bar(item.tally) if item.status == AgendaItem.Status.DECIDED else None
+        # The eligibility kept with the nomination's last check: read from its row, no query.
+        item.checklist = Evaluation.from_json(item.nomination.eligibility)
     pending = [i for i in items if i.status == AgendaItem.Status.PENDING]
     _not_commended(items, can_record=is_secretary)
     standings = _agenda_quotas(session, items)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),
     path("nominations/new/", nominations.nomination_create, name="nomination_create"),
+    path("nominations/eligibility/", nominations.eligibility_preview, name="eligibility_preview"),
     path("nominations/<int:pk>/", workflows.nomination_detail, name="nomination_detail"),
     path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination_edit"),
     path("nominations/<int:pk>/evidence/", nominations.evidence_add, name="evidence_add"),

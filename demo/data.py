@@ -283,14 +283,31 @@ PEOPLE = [
     PersonSpec("huydq", "Đỗ Quang", "Huy", "phong-van-thu-luu-tru", "Lưu trữ viên"),
     PersonSpec("huongntt", "Ngô Thị Thanh", "Hương", "phong-quan-tri", "Phó Trưởng phòng Quản trị"),
     PersonSpec("namtv", "Trịnh Văn", "Nam", "phong-quan-tri", "Kỹ sư"),
+    # Two more of the Facilities division, so that its share of Advanced Workers can reach 70%
+    # when one colleague's title is rejected (demo/eligibility.py).
+    PersonSpec("tuanpa", "Phạm Anh", "Tuấn", "phong-quan-tri", "Kỹ thuật viên"),
+    PersonSpec("linhdt", "Đỗ Thùy", "Linh", "phong-quan-tri", "Chuyên viên"),
 ]
 
 # --- award types ---------------------------------------------------------------------------
 
-# The legal basis in both languages, as every award type carries it.
+# The legal basis in both languages, as every award type carries it: the Law of 2022 and the
+# decree detailing it on the campaign's rules date — Decree 98/2023/NĐ-CP from 1 January 2024,
+# Decree 152/2025/NĐ-CP (which repeals it) from 1 July 2025.
 LEGAL_BASIS_VI = "Luật Thi đua, Khen thưởng 2022; Nghị định 98/2023/NĐ-CP"
 LEGAL_BASIS_EN = "Law on Emulation and Commendation 2022; Decree No. 98/2023/ND-CP"
 IN_FORCE_FROM = datetime.date(2024, 1, 1)
+LEGAL_BASIS_152_VI = "Luật Thi đua, Khen thưởng 2022; Nghị định 152/2025/NĐ-CP"
+LEGAL_BASIS_152_EN = "Law on Emulation and Commendation 2022; Decree No. 152/2025/ND-CP"
+IN_FORCE_152 = datetime.date(2025, 7, 1)
+
+
+def legal_basis_on(day: datetime.date) -> tuple[str, str, datetime.date]:
+    """The award types' legal basis (Vietnamese, English) and its first day, on `day`."""
+    if day >= IN_FORCE_152:
+        return LEGAL_BASIS_152_VI, LEGAL_BASIS_152_EN, IN_FORCE_152
+    return LEGAL_BASIS_VI, LEGAL_BASIS_EN, IN_FORCE_FROM
+
 
 FULL_ROUTE = (
     (Stage.UNIT_REVIEW, 5),
@@ -432,6 +449,8 @@ PLANS = [
     Plan("b", "huydq", LDTT, ""),
     Plan("b", "huongntt", LDTT, "submit approve approve confer"),
     Plan("b", "namtv", LDTT, "submit approve reject"),
+    Plan("b", "tuanpa", LDTT, "submit approve approve confer"),
+    Plan("b", "linhdt", LDTT, "submit approve approve"),
     Plan("a", "lannt", CSTD, "submit approve approve approve council_approve"),
     Plan(
         "a",

@@ -2,13 +2,18 @@
 holidays, delegations. Nominations themselves change only through the lifecycle's services,
 so they are read-only here."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AwardType,
     Campaign,
+    Criterion,
     Delegation,
     Evidence,
     Holiday,
@@ -67,13 +72,91 @@ class AwardTypeForm(forms.ModelForm):
         return [kind for kind in Evidence.Kind.values if kind in chosen]
 
 
+CRITERION_FIELDS = [
+    "code",
+    "position",
+    "kind",
+    "hard",
+    "title",
+    "years",
+    "years_end_before",
+    "rating",
+    "level",
+    "discipline",
+    "share_percent",
+    "instrument",
+    "article",
+    "clause",
+    "in_force_from",
+    "in_force_until",
+    "text_vi",
+    "text_en",
+]
+
+
+class CriterionInline(admin.StackedInline):
+    """The award type's eligibility rules, each version a row; `Criterion.clean` refuses a
+    kind the award's nominees cannot be judged by, missing parameters and overlapping versions,
+    and the admin shows its errors on the row."""
+
+    model = Criterion
+    fk_name = "award_type"
+    extra = 0
+    fields = CRITERION_FIELDS
+    ordering = ["position", "code", "in_force_from"]
+    autocomplete_fields = ["title"]
+
+
 @admin.register(AwardType)
 class AwardTypeAdmin(admin.ModelAdmin):
     form = AwardTypeForm
     list_display = ["code", "name_vi", "name_en", "nominee_kind", "level", "secret_ballot"]
     list_filter = ["nominee_kind", "level", "secret_ballot"]
     search_fields = ["code", "name_vi", "name_en"]
-    inlines = [RouteStageInline]
+    inlines = [RouteStageInline, CriterionInline]
+
+
+class InForceFilter(admin.SimpleListFilter):
+    """The versions in force on a day: today, or any day given as YYYY-MM-DD."""
+
+    title = _("in force on")
+    parameter_name = "in_force_on"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Today")), ("ended", _("No longer in force"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        today = timezone.localdate()
+        if value == "today":
+            return queryset.in_force_on(today)
+        if value == "ended":
+            return queryset.filter(in_force_until__lt=today)
+        if value:
+            try:
+                return queryset.in_force_on(datetime.date.fromisoformat(value))
+            except ValueError:
+                return queryset.none()
+        return queryset
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = [
+        "award_type",
+        "code",
+        "kind",
+        "hard",
+        "article",
+        "instrument",
+        "in_force_from",
+        "in_force_until",
+    ]
+    list_filter = ["award_type", InForceFilter, "kind", "hard"]
+    list_select_related = ["award_type"]
+    search_fields = ["code", "instrument", "article", "text_vi", "text_en"]
+    fields = ["award_type", *CRITERION_FIELDS]
+    autocomplete_fields = ["award_type", "title"]
 
 
 @admin.register(Campaign)

@@ -22,6 +22,11 @@ class TransitionRefused(DomainError):
     http_status = 409
 
 
+class ReasonsRequired(TransitionRefused):
+    """The action is possible only with the actor's reasons (e.g. approving despite an
+    eligibility criterion not met or not yet known); the page asks for them on its form."""
+
+
 class NotAllowed(DomainError):
     """The user may not do this."""
 

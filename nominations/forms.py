@@ -82,6 +82,44 @@ class NominationForm(forms.ModelForm):
         return data
 
 
+class EligibilityPreviewForm(forms.Form):
+    """What the dossier form's live checklist is asked about: a campaign, an award and a
+    nominee from the proposer's own scope (nobody reads the record of people outside it)."""
+
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all())
+    award_type = forms.ModelChoiceField(queryset=AwardType.objects.all())
+    nominee_person = forms.ModelChoiceField(queryset=None, required=False)
+    nominee_unit = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee_person"].queryset = proposable_people(user)
+        self.fields["nominee_unit"].queryset = proposable_units(user)
+
+    def clean(self):
+        data = super().clean()
+        person, unit = data.get("nominee_person"), data.get("nominee_unit")
+        award_type = data.get("award_type")
+        if bool(person) == bool(unit):
+            raise forms.ValidationError(_("Choose either a person or a collective as nominee."))
+        if award_type and person and not award_type.accepts_individuals():
+            raise forms.ValidationError(_("This award is for collectives."))
+        if award_type and unit and not award_type.accepts_collectives():
+            raise forms.ValidationError(_("This award is for individuals."))
+        return data
+
+    def nomination(self, pk: int | None = None) -> Nomination:
+        """The nomination as drafted so far (unsaved), to judge its nominee."""
+        data = self.cleaned_data
+        return Nomination(
+            pk=pk,
+            campaign=data["campaign"],
+            award_type=data["award_type"],
+            nominee_person=data.get("nominee_person"),
+            nominee_unit=data.get("nominee_unit"),
+        )
+
+
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document type"), choices=Evidence.Kind.choices)
     # `accept` only helps the file picker; what a file really is is judged by uploads.sniff.

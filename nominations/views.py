@@ -13,10 +13,10 @@ from django_tables2 import RequestConfig
 
 from audit.services import Origin
 
-from . import policy, services
+from . import eligibility, policy, services
 from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
-from .forms import DelegationForm, EvidenceForm, NominationForm
+from .forms import DelegationForm, EligibilityPreviewForm, EvidenceForm, NominationForm
 from .models import Delegation, Evidence, Nomination
 from .selectors import nomination_for, visible_nominations
 from .stages import ACTION_LABELS
@@ -79,7 +79,49 @@ def nomination_create(request):
             messages.success(request, _("Draft saved. Attach the evidence, then submit."))
             return redirect("nomination_detail", pk=nomination.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "nominations/form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "nominations/form.html",
+        {"form": form, **_form_checklist(request, form)},
+        status=status,
+    )
+
+
+def _form_checklist(request, form, nomination=None) -> dict:
+    """The checklist the dossier form opens with: the nominee as posted (a form sent back with
+    an error), else as saved; laurel.js redraws it as the proposer changes the choices
+    (`eligibility_preview`)."""
+    judged = None
+    if form.is_bound:
+        data = form.data.copy()
+        if nomination is not None:  # its campaign is fixed: the form does not send it
+            data["campaign"] = nomination.campaign_id
+        preview = EligibilityPreviewForm(data, user=request.user)
+        if preview.is_valid():
+            judged = preview.nomination(nomination.pk if nomination else None)
+    elif nomination is not None and (nomination.nominee_person_id or nomination.nominee_unit_id):
+        judged = nomination
+    return {"checklist": eligibility.evaluate(judged) if judged is not None else None}
+
+
+@login_required
+@require_GET
+@refuses_domain_errors
+def eligibility_preview(request):
+    """The dossier form's live checklist: which of the award's criteria the chosen nominee
+    meets, for the campaign chosen (an HTML fragment for laurel.js; a page without it)."""
+    if not policy.may_propose(request.user):
+        raise NotAllowed(_("Only a unit's proposer can start a nomination."))
+    form = EligibilityPreviewForm(request.GET, user=request.user)
+    pk = None
+    if request.GET.get("nomination", "").isdigit():
+        pk = get_visible(request, int(request.GET["nomination"])).pk
+    evaluation = eligibility.evaluate(form.nomination(pk)) if form.is_valid() else None
+    return render(
+        request,
+        "nominations/_eligibility.html",
+        {"evaluation": evaluation, "live": True, "for_proposer": True},
+    )
 
 
 def _form_page_extras(request, nomination) -> dict:
@@ -137,7 +179,12 @@ def nomination_edit(request, pk):
     return render(
         request,
         "nominations/form.html",
-        {"form": form, "nomination": nomination, **_form_page_extras(request, nomination)},
+        {
+            "form": form,
+            "nomination": nomination,
+            **_form_page_extras(request, nomination),
+            **_form_checklist(request, form, nomination),
+        },
         status=status,
     )
 

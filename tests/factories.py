@@ -5,10 +5,19 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from nominations.models import (
+    AnnualRating,
     AwardType,
     Campaign,
+    ConferredAward,
+    Criterion,
+    CriterionKind,
+    DisciplinaryMeasure,
+    DisciplineKind,
+    Initiative,
     NomineeKind,
     Profile,
+    Rating,
+    RecognitionLevel,
     RoleAssignment,
     RouteStage,
     Unit,
@@ -95,3 +104,51 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     submissions_close = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=30)
     )
+
+
+# --- eligibility: criteria and the record they read -----------------------------------------
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    """A hard rule citing the Law of 2022, in force without dates unless told."""
+
+    class Meta:
+        model = Criterion
+
+    code = factory.Sequence(lambda n: f"rule-{n}")
+    kind = CriterionKind.RATINGS
+    hard = True
+    instrument = "Luật Thi đua, khen thưởng 2022"
+    article = "24"
+
+
+class ConferredAwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConferredAward
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    decision_number = factory.Sequence(lambda n: f"{n + 1}/QĐ-VPQH")
+    conferred_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 12, 20))
+
+
+class AnnualRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualRating
+
+    rating = Rating.GOOD
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    title = factory.Sequence(lambda n: f"Sáng kiến {n}")
+    level = RecognitionLevel.AGENCY
+
+
+class DisciplinaryMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisciplinaryMeasure
+
+    kind = DisciplineKind.WARNING
+    reference = factory.Sequence(lambda n: f"{n + 1}/QĐ-KL")

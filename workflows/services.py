@@ -23,12 +23,18 @@ from audit import services as audit
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations import one_award, policy, quotas
+from nominations import eligibility, one_award, policy, quotas
 from nominations.calendar import add_working_days
-from nominations.exceptions import ConflictingAction, InvalidInput, NotAllowed, TransitionRefused
+from nominations.exceptions import (
+    ConflictingAction,
+    InvalidInput,
+    NotAllowed,
+    ReasonsRequired,
+    TransitionRefused,
+)
 from nominations.models import Hold, HoldKind, Nomination, ReasonCode, StageDecision
 from nominations.people import display_name
-from nominations.stages import PROGRESS, TAKE_ACTION, Status
+from nominations.stages import ACTION_LABELS, PROGRESS, TAKE_ACTION, Status
 
 from . import events
 from .flows import NominationFlow
@@ -159,9 +165,7 @@ def _act(
         task = NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
-        if action == "resubmit":
-            one_award.refuse_second(n)
-        quotas.check_confirmation(n, action)
+        checked = _check_rules(n, action, actor, reasons)
         code = _fresh(reason_code)
         if code is not None:
             transition_kwargs = {**(transition_kwargs or {}), "reason_code": code}
@@ -173,7 +177,7 @@ def _act(
             authority=authority,
             task=task,
             reasons=reasons,
-            data=data,
+            data={**(data or {}), **checked},
             transition_kwargs=transition_kwargs,
             reason_code=code,
         )
@@ -191,6 +195,64 @@ def _act(
         # commit, and every other writer in the agency queues on that lock.
         audit.append(step.event(actor, origin))
     return n
+
+
+# --- the rules an action must meet besides the lifecycle's guards -------------------------
+
+
+def _check_rules(n: Nomination, action: str, actor: Actor, reasons: str) -> dict:
+    """Check the domain's rules for `action` on the locked, authorised nomination before it
+    moves: each check refuses with sentences a user reads, or returns what the transition's
+    audit event records of it (merged into the event's data). Only actions the lifecycle allows
+    from the current status are checked; anything else `_fire` refuses, as before."""
+    if not getattr(n, action)._django_fsm.has_transition(n.status):
+        return {}
+    if action == "resubmit":
+        one_award.refuse_second(n)
+    quotas.check_confirmation(n, action)
+    data: dict = {}
+    if action in ELIGIBILITY_ACTIONS:
+        data.update(_check_eligibility(n, action, reasons))
+    return data
+
+
+# The actions that judge the nominee by the award type's criteria (`nominations.eligibility`).
+ELIGIBILITY_ACTIONS = {"submit", "resubmit", "approve"}
+
+
+def _check_eligibility(n: Nomination, action: str, reasons: str) -> dict:
+    """Judge the nominee by the criteria in force on the campaign's rules date and keep the
+    evaluation on the nomination (written with the transition's row, no statement of its own).
+    A hard criterion not met refuses the action, naming each with its legal basis; approving
+    despite an advisory criterion not met, or one that cannot be judged yet, needs the
+    approver's reasons — the override, recorded with the event."""
+    if not (n.nominee_person_id or n.nominee_unit_id):
+        return {}  # the lifecycle's guard names what is missing
+    evaluation = eligibility.evaluate(n)
+    n.eligibility = evaluation.as_json()
+    if not evaluation.results:
+        return {}  # the award type has no criteria in force: nothing to record
+    if evaluation.hard_failures:
+        raise TransitionRefused(
+            _(
+                "You cannot %(action)s this nomination: the nominee does not meet "
+                "the award's criteria."
+            )
+            % {"action": ACTION_LABELS[action]},
+            reasons=[f"{r.sentence} ({r.citation})" for r in evaluation.hard_failures],
+        )
+    overridden = None
+    if action == "approve":
+        overridden = evaluation.to_override
+        if overridden and not (reasons or "").strip():
+            raise ReasonsRequired(
+                _(
+                    "Give your reasons to approve: some of the award's criteria are not met or "
+                    "cannot be judged yet."
+                ),
+                reasons=[f"{r.outcome_label}: {r.sentence} ({r.citation})" for r in overridden],
+            )
+    return {"eligibility": evaluation.audit_data(overridden)}
 
 
 def submit(nomination: Nomination, *, actor: Actor, origin: Origin | None = None) -> Nomination:

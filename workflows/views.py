@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
-from nominations import policy
+from nominations import eligibility, policy
 from nominations.calendar import add_working_days, holidays_between
-from nominations.exceptions import InvalidInput
+from nominations.exceptions import InvalidInput, ReasonsRequired
 from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm
 from nominations.models import Nomination, ReasonCode
 from nominations.models.reasons import ACTION_USE
@@ -109,16 +109,17 @@ def nomination_detail(request, pk):
     return _detail_page(request, get_visible(request, pk))
 
 
-def _action_form(action: str, data=None, codes=()) -> ActionForm:
-    """The action's form, offering the coded reasons in use for it (of `codes`, read once)."""
+def _action_form(action: str, data=None, codes=(), *, override: bool = False) -> ActionForm:
+    """The action's form, offering the coded reasons in use for it (of `codes`, read once);
+    approving over criteria not met or not yet known (`override`) asks for the approver's
+    reasons."""
     use = ACTION_USE.get(action)
     offered = [c for c in codes if c.serves(use)] if use else []
-    return ActionForm(
-        data,
-        reasons_required=action in REASONS_REQUIRED,
-        codes=offered,
-        auto_id=f"%s-{action}",
-    )
+    required = action in REASONS_REQUIRED or (override and action == "approve")
+    form = ActionForm(data, reasons_required=required, codes=offered, auto_id=f"%s-{action}")
+    if override and action == "approve":
+        form.fields["reasons"].label = _("Reasons for approving despite the criteria")
+    return form
 
 
 def _codes_for(actions) -> list[ReasonCode]:
@@ -140,15 +141,23 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
     holds = policy.allowed_actions(request.user, nomination, among=policy.HOLD_ACTIONS)
     if failed is not None and failed_action not in [*actions, *holds]:  # no form to show it in
         raise _unreadable(failed)
+    can_edit = policy.can_edit_dossier(request.user, nomination)
     returned = last_return(nomination.pk) if nomination.status != Status.DRAFT else None
     changes = _changes_since(returned.dossier, nomination.dossier_snapshot()) if returned else []
     recent = _recent_events(request, nomination)
     today = timezone.localdate()
     mark_overdue([task], today)
+    checklist, live = eligibility.checklist_for(nomination)
+    # Approving over a criterion not met (advisory) or not known yet needs reasons: the override.
+    override = checklist.to_override if live and checklist and "approve" in actions else []
     # Each action with its form: the one posted with an error, or a fresh one.
     codes = _codes_for(actions)
     offered = [
-        (a, ACTION_LABELS[a], failed if a == failed_action else _action_form(a, codes=codes))
+        (
+            a,
+            ACTION_LABELS[a],
+            failed if a == failed_action else _action_form(a, codes=codes, override=bool(override)),
+        )
         for a in actions
     ]
     return render(
@@ -175,7 +184,7 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
             and policy.may(request.user, TAKE_ACTION[task.flow_task.name], nomination),
             "actions": offered,
             "choices": [o for o in offered if o[0] in DECISIONS],
-            "can_edit": policy.can_edit_dossier(request.user, nomination),
+            "can_edit": can_edit,
             "evidence_form": EvidenceForm(),
             **recent,
             "decisions": decisions_of(nomination.pk),
@@ -183,6 +192,10 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
             "changes": changes,
             "diff": _field_diffs(changes),
             "route": nomination.award_type.stages,
+            "checklist": checklist,
+            "checklist_live": live,
+            "override": override,
+            "proposer_view": bool({"submit", "resubmit"} & set(actions)) or can_edit,
             # Shown again at the action's address: changing language comes back to the page.
             "this_page": nomination_url(nomination.pk) if failed is not None else None,
         },
@@ -225,9 +238,14 @@ def act(request, pk, action):
     kwargs = {} if action in ("submit", "resubmit") else {"reasons": form.cleaned_data["reasons"]}
     if "reason_code" in form.cleaned_data:
         kwargs["reason_code"] = form.cleaned_data["reason_code"]
-    done = ACTIONS[action](
-        nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
-    )
+    try:
+        done = ACTIONS[action](
+            nomination, actor=request.user, origin=Origin.from_request(request), **kwargs
+        )
+    except ReasonsRequired as exc:
+        # Approving over the criteria needs reasons: the page again, the error on the field.
+        form.add_error("reasons", exc.message)
+        return _detail_page(request, nomination, failed=form, failed_action=action)
     forget_inbox_count(request.user)
     messages.success(request, after_action(action, done))
     return redirect("nomination_detail", pk=pk)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .awards import AwardType
+from .awards import AwardType, NomineeKind
 from .bilingual import bilingual
 from .record import DisciplineKind, Rating, RecognitionLevel
 
@@ -33,9 +33,31 @@ KIND_PARAMETERS = {
     CriterionKind.INITIATIVE: ["level", "years"],
     CriterionKind.SERVICE_YEARS: ["years"],
     CriterionKind.RATINGS: ["rating", "years"],
-    CriterionKind.NO_DISCIPLINE: ["discipline", "years"],
+    CriterionKind.NO_DISCIPLINE: ["years"],  # no `discipline`: any measure counts
     CriterionKind.MEMBER_SHARE: ["share_percent"],
 }
+
+
+# Which nominees each kind can judge: a person's initiative or years of service say nothing of a
+# collective, and a share of members nothing of a person. Any other pairing is judged "unknown"
+# (`nominations.eligibility`), and `Criterion.clean` refuses it on an award type that takes only
+# nominees the kind cannot judge.
+INDIVIDUAL, COLLECTIVE = NomineeKind.INDIVIDUAL.value, NomineeKind.COLLECTIVE.value
+KIND_NOMINEES = {
+    CriterionKind.PRIOR_TITLE: {INDIVIDUAL, COLLECTIVE},
+    CriterionKind.INITIATIVE: {INDIVIDUAL},
+    CriterionKind.SERVICE_YEARS: {INDIVIDUAL},
+    CriterionKind.RATINGS: {INDIVIDUAL, COLLECTIVE},
+    CriterionKind.NO_DISCIPLINE: {INDIVIDUAL, COLLECTIVE},
+    CriterionKind.MEMBER_SHARE: {COLLECTIVE},
+}
+
+
+def nominee_kinds(award_type: AwardType) -> set[str]:
+    """The kinds of nominee (individual, collective) an award type takes."""
+    if award_type.nominee_kind == NomineeKind.EITHER:
+        return {INDIVIDUAL, COLLECTIVE}
+    return {award_type.nominee_kind}
 
 
 class CriterionQuerySet(models.QuerySet):
@@ -155,6 +177,28 @@ class Criterion(models.Model):
             )
         if self.in_force_from and self.in_force_until and self.in_force_until < self.in_force_from:
             raise ValidationError(_("A rule cannot go out of force before it comes into force."))
+        if self.kind and self.award_type_id:
+            takes = nominee_kinds(self.award_type)
+            if not takes & KIND_NOMINEES.get(self.kind, takes):
+                raise ValidationError(
+                    _(
+                        "A rule of this kind cannot judge the nominees of this award "
+                        "(%(nominees)s): %(kind)s."
+                    )
+                    % {
+                        "nominees": self.award_type.get_nominee_kind_display(),
+                        "kind": self.get_kind_display(),
+                    }
+                )
+            title_held = self.title if self.title_id else None
+            if (
+                self.kind == CriterionKind.PRIOR_TITLE
+                and title_held is not None
+                and not takes & nominee_kinds(title_held)
+            ):
+                raise ValidationError(
+                    _("The title held must be one this award's nominees can hold.")
+                )
         if self.kind == CriterionKind.MEMBER_SHARE and not (self.title_id or self.rating):
             raise ValidationError(
                 _("Say what the members must meet: a title held this year or a rating.")

@@ -136,6 +136,39 @@ function laurelAwardHints(select) {
   update();
 }
 
+// The nominee chosen shows, as it is chosen, which of the award's criteria they meet: the
+// checklist is drawn by the server (the same fragment as without script), asked for again
+// whenever the campaign, the award or the nominee changes.
+function laurelEligibility(box) {
+  const form = box.closest("form");
+  const body = box.querySelector("[data-eligibility-body]");
+  if (!form || !body || !window.fetch) return;
+  const fields = ["campaign", "award_type", "nominee_person", "nominee_unit"];
+  let asked = 0;
+  const update = async () => {
+    const params = new URLSearchParams();
+    for (const name of fields) {
+      const field = form.elements[name];
+      // A nominee field the award does not take is disabled; the fixed campaign is sent anyway.
+      if (field && field.value && (!field.disabled || name === "campaign")) params.set(name, field.value);
+    }
+    if (box.dataset.nomination) params.set("nomination", box.dataset.nomination);
+    const mine = ++asked;
+    try {
+      const response = await fetch(`${box.dataset.url}?${params}`, {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+      });
+      if (!response.ok || mine !== asked) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      body.replaceChildren(...[...fresh.body.childNodes].map((n) => document.importNode(n, true)));
+    } catch {
+      // The checklist stays as it was; submitting checks the criteria anyway.
+    }
+  };
+  for (const name of fields) form.elements[name]?.addEventListener("change", update);
+}
+
 // While a document is uploading in the background, the page's other buttons wait: acting now
 // would act on the version the upload is about to replace (or leave the page mid-upload).
 const LAUREL_WAIT_FOR_UPLOAD = [
@@ -323,6 +356,7 @@ function laurelRequireSaved(event) {
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-validate]")) laurelValidateForm(form);
   for (const select of document.querySelectorAll("[data-award-select]")) laurelAwardHints(select);
+  for (const box of document.querySelectorAll("[data-eligibility-preview]")) laurelEligibility(box);
   for (const form of document.querySelectorAll("form[data-upload]")) {
     if (window.FormData && window.XMLHttpRequest) laurelUpload(form);
   }

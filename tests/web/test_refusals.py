@@ -12,6 +12,7 @@ from nominations.exceptions import (
     DomainError,
     InvalidInput,
     NotAllowed,
+    ReasonsRequired,
     TransitionRefused,
 )
 from nominations.web import refuses_domain_errors
@@ -22,6 +23,8 @@ STATUSES = {
     InvalidInput: 400,
     NotAllowed: 403,
     TransitionRefused: 409,
+    # Where a page has the form, it asks for the reasons on it (400); anywhere else, a refusal.
+    ReasonsRequired: 409,
     ConflictingAction: 409,
     QuorumNotMet: 409,
 }

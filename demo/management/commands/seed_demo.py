@@ -31,6 +31,7 @@ from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
+from demo.eligibility import seed_eligibility
 from demo.holds import seed_holds
 from demo.quotas import seed_quotas
 from nominations import services as dossier
@@ -193,8 +194,9 @@ class Command(BaseCommand):
             units = self.seed_units()
             self.seed_holidays()
             self.people = self.seed_people(units)
-            awards = self.seed_award_types()
             campaign = self.seed_campaign(units[demo.AGENCY])
+            awards = self.seed_award_types(campaign.rules_date)
+            seed_eligibility(self, campaign, awards, self.people, units)
             created = self.seed_nominations(campaign, units, awards)
             seed_quotas(campaign, self.count)
         self.report(campaign, created)
@@ -301,17 +303,18 @@ class Command(BaseCommand):
             people[spec.username] = user
         return people
 
-    def seed_award_types(self) -> dict[str, AwardType]:
+    def seed_award_types(self, rules_date: datetime.date) -> dict[str, AwardType]:
         awards = {}
+        legal_basis_vi, legal_basis_en, in_force_from = demo.legal_basis_on(rules_date)
         for spec in demo.AWARD_TYPES:
             values = {k: v for k, v in spec.items() if k not in ("code", "route")}
             values.update(
                 quorum_numerator=2,
                 quorum_denominator=3,
                 reviewers_from_other_units_only=False,
-                legal_basis_vi=demo.LEGAL_BASIS_VI,
-                legal_basis_en=demo.LEGAL_BASIS_EN,
-                in_force_from=demo.IN_FORCE_FROM,
+                legal_basis_vi=legal_basis_vi,
+                legal_basis_en=legal_basis_en,
+                in_force_from=in_force_from,
                 in_force_until=None,
             )
             award = self.upsert("award types", AwardType, {"code": spec["code"]}, values)

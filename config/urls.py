@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from approvals import views as council
+from nominations import record_views as record
 from nominations import views as nominations
 from reporting import dashboard, inspector
 from workflows import views as workflows
@@ -33,6 +34,22 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
+    path("people/<int:pk>/record/", record.person_record, name="person_record"),
+    path("units/<int:pk>/record/", record.unit_record, name="unit_record"),
+    path("record/import/", record.record_import_upload, name="record_import"),
+    path(
+        "record/import/template.xlsx",
+        record.record_import_template,
+        name="record_import_template",
+    ),
+    path("record/import/confirm/", record.record_import_confirm, name="record_import_confirm"),
+    path("registrations/", record.registration_list, name="registrations"),
+    path("registrations/new/", record.registration_new, name="registration_new"),
+    path(
+        "registrations/export.<str:fmt>",
+        record.registration_export,
+        name="registrations_export",
+    ),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),
     path("inspector/", inspector.home, name="inspector_home"),

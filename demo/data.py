@@ -340,6 +340,8 @@ AWARD_TYPES = [
     },
     {
         "code": CSTD,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Chiến sĩ thi đua cơ sở",
         "name_en": "Grassroots Emulation Fighter",
         "nominee_kind": NomineeKind.INDIVIDUAL,
@@ -353,6 +355,8 @@ AWARD_TYPES = [
     },
     {
         "code": TTTT,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Tập thể lao động tiên tiến",
         "name_en": "Advanced Labour Collective",
         "nominee_kind": NomineeKind.COLLECTIVE,
@@ -366,6 +370,8 @@ AWARD_TYPES = [
     },
     {
         "code": TTXS,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Tập thể lao động xuất sắc",
         "name_en": "Excellent Labour Collective",
         "nominee_kind": NomineeKind.COLLECTIVE,

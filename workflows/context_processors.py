@@ -48,6 +48,9 @@ def navigation(request):
             "proposes": policy.may_propose(user),
             "council": bool(roles & policy.COUNCIL_READERS),
             "inspector": Role.INSPECTOR in roles,
+            # The emulation registration's list, and the import of past years' records.
+            "registrations": bool(roles & (policy.RECORD_READERS | {Role.INSPECTOR})),
+            "imports": bool(roles & policy.RECORD_IMPORTERS),
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.
             "inbox_cap": INBOX_COUNT_CAP,

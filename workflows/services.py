@@ -23,7 +23,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations import policy
+from nominations import policy, registration
 from nominations.calendar import add_working_days
 from nominations.exceptions import ConflictingAction, NotAllowed
 from nominations.models import Nomination, StageDecision
@@ -159,6 +159,7 @@ def _act(
             data=data,
             transition_kwargs=transition_kwargs,
         )
+        registration.check(n, action)  # titles requiring registration: only the registered
         n.save()
         step.decision(actor).save(force_insert=True)
         now = timezone.now()

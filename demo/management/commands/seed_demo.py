@@ -31,6 +31,7 @@ from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
+from demo.record import seed_record
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -193,6 +194,7 @@ class Command(BaseCommand):
             self.people = self.seed_people(units)
             awards = self.seed_award_types()
             campaign = self.seed_campaign(units[demo.AGENCY])
+            seed_record(people=self.people, units=units, campaign=campaign, count=self.count)
             created = self.seed_nominations(campaign, units, awards)
         self.report(campaign, created)
 

@@ -179,10 +179,13 @@ def record_import_confirm(request):
 
 
 def _year(request) -> int:
+    """The year asked for (this year if none, or none that makes sense)."""
+    this_year = timezone.localdate().year
     try:
-        return int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or this_year)
     except ValueError:
-        return timezone.localdate().year
+        return this_year
+    return year if 1945 <= year <= 2100 else this_year
 
 
 def _chosen_unit(request):
@@ -199,6 +202,7 @@ def _chosen_unit(request):
 
 @login_required
 @require_GET
+@refuses_domain_errors
 def registration_list(request):
     year = _year(request)
     units, unit = _chosen_unit(request)

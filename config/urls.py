@@ -46,9 +46,16 @@ urlpatterns = [
     path("registrations/", record.registration_list, name="registrations"),
     path("registrations/new/", record.registration_new, name="registration_new"),
     path(
-        "registrations/export.<str:fmt>",
+        "registrations/export.xlsx",
         record.registration_export,
-        name="registrations_export",
+        {"fmt": "xlsx"},
+        name="registrations_xlsx",
+    ),
+    path(
+        "registrations/export.csv",
+        record.registration_export,
+        {"fmt": "csv"},
+        name="registrations_csv",
     ),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),

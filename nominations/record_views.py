@@ -224,8 +224,6 @@ def registration_list(request):
 @login_required
 @require_GET
 def registration_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404(_("No such export."))
     year = _year(request)
     _units, unit = _chosen_unit(request)
     if unit is None:

@@ -14,6 +14,7 @@ from nominations.exceptions import (
     NotAllowed,
     TransitionRefused,
 )
+from nominations.record_import import RecordRefused
 from nominations.web import refuses_domain_errors
 
 # The status each kind of refusal answers with, as the pages have always answered.
@@ -24,6 +25,7 @@ STATUSES = {
     TransitionRefused: 409,
     ConflictingAction: 409,
     QuorumNotMet: 409,
+    RecordRefused: 400,  # a workbook that cannot be imported
 }
 
 

@@ -194,7 +194,6 @@ class Command(BaseCommand):
             self.people = self.seed_people(units)
             awards = self.seed_award_types()
             campaign = self.seed_campaign(units[demo.AGENCY])
-            seed_record(people=self.people, units=units, campaign=campaign, count=self.count)
             created = self.seed_nominations(campaign, units, awards)
         self.report(campaign, created)
 
@@ -375,6 +374,8 @@ class Command(BaseCommand):
         at_council: list[AtCouncil] = []
         journeys = []  # [index, plan, actors, nomination, steps still to take]
         clock = DemoClock(rounds=max(len(plan.steps.split()) for plan in demo.PLANS))
+        with clock.round(0, -15):  # the registrations, an hour before the first draft
+            seed_record(people=self.people, units=units, campaign=campaign, count=self.count)
         for index, plan in enumerate(demo.PLANS):
             unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
             actors = {

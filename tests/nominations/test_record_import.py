@@ -7,7 +7,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import CommandError, call_command, load_command_class
+from django.core.management import CommandError, base, call_command, load_command_class
 from openpyxl import Workbook, load_workbook
 
 from audit.events import Event
@@ -375,8 +375,11 @@ def test_people_outside_the_importers_scope_are_refused(world, good):
 # --- the command ---------------------------------------------------------------------------
 
 
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    """The command as `manage.py import_record …` runs it: its exit status and output."""
+def _run(capsys, monkeypatch, *argv) -> tuple[int, str, str]:
+    """The command as `manage.py import_record …` runs it: its exit status and output. (Its
+    closing of the database connections at the end is left out: the test's transaction is on
+    one of them.)"""
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
     command = load_command_class("nominations", "import_record")
     try:
         command.run_from_argv(["manage.py", "import_record", *map(str, argv)])
@@ -387,10 +390,10 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
     return status, out, err
 
 
-def test_the_command_imports_a_good_file(world, good, tmp_path, capsys):
+def test_the_command_imports_a_good_file(world, good, tmp_path, capsys, monkeypatch):
     path = tmp_path / "past.xlsx"
     path.write_bytes(workbook(good))
-    status, out, _err = _run(capsys, path, "--user", "secretary")
+    status, out, _err = _run(capsys, monkeypatch, path, "--user", "secretary")
     assert status == 0 and "imported 6 rows" in out
     assert _imported() == {
         "awards": 2,
@@ -402,12 +405,12 @@ def test_the_command_imports_a_good_file(world, good, tmp_path, capsys):
 
 
 def test_the_command_prints_each_rows_errors_and_exits_non_zero_with_one_line(
-    world, good, tmp_path, capsys
+    world, good, tmp_path, capsys, monkeypatch
 ):
     good["ratings"].append({"username": "nobody", "year": PAST, "rating": "good"})
     path = tmp_path / "past.xlsx"
     path.write_bytes(workbook(good))
-    status, out, err = _run(capsys, path, "--user", "secretary")
+    status, out, err = _run(capsys, monkeypatch, path, "--user", "secretary")
     lines = err.strip().splitlines()
     assert status == 1 and out == ""
     assert lines[0] == "Xếp loại, row 5: Unknown person: no user “nobody”."
@@ -415,18 +418,18 @@ def test_the_command_prints_each_rows_errors_and_exits_non_zero_with_one_line(
     assert _imported() == NOTHING
 
 
-def test_the_commands_dry_run_checks_and_writes_nothing(world, good, tmp_path, capsys):
+def test_the_commands_dry_run_checks_and_writes_nothing(world, good, tmp_path, capsys, monkeypatch):
     path = tmp_path / "past.xlsx"
     path.write_bytes(workbook(good))
-    status, out, _err = _run(capsys, path, "--dry-run")
+    status, out, _err = _run(capsys, monkeypatch, path, "--dry-run")
     assert status == 0 and "would import 6 rows" in out
     assert _imported() == NOTHING
 
 
-def test_the_command_refuses_a_file_that_is_not_xlsx_in_one_line(tmp_path, capsys, db):
+def test_the_command_refuses_a_file_that_is_not_xlsx_in_one_line(tmp_path, capsys, monkeypatch, db):
     path = tmp_path / "past.xlsx"
     path.write_text("username;year\n")
-    status, out, err = _run(capsys, path, "--dry-run")
+    status, out, err = _run(capsys, monkeypatch, path, "--dry-run")
     assert status == 1 and out == ""
     assert err.strip().splitlines() == [
         f"CommandError: {path}: This is not an Excel workbook (.xlsx). Download the template and "

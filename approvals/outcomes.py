@@ -565,6 +565,8 @@ def sign_correction(
             .select_related("nomination__proposing_unit")
             .order_by("pk")
         )
+        # The awards found by their nominations (an imported award has none: never one of these).
+        revoking: dict[int | None, Nomination] = {n.pk: n for n in revoke}
         problems = [
             _("%(ref)s was not conferred by this decision.") % {"ref": n.reference}
             for n in revoke
@@ -572,7 +574,7 @@ def sign_correction(
         ]
         problems += [
             _("%(ref)s has already been revoked by %(number)s.")
-            % {"ref": a.nomination.reference, "number": a.revoked_by_number}
+            % {"ref": revoking[a.nomination_id].reference, "number": a.revoked_by_number}
             for a in awards
             if a.revoked_at
         ]
@@ -592,7 +594,7 @@ def sign_correction(
         for award in awards:
             DecisionEntry.objects.create(
                 decision=correction,
-                nomination=award.nomination,
+                nomination=revoking[award.nomination_id],
                 effect=DecisionEntry.Effect.REVOKE,
             )
             award.revoked_at = now

@@ -1,8 +1,7 @@
 """Emulation registration (đăng ký thi đua): at the start of a year a unit registers its people
 and collectives to the movement, with their commitments; an emulation title whose award type
-`requires_registration` is proposed only for those registered for the campaign's year (Law on
-Emulation and Commendation 2022 and its decree: no emulation title for a person or collective
-that did not register).
+`requires_registration` is proposed only for those registered for the campaign's year
+(registration is a ground for considering emulation titles: see docs/DOMAIN.md).
 
 `refusal` is the rule, asked when a nomination is made or its nominee or award type changes
 (`nominations.services`) and when it is submitted or resubmitted (`workflows.services._act`);

@@ -768,6 +768,9 @@ def import_rows(read_: Read, *, actor: Actor, origin: Origin | None = None) -> C
     role = policy.authorize_record_import(actor)
     scopes = policy.record_import_scopes(actor)
     with transaction.atomic():
+        # Imports into one scope queue on its unit's row, so that two of the same file at once
+        # cannot both pass the duplicate check (awards have no unique key to stop the second).
+        list(Unit.objects.select_for_update().filter(path__in=scopes).values_list("pk"))
         checked = check(read_, scopes=scopes)
         if not checked.ok:
             raise RecordRefused(refusal_sentence(checked), checked=checked)

@@ -12,7 +12,7 @@ import csv
 import io
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +99,11 @@ def register(
             % {"unit": unit, "names": ", ".join(outside)}
         )
     with transaction.atomic():
-        taken = EmulationRegistration.objects.select_for_update().filter(year=year)
+        taken = EmulationRegistration.objects.filter(year=year)
         already = [display_name(r.person) for r in taken.filter(person__in=people)]
         already += [str(r.unit) for r in taken.filter(unit__in=collectives)]
         if already:
-            raise InvalidInput(
-                _("Already registered for %(year)s: %(names)s.")
-                % {"year": year, "names": ", ".join(already)}
-            )
+            raise _already(year, already)
         now = timezone.now()
         made = [
             EmulationRegistration(
@@ -121,11 +118,22 @@ def register(
             for holder in [*people, *collectives]
         ]
         for registration in made:
-            registration.save(force_insert=True)
+            try:
+                registration.save(force_insert=True)
+            except IntegrityError as exc:  # registered meanwhile by someone else
+                holder = registration.person or registration.unit
+                name = display_name(holder) if registration.person else str(holder)
+                raise _already(year, [name]) from exc
         audit.bulk_append(
             [events.registration_recorded(r, actor=actor, role=role, origin=origin) for r in made]
         )
     return made
+
+
+def _already(year: int, names: list[str]) -> InvalidInput:
+    return InvalidInput(
+        _("Already registered for %(year)s: %(names)s.") % {"year": year, "names": ", ".join(names)}
+    )
 
 
 def _works_in(person, unit: Unit) -> bool:

@@ -50,8 +50,8 @@ def refusal(nomination: Nomination) -> str | None:
         return None
     return _(
         "%(name)s is not registered for the emulation movement of %(year)s, which %(award)s "
-        "requires. The unit's proposer registers them under Emulation registration "
-        "(Registrations → Register) first."
+        "requires. The unit's proposer registers them first: Emulation registration, in the "
+        "menu under their name, then Register."
     ) % {"name": name, "year": year, "award": award}
 
 

@@ -73,7 +73,10 @@ def test_an_unregistered_person_cannot_be_proposed_for_a_title_that_requires_reg
     year = world.campaign.year
     assert f"is not registered for the emulation movement of {year}" in refused.value.message
     assert world.staff.get_full_name() in refused.value.message
-    assert "Registrations → Register" in refused.value.message  # how to register
+    # and how to register
+    assert "Emulation registration, in the menu under their name, then Register" in (
+        refused.value.message
+    )
     assert not Nomination.objects.exists()
 
 

@@ -260,3 +260,22 @@ def test_an_altered_or_anothers_preview_is_refused_and_imports_nothing(client, w
     theirs = client.post(reverse("record_import_confirm"), {"token": token})
     assert theirs.status_code == 400 and "made by someone else" in theirs.content.decode()
     assert _record_rows() == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "registrations", "imports"),
+    [
+        ("proposer", True, False),
+        ("secretary", True, True),
+        ("admin", False, True),
+        ("inspector", True, False),
+        ("staff", False, False),
+    ],
+)
+def test_the_menu_offers_registration_and_import_to_whoever_uses_them(
+    client, world, who, registrations, imports
+):
+    client.force_login(getattr(world, who))
+    page = client.get(reverse("nomination_list")).content.decode()
+    assert (f'href="{reverse("registrations")}"' in page) is registrations
+    assert (f'href="{reverse("record_import")}"' in page) is imports

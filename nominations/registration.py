@@ -24,7 +24,7 @@ from audit.types import Actor
 
 from . import events, policy
 from .exceptions import InvalidInput, TransitionRefused
-from .models import EmulationRegistration, Nomination, Unit
+from .models import EmulationRegistration, Nomination, NomineeKind, Unit
 from .people import display_name
 
 # The actions whose nominee must be registered (besides making the nomination).
@@ -171,10 +171,12 @@ def export_rows(rows) -> tuple[list[str], list[list]]:
     lines = []
     for r in rows:
         if r.person_id:
-            kind, key, name = _("Person"), r.person.get_username(), display_name(r.person)
+            kind = str(NomineeKind.INDIVIDUAL.label)
+            key, name = r.person.get_username(), display_name(r.person)
             where = str(r.person.profile.unit) if hasattr(r.person, "profile") else ""
         else:
-            kind, key, name, where = _("Collective"), r.unit.code, str(r.unit), str(r.unit)
+            kind, key, name = str(NomineeKind.COLLECTIVE.label), r.unit.code, str(r.unit)
+            where = str(r.unit)
         lines.append(
             [
                 r.year,

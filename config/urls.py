@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from approvals import views as council
+from nominations import record_views as record
 from nominations import views as nominations
 from reporting import dashboard, inspector, quota_report
 from workflows import views as workflows
@@ -37,6 +38,29 @@ urlpatterns = [
     path("nominations/<int:pk>/hold/", workflows.hold, name="nomination_hold"),
     path("nominations/<int:pk>/lift-hold/", workflows.lift_hold, name="nomination_lift_hold"),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
+    path("people/<int:pk>/record/", record.person_record, name="person_record"),
+    path("units/<int:pk>/record/", record.unit_record, name="unit_record"),
+    path("record/import/", record.record_import_upload, name="record_import"),
+    path(
+        "record/import/template.xlsx",
+        record.record_import_template,
+        name="record_import_template",
+    ),
+    path("record/import/confirm/", record.record_import_confirm, name="record_import_confirm"),
+    path("registrations/", record.registration_list, name="registrations"),
+    path("registrations/new/", record.registration_new, name="registration_new"),
+    path(
+        "registrations/export.xlsx",
+        record.registration_export,
+        {"fmt": "xlsx"},
+        name="registrations_xlsx",
+    ),
+    path(
+        "registrations/export.csv",
+        record.registration_export,
+        {"fmt": "csv"},
+        name="registrations_csv",
+    ),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),
     path("inspector/", inspector.home, name="inspector_home"),

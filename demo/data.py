@@ -357,6 +357,8 @@ AWARD_TYPES = [
     },
     {
         "code": CSTD,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Chiến sĩ thi đua cơ sở",
         "name_en": "Grassroots Emulation Fighter",
         "nominee_kind": NomineeKind.INDIVIDUAL,
@@ -370,6 +372,8 @@ AWARD_TYPES = [
     },
     {
         "code": TTTT,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Tập thể lao động tiên tiến",
         "name_en": "Advanced Labour Collective",
         "nominee_kind": NomineeKind.COLLECTIVE,
@@ -383,6 +387,8 @@ AWARD_TYPES = [
     },
     {
         "code": TTXS,
+        # An emulation title: only those registered for the year are proposed (see DOMAIN.md).
+        "requires_registration": True,
         "name_vi": "Tập thể lao động xuất sắc",
         "name_en": "Excellent Labour Collective",
         "nominee_kind": NomineeKind.COLLECTIVE,

@@ -11,16 +11,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AnnualRating,
     AwardType,
     Campaign,
+    ConferredAward,
     Criterion,
     Delegation,
+    DisciplinaryMeasure,
+    EmulationRegistration,
     Evidence,
     Holiday,
+    Initiative,
     Nomination,
     Profile,
     Quota,
     ReasonCode,
+    RecordSource,
     RoleAssignment,
     RouteStage,
     Unit,
@@ -110,8 +116,16 @@ class CriterionInline(admin.StackedInline):
 @admin.register(AwardType)
 class AwardTypeAdmin(admin.ModelAdmin):
     form = AwardTypeForm
-    list_display = ["code", "name_vi", "name_en", "nominee_kind", "level", "secret_ballot"]
-    list_filter = ["nominee_kind", "level", "secret_ballot"]
+    list_display = [
+        "code",
+        "name_vi",
+        "name_en",
+        "nominee_kind",
+        "level",
+        "secret_ballot",
+        "requires_registration",
+    ]
+    list_filter = ["nominee_kind", "level", "secret_ballot", "requires_registration"]
     search_fields = ["code", "name_vi", "name_en"]
     inlines = [RouteStageInline, CriterionInline]
 
@@ -241,3 +255,118 @@ class ReasonCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the record across years ---------------------------------------------------------------
+# Past years' records are entered here one by one, or imported from a workbook (Import past
+# records). Awards written by the workflow's signed decisions are read-only: a decision never
+# changes (a correcting decision revokes); imported and entered ones may be corrected.
+
+
+class HolderAdmin(admin.ModelAdmin):
+    list_select_related = ["person", "unit"]
+    search_fields = ["person__username", "person__first_name", "person__last_name", "unit__code"]
+    autocomplete_fields = ["unit"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(AnnualRating)
+class AnnualRatingAdmin(HolderAdmin):
+    list_display = ["year", "person", "unit", "rating", "source"]
+    list_filter = ["year", "rating", "source"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["year", "person", "title", "level", "source"]
+    list_filter = ["year", "level", "source"]
+    list_select_related = ["person"]
+    search_fields = ["title", "person__username", "person__last_name"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(DisciplinaryMeasure)
+class DisciplinaryMeasureAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "decided_on", "ends_on", "source"]
+    list_filter = ["kind", "source"]
+    list_select_related = ["person"]
+    search_fields = ["person__username", "person__last_name", "reference"]
+    raw_id_fields = ["person"]
+    date_hierarchy = "decided_on"
+
+
+@admin.register(EmulationRegistration)
+class EmulationRegistrationAdmin(HolderAdmin):
+    list_display = ["year", "person", "unit", "registering_unit", "registered_by", "registered_at"]
+    list_filter = ["year"]
+    list_select_related = ["person", "unit", "registering_unit", "registered_by"]
+    readonly_fields = [f.name for f in EmulationRegistration._meta.fields]
+
+    # Registered on the registration page by the unit's proposer, audited there.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConferredAward)
+class ConferredAwardAdmin(HolderAdmin):
+    list_display = [
+        "year",
+        "award_type",
+        "person",
+        "unit",
+        "decision_number",
+        "source",
+        "revoked_at",
+    ]
+    list_filter = ["year", "award_type", "source"]
+    list_select_related = ["award_type", "person", "unit"]
+    fields = [
+        "award_type",
+        "year",
+        "person",
+        "unit",
+        "decision_number",
+        "conferred_on",
+        "source",
+        "nomination",
+        "campaign",
+        "decision_id",
+        "revoked_at",
+        "revoked_by_number",
+    ]
+    # Written by the workflow: never here. Entered or imported: editable, but not the columns
+    # that tie an award to Laurel's own nominations and decisions.
+    WORKFLOW_ONLY = [
+        "source",
+        "nomination",
+        "campaign",
+        "decision_id",
+        "revoked_at",
+        "revoked_by_number",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.source == RecordSource.WORKFLOW:
+            return self.fields
+        return self.WORKFLOW_ONLY
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.source == RecordSource.WORKFLOW:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.source == RecordSource.WORKFLOW:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = RecordSource.ENTERED
+        super().save_model(request, obj, form, change)

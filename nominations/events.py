@@ -136,3 +136,50 @@ def inspector_login(user: Actor, *, origin: Origin | None) -> AuditEvent:
         subject_id=user.pk,
         origin=origin,
     )
+
+
+def registration_recorded(
+    registration, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    holder = registration.person or registration.unit
+    return audit.build(
+        Event.REGISTRATION_RECORDED,
+        actor=actor,
+        role=role,
+        subject_type="registration",
+        subject_id=registration.pk,
+        unit_path=registration.registering_unit.path,
+        comment=registration.commitments,
+        data={
+            "year": registration.year,
+            "person": registration.person_id,
+            "unit": registration.unit_id,
+            "holder": display_name(holder) if registration.person_id else str(holder),
+            "registering_unit": registration.registering_unit_id,
+        },
+        origin=origin,
+    )
+
+
+def record_imported(
+    *,
+    actor: Actor | None,
+    role: str,
+    sha256: str,
+    file_name: str,
+    counts: dict[str, int],
+    unit_path: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    """Past years' records imported from a workbook: how many rows of each kind, and which file
+    (its SHA-256), so that the file kept by the emulation office can be matched to the import."""
+    return audit.build(
+        Event.RECORD_IMPORTED,
+        actor=actor,
+        role=role,
+        subject_type="record_import",
+        subject_id=sha256[:40],  # the column's width; the whole hash is in the data
+        unit_path=unit_path,
+        data={"sha256": sha256, "file": file_name, "counts": counts},
+        origin=origin,
+    )

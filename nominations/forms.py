@@ -247,3 +247,47 @@ class DelegationForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["delegate"].label_from_instance = display_name
+
+
+class RecordImportForm(forms.Form):
+    """A workbook of past years' records, made from the template (`record_import.template`)."""
+
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class RegistrationForm(forms.Form):
+    """A unit's proposer registers people and collectives of the unit for a year."""
+
+    unit = forms.ModelChoiceField(label=_("Registering unit"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    collectives = forms.ModelMultipleChoiceField(
+        label=_("Collectives"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    commitments = forms.CharField(
+        label=_("Commitments"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The targets they commit to this year, e.g. the title they aim for."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = policy.units_user_may_register_for(user)
+        self.fields["unit"].queryset = units
+        self.fields["collectives"].queryset = units
+        self.fields["people"].queryset = proposable_people(user)
+        self.fields["people"].label_from_instance = lambda u: (
+            f"{display_name(u)} — {u.profile.unit}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("people") and not data.get("collectives"):
+            raise forms.ValidationError(_("Choose at least one person or collective to register."))
+        return data

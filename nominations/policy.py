@@ -488,3 +488,79 @@ def delegations_visible_q(user) -> Q:
 
 def may_revoke(user, delegation: Delegation) -> bool:
     return delegation.principal_id == user.pk or Role.ADMINISTRATOR in roles_of(user)
+
+
+# --- the record across years, and the emulation registration -------------------------------
+
+# Who reads a person's or a collective's record (awards, ratings, initiatives, discipline,
+# registrations): the unit's own proposers and head, and the agency's reviewers and council,
+# each over the holder's unit (a role held at a unit covers its subtree); inspectors everywhere.
+RECORD_READERS = frozenset(
+    {
+        Role.UNIT_PROPOSER,
+        Role.UNIT_HEAD,
+        Role.PARTY_COMMITTEE_REVIEWER,
+        Role.LEADERSHIP_REVIEWER,
+        Role.COUNCIL_SECRETARY,
+        Role.COUNCIL_MEMBER,
+    }
+)
+# Who imports past years' records: the council's secretary (the emulation office) and
+# administrators, over their scope.
+RECORD_IMPORTERS = frozenset({Role.COUNCIL_SECRETARY, Role.ADMINISTRATOR})
+
+
+def may_see_record(user, unit_path: str | None) -> bool:
+    """Whether the user may read the record of a person working in, or a collective at, the unit
+    whose path is `unit_path` (None: a person with no unit, whom only inspectors see)."""
+    if Role.INSPECTOR in roles_of(user):
+        return True
+    if not unit_path:
+        return False
+    return any(a.role in RECORD_READERS and unit_path.startswith(a.path) for a in assignments(user))
+
+
+def record_import_scopes(user) -> list[str]:
+    """The unit paths over which the user imports past records (empty: may not import)."""
+    return sorted({a.path for a in assignments(user) if a.role in RECORD_IMPORTERS})
+
+
+def may_import_record(user) -> bool:
+    return bool(record_import_scopes(user))
+
+
+def authorize_record_import(user) -> str:
+    """The role in which the user imports past records, or NotAllowed saying who may."""
+    for role in (Role.COUNCIL_SECRETARY, Role.ADMINISTRATOR):
+        if role in roles_of(user):
+            return role
+    raise NotAllowed(
+        _(
+            "Only the council's secretary (the emulation office) or an administrator can "
+            "import records."
+        )
+    )
+
+
+def units_user_may_register_for(user):
+    """The units whose people and collectives the user registers to the emulation movement: the
+    proposer's, as for nominations."""
+    return units_user_may_propose_for(user)
+
+
+def authorize_registration(user, unit: Unit) -> str:
+    """The role in which the user registers people and collectives of `unit`, or NotAllowed."""
+    held = holding(user, Role.UNIT_PROPOSER, unit)
+    if held is None:
+        raise NotAllowed(
+            _("Only a proposer of %(unit)s can register its people and collectives.")
+            % {"unit": unit}
+        )
+    return held.role
+
+
+def record_units(user):
+    """The units whose people's and collectives' records (and registrations) the user reads."""
+    if Role.INSPECTOR in roles_of(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(scope_q(user, RECORD_READERS, path_field="path"))

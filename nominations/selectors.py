@@ -1,10 +1,21 @@
 """Reads of nominations, already filtered by who may see them (`policy.visible_q`)."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from . import policy
-from .models import Nomination, StageDecision, Unit
+from .models import (
+    AnnualRating,
+    ConferredAward,
+    DisciplinaryMeasure,
+    EmulationRegistration,
+    Initiative,
+    Nomination,
+    StageDecision,
+    Unit,
+)
 from .roles import Role
 
 
@@ -25,7 +36,13 @@ def visible_nominations(user) -> QuerySet[Nomination]:
 
 def nomination_for(user, pk: int) -> Nomination:
     """One nomination the user may see (Nomination.DoesNotExist otherwise: no hint it exists)."""
-    return visible_nominations(user).prefetch_related("award_type__route", "evidence").get(pk=pk)
+    # The nominee's unit too: the page links the nominee's name to their record where allowed.
+    return (
+        visible_nominations(user)
+        .select_related("nominee_person__profile__unit")
+        .prefetch_related("award_type__route", "evidence")
+        .get(pk=pk)
+    )
 
 
 def proposable_units(user) -> QuerySet[Unit]:
@@ -58,3 +75,45 @@ def last_return(nomination_id: int) -> StageDecision | None:
         .order_by("-decided_at", "-id")
         .first()
     )
+
+
+# --- the record across years ---------------------------------------------------------------
+
+
+@dataclass
+class RecordYear:
+    """One year of a person's or collective's record, as the record page shows it."""
+
+    year: int
+    registration: EmulationRegistration | None = None
+    rating: AnnualRating | None = None
+    awards: list[ConferredAward] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    discipline: list[DisciplinaryMeasure] = field(default_factory=list)
+
+
+def record_of(*, person=None, unit: Unit | None = None) -> list[RecordYear]:
+    """A person's or a collective's record, newest year first: conferred awards (from decisions
+    and imported, the revoked ones marked by `revoked_at`), annual ratings, initiatives,
+    disciplinary measures and emulation registrations. One query per kind, whatever the length
+    of the record."""
+    holder = {"person": person} if person is not None else {"unit": unit}
+    years: dict[int, RecordYear] = {}
+
+    def at(year: int) -> RecordYear:
+        return years.setdefault(year, RecordYear(year))
+
+    for award in ConferredAward.objects.filter(**holder).select_related("award_type"):
+        at(award.year).awards.append(award)
+    for rating in AnnualRating.objects.filter(**holder):
+        at(rating.year).rating = rating
+    for registration in EmulationRegistration.objects.filter(**holder).select_related(
+        "registered_by"
+    ):
+        at(registration.year).registration = registration
+    if person is not None:
+        for initiative in Initiative.objects.filter(person=person):
+            at(initiative.year).initiatives.append(initiative)
+        for measure in DisciplinaryMeasure.objects.filter(person=person):
+            at(measure.decided_on.year).discipline.append(measure)
+    return [years[y] for y in sorted(years, reverse=True)]

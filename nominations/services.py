@@ -13,7 +13,7 @@ from audit import services as audit
 from audit.services import Origin
 from audit.types import Actor
 
-from . import events, one_award, policy, uploads
+from . import events, one_award, policy, registration, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
 from .roles import Role
@@ -55,6 +55,13 @@ def _check_nominee(nomination: Nomination) -> None:
         raise InvalidInput(_("The collective must be the proposing unit or one of its units."))
 
 
+def _check_registration(nomination: Nomination) -> None:
+    """A title that requires emulation registration is proposed only for the registered."""
+    reason = registration.refusal(nomination)
+    if reason:
+        raise InvalidInput(reason)
+
+
 def _display_name(name: str | None) -> str:
     """The uploaded file's name as shown to people (never used as a path)."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -91,6 +98,7 @@ def create_draft(
     role = policy.authorize(actor, "edit", nomination).role
     _check_nominee(nomination)
     one_award.refuse_second(nomination)
+    _check_registration(nomination)
     with transaction.atomic():
         with one_award.guarded(nomination):
             nomination.save()
@@ -129,6 +137,8 @@ def update_dossier(
         _check_nominee(n)
         if diff.keys() & NOMINEE_AND_AWARD:
             one_award.refuse_second(n)
+        if diff.keys() & {"award_type", "nominee_person", "nominee_unit"}:
+            _check_registration(n)
         n.version += 1
         n.last_acted_by = actor
         with one_award.guarded(n):

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from audit.services import Origin
 
-from . import eligibility, policy, services
+from . import eligibility, policy, registration, services
 from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
 from .forms import DelegationForm, EligibilityPreviewForm, EvidenceForm, NominationForm
@@ -131,7 +131,10 @@ def _form_page_extras(request, nomination) -> dict:
     submit = next((a for a in ("submit", "resubmit") if a in actions), None)
     # Someone who may submit but whose dossier is not ready is told what is missing.
     blockers = []
-    if submit is None:
+    unregistered = registration.refusal(nomination) if submit else None
+    if unregistered:  # the submission would be refused: say why instead of offering it
+        submit, blockers = None, [unregistered]
+    if submit is None and not blockers:
         for action in ("submit", "resubmit"):
             if policy.may(request.user, action, nomination):
                 blockers = nomination.failed_guards(action)

@@ -49,6 +49,9 @@ def navigation(request):
             "council": bool(roles & policy.COUNCIL_READERS),
             "inspector": Role.INSPECTOR in roles,
             "quotas": bool(roles & policy.QUOTA_READERS),
+            # The emulation registration's list, and the import of past years' records.
+            "registrations": bool(roles & (policy.RECORD_READERS | {Role.INSPECTOR})),
+            "imports": bool(roles & policy.RECORD_IMPORTERS),
             "staff": user.is_staff,
             # Counted only when a page shows it, so pages that don't pay nothing.
             "inbox_cap": INBOX_COUNT_CAP,

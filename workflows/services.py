@@ -23,7 +23,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations import eligibility, one_award, policy, quotas
+from nominations import eligibility, one_award, policy, quotas, registration
 from nominations.calendar import add_working_days
 from nominations.exceptions import (
     ConflictingAction,
@@ -209,6 +209,7 @@ def _check_rules(n: Nomination, action: str, actor: Actor, reasons: str) -> dict
         return {}
     if action == "resubmit":
         one_award.refuse_second(n)
+    registration.check(n, action)  # titles requiring registration: only the registered
     quotas.check_confirmation(n, action)
     data: dict = {}
     if action in ELIGIBILITY_ACTIONS:

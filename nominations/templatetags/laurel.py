@@ -1,9 +1,10 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit import events
-from nominations import people
+from nominations import people, policy
 from nominations.models import HoldKind, Nomination
 from nominations.roles import Role
 from nominations.stages import Status
@@ -74,3 +75,18 @@ def at_most(value, cap) -> str:
     """A count that stopped at `cap` shown as "1000+"."""
     value, cap = int(str(value)), int(cap)  # str: the navigation's lazy count proxies no int()
     return f"{cap}+" if value > cap else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def nominee_record_url(context, nomination) -> str:
+    """The address of the nominee's record across years, if the reader may see it ("" if not):
+    the nominee's name links to it."""
+    user = context["request"].user
+    if nomination.nominee_person_id:
+        profile = getattr(nomination.nominee_person, "profile", None)
+        path = profile.unit.path if profile is not None else None
+        if policy.may_see_record(user, path):
+            return reverse("person_record", args=[nomination.nominee_person_id])
+    elif nomination.nominee_unit_id and policy.may_see_record(user, nomination.nominee_unit.path):
+        return reverse("unit_record", args=[nomination.nominee_unit_id])
+    return ""

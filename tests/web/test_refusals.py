@@ -15,6 +15,7 @@ from nominations.exceptions import (
     ReasonsRequired,
     TransitionRefused,
 )
+from nominations.record_import import RecordRefused
 from nominations.web import refuses_domain_errors
 
 # The status each kind of refusal answers with, as the pages have always answered.
@@ -27,6 +28,7 @@ STATUSES = {
     ReasonsRequired: 409,
     ConflictingAction: 409,
     QuorumNotMet: 409,
+    RecordRefused: 400,  # a workbook that cannot be imported
 }
 
 

@@ -22,6 +22,7 @@ from audit.events import Event
 from audit.models import AuditEvent
 from audit.verify import verify_database
 from nominations.calendar import add_working_days
+from nominations.models import EmulationRegistration
 from workflows import services
 
 # +1 for each budget below since issue 12: the criteria in force are read before the transition.
@@ -77,3 +78,25 @@ def test_on_postgresql_the_audit_append_is_one_statement(draft, walk, world):
     event = AuditEvent.objects.get(nomination_id=n.pk, action=Event.APPROVED)
     assert verify_database().ok
     assert event.prev_hash == AuditEvent.objects.get(seq=event.seq - 1).hash
+
+
+def test_submitting_a_title_that_requires_registration_costs_one_statement_more(draft, world):
+    # The nominee's registration for the campaign's year is one EXISTS query
+    # (`nominations.registration.refusal`); award types that do not require it pay nothing.
+    EmulationRegistration.objects.create(
+        person=world.staff,
+        year=world.campaign.year,
+        commitments="Hoàn thành xuất sắc nhiệm vụ.",
+        registering_unit=world.unit,
+        registered_by=world.proposer,
+    )
+    world.full.requires_registration = True
+    world.full.save()
+    add_working_days(timezone.localdate(), 1)  # as in the test above
+    with CaptureQueriesContext(connection) as ctx:
+        services.submit(draft, actor=world.proposer)
+    statements = _statements(ctx)
+    assert len(statements) <= 12 + ELIGIBILITY_CRITERIA_READ + 1, "\n".join(
+        s[:100] for s in statements
+    )
+    assert sum('"nominations_emulationregistration"' in s for s in statements) == 1

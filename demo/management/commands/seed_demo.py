@@ -34,6 +34,7 @@ from demo import data as demo
 from demo.eligibility import seed_eligibility
 from demo.holds import seed_holds
 from demo.quotas import seed_quotas
+from demo.record import seed_record
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -379,6 +380,8 @@ class Command(BaseCommand):
         at_council: list[AtCouncil] = []
         journeys = []  # [index, plan, actors, nomination, steps still to take]
         clock = DemoClock(rounds=max(len(plan.steps.split()) for plan in demo.PLANS))
+        with clock.round(0, -15):  # the registrations, an hour before the first draft
+            seed_record(people=self.people, units=units, campaign=campaign, count=self.count)
         for index, plan in enumerate(demo.PLANS):
             unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
             actors = {

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from approvals import views as council
 from nominations import views as nominations
+from notifications import views as notifications
 from reporting import dashboard, inspector
 from workflows import views as workflows
 
@@ -33,6 +34,18 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),
     path("inspector/", inspector.home, name="inspector_home"),

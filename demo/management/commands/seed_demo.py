@@ -31,6 +31,7 @@ from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
+from demo.notify import seed_notify
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -194,6 +195,7 @@ class Command(BaseCommand):
             awards = self.seed_award_types()
             campaign = self.seed_campaign(units[demo.AGENCY])
             created = self.seed_nominations(campaign, units, awards)
+            seed_notify(self.tally)
         self.report(campaign, created)
 
     # --- bookkeeping ---------------------------------------------------------------------

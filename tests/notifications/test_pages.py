@@ -106,3 +106,12 @@ def test_preferences_are_saved_and_shown(client, world):
     assert saved.daily_digest and saved.language == "vi"
     refused = client.post(reverse("notification_preferences"), {"language": "fr"})
     assert refused.status_code == 400
+
+
+def test_a_task_that_moved_on_says_where_the_nomination_is_now(client, world, new, walk):
+    nomination = walk(new(), "submit")
+    notify_until_caught_up()
+    client.force_login(world.unit_head)
+    assert "now:" not in client.get(reverse("notifications")).content.decode()
+    walk(nomination, "approve")
+    assert "now: Party committee review" in client.get(reverse("notifications")).content.decode()

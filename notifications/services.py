@@ -177,6 +177,11 @@ def _mail_user(connection, user, now: datetime) -> Mailed:
             if not _digest_due(preference, now):
                 return Mailed(not_wanted=len(unwanted))
             with transaction.atomic():
+                # The preference's row orders two runs at once: the second waits, then finds
+                # today's digest sent.
+                locked = Preference.objects.select_for_update().get(pk=preference.pk)
+                if not _digest_due(locked, now):
+                    return Mailed(not_wanted=len(unwanted))
                 notes = _locked_pending(user)
                 if notes:
                     error = _deliver(connection, user, *sentences.digest(notes))

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nominations",
     "approvals",
     "workflows",
+    "notifications",
     "demo",
 ]
 
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -152,6 +154,30 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- notifications and email ---------------------------------------------------------------
+
+# Email (notifications, sent by `manage.py run_timers`) from EMAIL_URL: in production SMTP, e.g.
+# smtp+tls://user:password@mail.example.org:587 (or smtps:// for SSL on 465); in development the
+# file backend, one file per email under var/mail/ (filemail:///<path relative to the project>),
+# or consolemail:// to print them. EMAIL_BACKEND, if set, names another backend.
+_email = env.email_url(
+    "EMAIL_URL", default="filemail:///var/mail" if DEBUG else "smtp://localhost:25"
+)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_FILE_PATH = BASE_DIR / (_email.get("EMAIL_FILE_PATH") or "var/mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Laurel <laurel@localhost>")
+# The site's address as emails link to it.
+LAUREL_SITE_URL = env.str("LAUREL_SITE_URL", default="http://127.0.0.1:8000")
+# Daily digests go from this hour (local time) on, once a day.
+LAUREL_DIGEST_HOUR = env.int("LAUREL_DIGEST_HOUR", default=7)
 
 # --- security ------------------------------------------------------------------------------
 

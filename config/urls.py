@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from approvals import views as council
 from nominations import record_views as record
 from nominations import views as nominations
+from notifications import views as notifications
 from reporting import dashboard, inspector, quota_report
 from workflows import views as workflows
 
@@ -60,6 +61,18 @@ urlpatterns = [
         record.registration_export,
         {"fmt": "csv"},
         name="registrations_csv",
+    ),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
     ),
     path("delegations/", nominations.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", nominations.delegation_revoke, name="delegation_revoke"),

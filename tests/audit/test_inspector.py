@@ -130,6 +130,10 @@ def test_the_integrity_panel_runs_a_verification_and_records_the_request(inspect
     assert "Intact" in page and run.message in page
 
 
+# What an inspector may change of their own: their notifications' read marks, their preferences.
+OWN_SETTINGS = ("notification_read", "notifications_read_all", "notification_preferences")
+
+
 def _post_targets(history):
     """Every URL of the site that accepts a POST, with real ids filled in."""
     evidence = Evidence.objects.filter(nomination=history).first()
@@ -142,8 +146,10 @@ def _post_targets(history):
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)
-        if name is None or name in ("login", "logout"):
-            continue  # admin/, i18n/ and logging in or out are not the agency's records
+        if name is None or name in ("login", "logout", *OWN_SETTINGS):
+            # admin/, i18n/, logging in or out, and one's own notifications (read or not) and
+            # email preferences are not the agency's records
+            continue
         converters = pattern.pattern.converters
         if "action" in converters:
             for action in ACTIONS:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nominations import services as dossier
+from notifications.services import notify_until_caught_up
 from tests.factories import person
 from workflows import services, views
 from workflows.selectors import inbox_for
@@ -131,3 +132,15 @@ def test_inbox_shows_the_shared_queue_a_page_at_a_time(client, world, walk, monk
     assert _queries(_get(client, reverse("inbox") + "?page=3")) == _queries(
         _get(client, reverse("inbox"))
     )
+
+
+def test_the_bell_costs_the_same_queries_for_one_unread_or_thirty(client, world, walk):
+    walk(_new(world), "submit")
+    notify_until_caught_up()
+    client.force_login(world.unit_head)
+    one = _queries(_get(client, reverse("inbox")))
+    for _ in range(29):
+        walk(_new(world), "submit")
+    notify_until_caught_up()
+    assert _queries(_get(client, reverse("inbox"))) == one
+    assert 'data-testid="unread-count">30<' in client.get(reverse("inbox")).content.decode()

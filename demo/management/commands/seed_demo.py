@@ -33,6 +33,7 @@ from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, Sig
 from demo import data as demo
 from demo.eligibility import seed_eligibility
 from demo.holds import seed_holds
+from demo.notify import seed_notify
 from demo.quotas import seed_quotas
 from demo.record import seed_record
 from nominations import services as dossier
@@ -200,6 +201,7 @@ class Command(BaseCommand):
             seed_eligibility(self, campaign, awards, self.people, units)
             created = self.seed_nominations(campaign, units, awards)
             seed_quotas(campaign, self.count)
+            seed_notify(self.tally)
         self.report(campaign, created)
 
     # --- bookkeeping ---------------------------------------------------------------------

@@ -1,0 +1,183 @@
+"""Who is concerned by an event of the audit chain, for a whole batch of events at once.
+
+The answer is read from the event (its action, the status it left the nomination in, the
+proposing unit's path) and from who holds which role over that unit now: the role a task waits
+on is `Nomination.waiting_on`'s answer for the event's status, the holders are the role's
+assignments over the unit and the active delegations of it (`nominations.policy` counts a
+delegation only while its principal holds the role directly; so does this). Everything a batch
+needs is read in a fixed number of queries, whatever its size.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from audit.events import Event
+from nominations.models import AwardType, Delegation, Nomination, RoleAssignment
+from nominations.roles import Role
+from nominations.stages import REVISE
+
+from .models import Kind
+
+# Events after which the nomination waits on somebody new: they are told a task has arrived.
+TASK_ARRIVES = frozenset(
+    {
+        Event.SUBMITTED,
+        Event.RESUBMITTED,
+        Event.APPROVED,
+        Event.COUNCIL_APPROVED,
+        Event.HOLD_LIFTED,
+    }
+)
+
+# Events that concern the proposing unit (and the nominee or the creator), by kind.
+OUTCOMES = {
+    Event.RETURNED: Kind.RETURNED,  # also after an upheld objection (recorded as a return)
+    Event.REJECTED: Kind.REJECTED,  # also after an upheld objection
+    Event.COUNCIL_REJECTED: Kind.NOT_APPROVED,
+    Event.CONFERRED: Kind.AWARDED,
+    Event.HOLD_PLACED: Kind.HELD,
+    Event.OBJECTION_FILED: Kind.OBJECTION,
+}
+
+# Every action read here, for the one query of the chain.
+ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES))
+
+# The columns of an event read here.
+FIELDS = (
+    "seq",
+    "action",
+    "actor_id",
+    "occurred_at",
+    "nomination_id",
+    "unit_path",
+    "award_type_id",
+    "to_state",
+)
+
+
+@dataclass(frozen=True)
+class Told:
+    """One person to tell of one event."""
+
+    recipient_id: int
+    event_seq: int
+    kind: str
+    nomination_id: int
+    stage: str
+    created_at: datetime
+
+
+def _ancestors(path: str) -> list[str]:
+    """ "/1/4/9/" → ["/1/", "/1/4/", "/1/4/9/"]: the paths whose roles cover the unit."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+class Holders:
+    """Who holds which role over which units, read once for a batch: two queries (assignments,
+    delegations), the second only when a delegable role is asked for."""
+
+    def __init__(self, wanted: set[tuple[str, str]]):
+        roles = {role for role, _path in wanted}
+        paths = {p for _role, path in wanted for p in _ancestors(path)}
+        self.direct = list(
+            RoleAssignment.objects.filter(role__in=roles, unit__path__in=paths).values_list(
+                "user_id", "role", "unit__path"
+            )
+        )
+        self.delegated: list[tuple[int, str, str]] = []
+        delegable = roles & set(Delegation.DELEGABLE_ROLES)
+        if delegable:
+            today = timezone.localdate()
+            for delegate_id, principal_id, role, path in Delegation.objects.filter(
+                role__in=delegable,
+                unit__path__in=paths,
+                revoked_at__isnull=True,
+                starts_on__lte=today,
+                ends_on__gte=today,
+            ).values_list("delegate_id", "principal_id", "role", "unit__path"):
+                # As policy.assignments: only while the principal still holds the role directly
+                # over the delegated unit (their assignment is among those read above).
+                if any(
+                    uid == principal_id and r == role and path.startswith(p)
+                    for uid, r, p in self.direct
+                ):
+                    self.delegated.append((delegate_id, role, path))
+
+    def of(self, role: str, unit_path: str) -> set[int]:
+        return {
+            uid
+            for uid, r, p in (*self.direct, *self.delegated)
+            if r == role and unit_path.startswith(p)
+        }
+
+
+def _waiting_roles(events: list[dict]) -> dict[int, tuple[str, str]]:
+    """seq → (task, role) the nomination waits on after each task-arrival event, asked of the
+    lifecycle (`Nomination.waiting_on`) for the status the event left it in."""
+    arriving = [e for e in events if e["action"] in TASK_ARRIVES]
+    award_types = AwardType.objects.prefetch_related("route").in_bulk(
+        {e["award_type_id"] for e in arriving}
+    )
+    found = {}
+    for e in arriving:
+        award_type = award_types.get(e["award_type_id"])
+        if award_type is None:
+            continue
+        waiting = Nomination(award_type=award_type, status=e["to_state"]).waiting_on()
+        if waiting is not None and waiting.role:
+            found[e["seq"]] = (waiting.task, waiting.role)
+    return found
+
+
+def told(events: Iterable[dict]) -> list[Told]:
+    """The people concerned by each of `events` (dicts of `FIELDS`, in chain order)."""
+    events = [e for e in events if e["action"] in ACTIONS and e["nomination_id"]]
+    if not events:
+        return []
+    waiting = _waiting_roles(events)
+    people = {
+        pk: (created_by, nominee)
+        for pk, created_by, nominee in Nomination.objects.filter(
+            pk__in={e["nomination_id"] for e in events}
+        ).values_list("pk", "created_by_id", "nominee_person_id")
+    }
+    # Which (role, unit) each event asks about.
+    asks: dict[int, tuple[str, str]] = {}
+    for e in events:
+        if e["action"] in TASK_ARRIVES:
+            if e["seq"] in waiting:
+                asks[e["seq"]] = (waiting[e["seq"]][1], e["unit_path"])
+        elif e["action"] == Event.OBJECTION_FILED:
+            asks[e["seq"]] = (Role.COUNCIL_SECRETARY, e["unit_path"])
+        else:
+            asks[e["seq"]] = (Role.UNIT_PROPOSER, e["unit_path"])
+    holders = Holders(set(asks.values())) if asks else None
+
+    result = []
+    for e in events:
+        if e["seq"] not in asks or e["nomination_id"] not in people or holders is None:
+            continue
+        created_by, nominee = people[e["nomination_id"]]
+        who = holders.of(*asks[e["seq"]])
+        action = e["action"]
+        if action in TASK_ARRIVES:
+            kind = Kind.TASK
+            if waiting[e["seq"]][0] != REVISE:
+                # Nobody judges what they proposed or what names them (policy.conflict_of_interest).
+                who -= {created_by, nominee}
+        else:
+            kind = OUTCOMES[Event(action)]
+            if kind == Kind.RETURNED:
+                who.add(created_by)
+            elif kind in (Kind.REJECTED, Kind.NOT_APPROVED, Kind.AWARDED) and nominee:
+                who.add(nominee)
+        who -= {e["actor_id"], None}  # never told of one's own action
+        result += [
+            Told(uid, e["seq"], kind, e["nomination_id"], e["to_state"], e["occurred_at"])
+            for uid in sorted(who)
+        ]
+    return result

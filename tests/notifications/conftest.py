@@ -19,15 +19,19 @@ def proposer2(world):
 
 @pytest.fixture
 def new(world):
-    """new(award_type=None): a fresh draft by the world's proposer, nominating `staff`."""
+    """new(award_type=None): a fresh draft by the world's proposer, nominating `staff` the first
+    time and a colleague of theirs after (one achievement, one award)."""
+    made = []
 
     def _new(award_type=None):
+        nominee = world.staff if not made else person(world.unit)
+        made.append(nominee)
         return dossier.create_draft(
             actor=world.proposer,
             campaign=world.campaign,
             award_type=award_type or world.full,
             proposing_unit=world.unit,
-            nominee_person=world.staff,
+            nominee_person=nominee,
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
         )
 

@@ -87,6 +87,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
         "workflows",
         "audit",
         "reporting",
+        "notifications",
         "demo",
         "templates",
         "locale",

@@ -19,7 +19,7 @@ from nominations.exceptions import ConflictingAction, InvalidInput, NotAllowed, 
 from nominations.models import Hold, HoldKind, Nomination, StageDecision
 from nominations.stages import Status
 from tests.conftest import reviewer_for
-from tests.factories import AwardTypeFactory
+from tests.factories import AwardTypeFactory, person
 from workflows import services
 from workflows.models import NominationTask
 from workflows.selectors import waiting_for
@@ -42,13 +42,18 @@ RESOLUTION = "Thanh tra đã kết luận: đơn tố cáo không có cơ sở."
 def at(world, walk):
     """at(status): a nomination of the world's proposer walked to `status`."""
 
+    made = []
+
     def _at(status, *, award_type=None):
+        # One achievement, one award: a second nomination names a colleague of the first nominee.
+        nominee = world.staff if not made else person(world.unit)
+        made.append(nominee)
         draft = dossier.create_draft(
             actor=world.proposer,
             campaign=world.campaign,
             award_type=award_type or (world.short if status == Status.APPROVED else world.full),
             proposing_unit=world.unit,
-            nominee_person=world.staff,
+            nominee_person=nominee,
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
         )
         return walk(draft, *WALKS[status])

@@ -17,6 +17,7 @@ from approvals import outcomes
 from approvals import services as council_services
 from nominations import services as dossier
 from nominations.models import Nomination
+from tests.factories import person
 from tests.web.test_review_ui import working_days_ago
 from workflows import services
 from workflows.models import NominationTask
@@ -46,13 +47,18 @@ def agency(world, members, award, walk):
         name_en="Excellent Labour Collective of the Office of the National Assembly",
     )
 
+    proposed = []
+
     def propose(award_type, achievements="Hoàn thành xuất sắc nhiệm vụ năm 2026."):
+        # One achievement, one award: each further nomination names a colleague of `staff`.
+        nominee = world.staff if not proposed else person(world.unit)
+        proposed.append(nominee)
         return dossier.create_draft(
             actor=world.proposer,
             campaign=world.campaign,
             award_type=award_type,
             proposing_unit=world.unit,
-            nominee_person=world.staff,
+            nominee_person=nominee,
             achievements=achievements,
         )
 

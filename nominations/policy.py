@@ -564,3 +564,52 @@ def record_units(user):
     if Role.INSPECTOR in roles_of(user):
         return Unit.objects.all()
     return Unit.objects.filter(scope_q(user, RECORD_READERS, path_field="path"))
+
+
+# --- who holds a role over a unit, for many units at once ------------------------------------
+
+
+def _ancestors(path: str) -> list[str]:
+    """ "/1/4/9/" → ["/1/", "/1/4/", "/1/4/9/"]: the paths whose roles cover the unit."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+class Holders:
+    """Who holds which role over which units (directly or by delegation), read once for a batch
+    (the notifications' reader asks it for every event at once): two queries (assignments,
+    delegations), the second only when a delegable role is asked for."""
+
+    def __init__(self, wanted: set[tuple[str, str]]):
+        roles = {role for role, _path in wanted}
+        paths = {p for _role, path in wanted for p in _ancestors(path)}
+        self.direct = list(
+            RoleAssignment.objects.filter(role__in=roles, unit__path__in=paths).values_list(
+                "user_id", "role", "unit__path"
+            )
+        )
+        self.delegated: list[tuple[int, str, str]] = []
+        delegable = roles & set(Delegation.DELEGABLE_ROLES)
+        if delegable:
+            today = timezone.localdate()
+            for delegate_id, principal_id, role, path in Delegation.objects.filter(
+                role__in=delegable,
+                unit__path__in=paths,
+                revoked_at__isnull=True,
+                starts_on__lte=today,
+                ends_on__gte=today,
+            ).values_list("delegate_id", "principal_id", "role", "unit__path"):
+                # As policy.assignments: only while the principal still holds the role directly
+                # over the delegated unit (their assignment is among those read above).
+                if any(
+                    uid == principal_id and r == role and path.startswith(p)
+                    for uid, r, p in self.direct
+                ):
+                    self.delegated.append((delegate_id, role, path))
+
+    def of(self, role: str, unit_path: str) -> set[int]:
+        return {
+            uid
+            for uid, r, p in (*self.direct, *self.delegated)
+            if r == role and unit_path.startswith(p)
+        }

@@ -16,7 +16,7 @@ from .record import (
     RecognitionLevel,
     RecordSource,
 )
-from .units import Delegation, Holiday, Profile, RoleAssignment, Unit
+from .units import DayKind, Delegation, Holiday, Profile, RoleAssignment, Unit
 
 __all__ = [
     "AnnualRating",
@@ -26,6 +26,7 @@ __all__ = [
     "ConferredAward",
     "Criterion",
     "CriterionKind",
+    "DayKind",
     "Delegation",
     "DisciplinaryMeasure",
     "DisciplineKind",

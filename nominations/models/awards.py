@@ -171,6 +171,26 @@ class RouteStage(models.Model):
     deadline_working_days = models.PositiveSmallIntegerField(
         _("deadline (working days)"), default=5
     )
+    # What the timers do about a waiting task (`run_timers`): remind its holder before the due
+    # date and on it, then escalate to the role above once it is this far overdue.
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind (working days before the due date)"),
+        default=2,
+        help_text=_(
+            "A reminder goes this many working days before the due date, and another "
+            "on the due date. 0: only on the due date."
+        ),
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate after (working days overdue)"),
+        null=True,
+        blank=True,
+        default=3,
+        help_text=_(
+            "The task is escalated to the role above once it is this many working days "
+            "overdue. Blank: never escalated."
+        ),
+    )
 
     class Meta:
         ordering = ["award_type", "position"]

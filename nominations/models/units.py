@@ -106,11 +106,24 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} @ {self.unit}"
 
 
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    DAY_OFF = "day_off", _("Compensatory day off")
+    WORKING_DAY = "working_day", _("Working day (a weekend day worked in compensation)")
+
+
 class Holiday(models.Model):
-    """A non-working day; deadlines count working days (Monday to Friday, less these)."""
+    """A day that breaks the Monday-to-Friday rule: a public holiday or a compensatory day off
+    (not worked), or a weekend day worked in compensation. Deadlines count working days."""
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DayKind.choices, default=DayKind.HOLIDAY
+    )
+    # Where the date comes from: the Labour Code's article, or the Prime Minister's notice
+    # that fixes the year's Tết and compensatory days.
+    source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["date"]

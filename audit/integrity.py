@@ -2,6 +2,8 @@
 integrity panel call."""
 
 import datetime
+import json
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from .events import Event
 from .models import AuditEvent, ChainHead, Checkpoint, VerificationRun
 from .selectors import search_events
 from .services import record_inspection
-from .verify import ROW_FIELDS, Result, verify_database
+from .verify import CHECKPOINT_FIELDS, ROW_FIELDS, CheckpointRecord, Result, verify_database
 
 BUNDLE_FORMAT = "laurel-audit-bundle/1"
 
@@ -33,12 +35,68 @@ def public_key(required: bool):
         raise IntegrityProblem(str(exc)) from None
 
 
-def take_checkpoint() -> Checkpoint:
-    """Sign the chain's current head with the private key (read from its file, never stored)."""
+def checkpoint_json(cp: Checkpoint) -> dict:
+    """A checkpoint as it is kept outside the database (verify.CHECKPOINT_FIELDS)."""
+    values = {
+        "seq": cp.seq,
+        "hash": cp.hash,
+        "signed_at": chain.timestamp(cp.signed_at),
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
+    return {name: values[name] for name in CHECKPOINT_FIELDS}
+
+
+def checkpoint_files(also_to=None) -> list[Path]:
+    """Where checkpoints are copied outside the database: settings.LAUREL_CHECKPOINT_FILE (if
+    set) and the file an operator names (`audit_checkpoint --also-to`)."""
+    files = []
+    for path in (getattr(settings, "LAUREL_CHECKPOINT_FILE", None), also_to):
+        if path and Path(path) not in files:
+            files.append(Path(path))
+    return files
+
+
+def append_checkpoint(cp: Checkpoint, path: Path) -> None:
+    """Append one JSON line and make it durable (the file is only ever appended to)."""
+    line = json.dumps(checkpoint_json(cp), ensure_ascii=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise IntegrityProblem(
+            f"checkpoint #{cp.seq} is stored, but it could not be appended to {path}: "
+            f"{exc.strerror}"
+        ) from None
+
+
+def take_checkpoint(*, also_to=None) -> Checkpoint:
+    """Sign the chain's current head with the private key (read from its file, never stored).
+    Once it is committed, the checkpoint is appended to each outside checkpoint file
+    (`checkpoint_files`)."""
     try:
         key = signing.load_private_key(settings.LAUREL_AUDIT_SIGNING_KEY)
     except signing.KeyFileError as exc:
         raise IntegrityProblem(str(exc)) from None
+    cp = _sign_head(key)
+    if transaction.get_connection().in_atomic_block:
+        # Written only if the checkpoint is: a copy of a rolled-back row would accuse the
+        # database of losing it.
+        transaction.on_commit(lambda: _copy_outside(cp, also_to), robust=False)
+    else:
+        _copy_outside(cp, also_to)
+    return cp
+
+
+def _copy_outside(cp: Checkpoint, also_to) -> None:
+    for path in checkpoint_files(also_to):
+        append_checkpoint(cp, path)
+
+
+def _sign_head(key) -> Checkpoint:
     with transaction.atomic():
         # Holding the head lock, the head cannot move while it is signed.
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
@@ -55,11 +113,19 @@ def take_checkpoint() -> Checkpoint:
         )
 
 
-def run_verification(*, triggered_by: str = "") -> tuple[Result, VerificationRun]:
-    """Verify the whole chain and its checkpoints; keep the outcome for the integrity panel."""
+def run_verification(
+    *,
+    triggered_by: str = "",
+    outside: list[CheckpointRecord] | tuple = (),
+    key=None,
+) -> tuple[Result, VerificationRun]:
+    """Verify the whole chain and its checkpoints; keep the outcome for the integrity panel.
+    `outside`: checkpoints kept outside the database, which must all be found in it (see
+    verify.verify_database); `key`: a public key to use instead of the configured one."""
     started = timezone.now()
-    needs_key = Checkpoint.objects.exists()
-    result = verify_database(public_key=public_key(required=needs_key))
+    if key is None:
+        key = public_key(required=bool(outside) or Checkpoint.objects.exists())
+    result = verify_database(public_key=key, outside=outside)
     run = VerificationRun.objects.create(
         started_at=started,
         finished_at=timezone.now(),

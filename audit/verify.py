@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection
 
@@ -29,6 +30,66 @@ class CheckpointRecord:
     signature: str
     label: str = ""  # how to name it in messages
 
+    def same_as(self, other: "CheckpointRecord") -> bool:
+        return (self.seq, self.hash, self.signed_at, self.key_id, self.signature) == (
+            other.seq,
+            other.hash,
+            other.signed_at,
+            other.key_id,
+            other.signature,
+        )
+
+
+# A checkpoint kept outside the database (`audit_checkpoint --also-to FILE`,
+# LAUREL_CHECKPOINT_FILE, a backup's manifest): one JSON object with these members. A checkpoint
+# file holds one such object per line, oldest first (docs/CHAIN.md, section 4).
+CHECKPOINT_FIELDS = ("seq", "hash", "signed_at", "key_id", "signature")
+
+
+class CheckpointFileError(ValueError):
+    """An outside checkpoint file cannot be read or a line of it is not a checkpoint."""
+
+
+def outside_checkpoint(value, where: str) -> CheckpointRecord:
+    """A checkpoint given as a JSON object (CHECKPOINT_FIELDS), named `where` in messages."""
+    if not isinstance(value, dict) or set(value) != set(CHECKPOINT_FIELDS):
+        raise CheckpointFileError(f"{where} is not a checkpoint ({', '.join(CHECKPOINT_FIELDS)})")
+    seq = value["seq"]
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        raise CheckpointFileError(f"{where}: 'seq' must be a positive integer")
+    if not all(isinstance(value[f], str) for f in CHECKPOINT_FIELDS[1:]):
+        raise CheckpointFileError(f"{where}: 'hash', 'signed_at', 'key_id', 'signature' are text")
+    return CheckpointRecord(
+        seq=seq,
+        hash=value["hash"],
+        signed_at=value["signed_at"],
+        key_id=value["key_id"],
+        signature=value["signature"],
+        label=f"checkpoint #{seq} of {where} ({value['signed_at']})",
+    )
+
+
+def read_checkpoint_file(path) -> list[CheckpointRecord]:
+    """Every checkpoint in an outside checkpoint file (JSON lines; blank lines are skipped)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise CheckpointFileError(f"the checkpoint file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise CheckpointFileError(f"the checkpoint file {path} cannot be read: {reason}") from None
+    records = []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        where = f"{path} line {number}"
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise CheckpointFileError(f"{where} is not JSON") from None
+        records.append(outside_checkpoint(value, where))
+    return records
+
 
 @dataclass
 class Result:
@@ -37,15 +98,17 @@ class Result:
     head_seq: int = 0
     head_hash: str = chain.GENESIS_HASH
     checkpoints: int = 0
+    outside: int = 0  # checkpoints kept outside the database, all found in it
     broken_seq: int | None = None
     message: str = ""
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         if self.ok:
+            also = f", {self.outside} outside checkpoints matched" if self.outside else ""
             return (
                 f"OK: {self.events} events verified, head #{self.head_seq} {self.head_hash}, "
-                f"{self.checkpoints} checkpoints verified"
+                f"{self.checkpoints} checkpoints verified{also}"
             )
         where = f"event #{self.broken_seq}: " if self.broken_seq is not None else ""
         return f"BROKEN: {where}{self.message}"
@@ -284,12 +347,38 @@ def _generic_rows(batch: int):
     return texts(events.iterator(chunk_size=batch))
 
 
-def verify_database(*, public_key=None, batch: int = BATCH) -> Result:
+def _missing_from_database(
+    result: Result, stored: list[CheckpointRecord], outside: list[CheckpointRecord]
+) -> Result:
+    """Every checkpoint kept outside must still be in the database, as it was signed: the
+    chain may pass through it and yet its row may have been deleted (to hide how far the
+    chain had grown) or replaced."""
+    for cp in outside:
+        if not any(cp.same_as(row) for row in stored):
+            return _broken(
+                result,
+                None,
+                f"{cp.label} is missing from the database: the checkpoint signed then for "
+                f"#{cp.seq} was deleted or replaced",
+            )
+    return result
+
+
+def verify_database(
+    *, public_key=None, batch: int = BATCH, outside: Iterable[CheckpointRecord] = ()
+) -> Result:
     """Stream the whole chain out of the database and verify it: one query (on PostgreSQL a
     COPY in which the database writes each event's canonical text; elsewhere the ORM's rows,
-    `batch` at a time), never one per event."""
+    `batch` at a time), never one per event.
+
+    `outside` are checkpoints kept outside the database (a checkpoint file, a backup's
+    manifest): their signatures are checked, the chain must pass through each of them, and
+    each must still be among the database's checkpoints."""
     result = Result(ok=True)
-    checkpoints = checkpoint_records(Checkpoint.objects.order_by("seq", "id"))
+    stored = checkpoint_records(Checkpoint.objects.order_by("seq", "id"))
+    outside = list(outside)
+    # An outside copy of a stored checkpoint is the same checkpoint: checked and counted once.
+    checkpoints = stored + [cp for cp in outside if not any(cp.same_as(row) for row in stored)]
     failed = _signatures(result, checkpoints, public_key)
     if failed:
         return failed
@@ -299,4 +388,8 @@ def verify_database(*, public_key=None, batch: int = BATCH) -> Result:
     )
     rows = _pg_rows(connection) if connection.vendor == "postgresql" else _generic_rows(batch)
     seg = verify_segment(rows, at_seq=_checkpoints_by_seq(checkpoints))
-    return _conclude(result, [seg], checkpoints, head)
+    result = _conclude(result, [seg], checkpoints, head)
+    if not result.ok:
+        return result
+    result.outside = len(outside)
+    return _missing_from_database(result, stored, outside)

@@ -198,6 +198,13 @@ LAUREL_AUDIT_SIGNING_KEY = Path(
 LAUREL_AUDIT_PUBLIC_KEY = Path(
     env.str("LAUREL_AUDIT_PUBLIC_KEY", default=str(BASE_DIR / "var" / "keys" / "audit-public.pem"))
 )
+# Every checkpoint is also appended, once committed, to this file outside the database (JSON
+# lines; docs/CHAIN.md, section 4), so that deleting the newest checkpoints in the database is
+# caught by `audit_verify --against FILE`. Keep it on another machine or append-only storage.
+# Unset (the default): checkpoints stay in the database only, unless `--also-to` names a file.
+LAUREL_CHECKPOINT_FILE = (
+    Path(env.str("LAUREL_CHECKPOINT_FILE")) if env.str("LAUREL_CHECKPOINT_FILE", "") else None
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "demo",
+    "backups",
 ]
 
 MIDDLEWARE = [

@@ -252,3 +252,42 @@ def test_a_forged_backup_with_a_matching_manifest_restores_but_is_not_whole(comm
         .splitlines()[-1]
         .startswith("the copy is NOT whole: BROKEN: event #2: edited")
     )
+
+
+def test_a_restore_that_fails_half_way_leaves_nothing_behind(committed, fresh_database, tmp_path):
+    """The database file is cut short (and the manifest made to match): the restore stops
+    with one line, the target database is as empty as before and MEDIA_ROOT was not made."""
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    dump = backup / manifest["database"]["file"]
+    content = dump.read_bytes()
+    dump.write_bytes(content[: len(content) * 3 // 5])
+    manifest["files"][dump.name] = hashlib.sha256(dump.read_bytes()).hexdigest()
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    media = tmp_path / "restored-media"
+    done = run_manage(
+        "restore",
+        str(backup),
+        database_url=fresh_database,
+        media=media,
+        public_key=tmp_path / "k" / "public.pem",
+    )
+    assert done.returncode == 1
+    message = done.stderr.strip()
+    assert "\n" not in message and message.startswith("CommandError: cannot restore: "), message
+    assert not media.exists()
+    assert list(media.parent.glob(".restored-media*")) == []
+    if connection.vendor == "sqlite":
+        target = Path(fresh_database.removeprefix("sqlite:///"))
+        assert "SQLite copy" in message
+        assert not target.exists() or target.stat().st_size == 0
+        # Nor is the temporary copy left beside it.
+        assert not target.parent.exists() or list(target.parent.glob(".*")) == []
+    else:
+        assert "pg_restore failed" in message
+        with psycopg.connect(fresh_database) as restored:
+            tables = restored.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchone()[0]
+        assert tables == 0

@@ -366,7 +366,7 @@ def _check_targets(kind: str, key) -> None:
             )
     else:
         path = Path(str(name))
-        if connection.is_in_memory_db():
+        if str(name) == ":memory:" or "mode=memory" in str(name):
             raise BackupProblem("the database is in memory; set DATABASE_URL to a file")
         if path.exists() and path.stat().st_size > 0:
             raise BackupProblem(f"the database file {path} already exists; restore into a new file")

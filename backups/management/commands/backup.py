@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from backups.archive import MANIFEST, BackupProblem, backup
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot back up: {exc}") from None
         except OSError as exc:
             raise CommandError(f"cannot back up: {exc.filename}: {exc.strerror}") from None
+        except DatabaseError as exc:
+            reason = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+            raise CommandError(f"cannot back up: the database says: {reason}") from None
         head = manifest["chain"]["head"]
         cp = manifest["chain"]["last_checkpoint"]
         signed = (

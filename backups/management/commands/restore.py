@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from backups.archive import BackupProblem, restore
 
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot restore: {exc}") from None
         except OSError as exc:
             raise CommandError(f"cannot restore: {exc.filename}: {exc.strerror}") from None
+        except DatabaseError as exc:
+            reason = next(iter(str(exc).strip().splitlines()), type(exc).__name__)
+            raise CommandError(f"cannot restore: the database says: {reason}") from None
         m = done.manifest
         laurel = m.get("laurel") or {}
         self.stdout.write(

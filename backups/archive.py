@@ -220,10 +220,12 @@ def backup(dest) -> dict:
     dest = Path(dest).absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupProblem(f"{dest} already exists and is not an empty directory")
+    if dest.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupProblem(f"{dest} is inside MEDIA_ROOT; back up somewhere else")
     kind = engine()
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging(dest, "partial")
-    staging.mkdir()
+    staging.mkdir(mode=0o700)  # personal data: for the owner only
     try:
         started = timezone.now()
         state = _dump_postgresql(staging) if kind == "postgresql" else _copy_sqlite(staging)
@@ -320,8 +322,8 @@ def _backup_key(source: Path, manifest: dict, trusted_path):
     key = None
     if entry:
         try:
-            key = signing.load_public_key(source / entry["file"])
-        except (signing.KeyFileError, KeyError, TypeError) as exc:
+            key = signing.load_public_key(source / PUBLIC_KEY)
+        except signing.KeyFileError as exc:
             raise BackupProblem(f"the backup's public key cannot be read: {exc}") from None
     if trusted_path:
         try:
@@ -465,13 +467,18 @@ def restore(source, *, trusted_key=None) -> Restored:
         raise BackupProblem(
             f"this is a backup of a {recorded} database; the database configured is {kind}"
         )
+    if ENGINES[kind] not in manifest["files"]:
+        raise BackupProblem(f"the backup holds no {ENGINES[kind]}")
     key = _backup_key(source, manifest, trusted_key)
     _check_targets(kind, key)
 
     media = Path(settings.MEDIA_ROOT).absolute()
     media.parent.mkdir(parents=True, exist_ok=True)
     staged = _staging(media, "restoring")
-    shutil.copytree(source / manifest.get("media", MEDIA), staged)
+    if (source / MEDIA).is_dir():
+        shutil.copytree(source / MEDIA, staged)
+    else:  # no evidence at all: its empty folder need not have survived the copying
+        staged.mkdir()
     try:
         if kind == "postgresql":
             _restore_postgresql(source)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
 
 from audit.types import Actor
 
@@ -155,6 +156,26 @@ def visible_q(user) -> Q:
     q = scope_q(user, _UNIT_ROLES)
     for role, reached in _REACHED.items():
         q |= scope_q(user, {role}) & Q(progress__gte=reached)
+    return q | _escalated_to_q(user)
+
+
+# A task not yet done (viewflow's statuses, as `workflows.models.OPEN`).
+_OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def _escalated_to_q(user) -> Q:
+    """The nominations whose overdue task was escalated to a role the user holds over the
+    proposing unit (`ESCALATES_TO`): they are told of it, and may reassign it."""
+    q = Q(pk__in=[])
+    for a in assignments(user):
+        below = [r for r, above in ESCALATES_TO.items() if above == a.role]
+        if below and a.role not in _UNIT_ROLES:  # a unit's roles see all of its nominations
+            escalated = Nomination.objects.filter(
+                tasks__role__in=below,
+                tasks__escalated_at__isnull=False,
+                tasks__status__in=_OPEN_TASK,
+            ).values("pk")
+            q |= Q(proposing_unit__path__startswith=a.path, pk__in=escalated)
     return q
 
 

@@ -19,6 +19,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from audit.events import Event
 from audit.models import AuditEvent
@@ -348,3 +349,75 @@ def test_two_runs_at_once_record_each_reminder_exactly_once(
     assert sum(r.reminders for r in runs) == 6
     assert sorted(e.nomination_id for e in recorded()) == sorted(n.pk for n in made)
     assert run_on(MON_14) == deadlines.Done(0, 0)
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_the_inbox_and_the_nomination_page_show_reminded_and_escalated(world, submitted, client):
+    reminded, escalated = submitted(), submitted()
+    with on(WED_9):
+        services.take_task(task_of(escalated), actor=world.unit_head)
+    run_on(MON_14)  # both reminded before their due date
+    # The second was due on the 9th: three working days overdue on the 14th, escalated.
+    NominationTask.objects.filter(pk=task_of(escalated).pk).update(due_on=WED_9)
+    assert run_on(MON_14) == deadlines.Done(0, 1)
+    with on(MON_14):  # the session is opened on the day it is used
+        client.force_login(world.unit_head)
+        inbox = client.get("/inbox/").content.decode()
+        page = client.get(f"/nominations/{escalated.pk}/").content.decode()
+    rows = {
+        n.reference: row
+        for n in (reminded, escalated)
+        for row in inbox.split("<tr")
+        if n.reference in row
+    }
+    assert "reminded-badge" in rows[reminded.reference]
+    assert "escalated-badge" in rows[escalated.reference]
+    assert "escalated-badge" not in rows[reminded.reference]
+
+    assert "Reminder of the task&#x27;s due date" in page
+    assert "Overdue task escalated" in page
+    assert "escalated to the Leadership reviewer" in page
+    assert "reassign-form" not in page  # the unit head is who the task waits on, not above it
+
+
+def test_the_one_escalated_to_reassigns_on_the_page_and_anyone_else_is_refused(
+    world, submitted, client
+):
+    n = submitted()
+    colleague = person(world.unit, Role.UNIT_HEAD, username="head2", last_name="Trần")
+    run_on(TUE_22)
+    with on(TUE_22):  # the session is opened on the day it is used
+        client.force_login(world.leader)
+        page = client.get(f"/nominations/{n.pk}/").content.decode()
+    assert "reassign-form" in page and "Trần" in page
+    url = f"/tasks/{task_of(n).pk}/reassign/"
+    post = {"owner": colleague.pk, "version": Nomination.objects.get(pk=n.pk).version}
+
+    with on(TUE_22):
+        client.force_login(world.unit_head)
+        refused = client.post(url, post)
+    assert refused.status_code == 403
+    assert "Only whoever this task is escalated to" in refused.content.decode()
+    assert task_of(n).owner is None
+
+    with on(TUE_22):
+        client.force_login(world.leader)
+        response = client.post(url, post)
+    assert response.status_code == 302
+    assert task_of(n).owner == colleague
+    with on(TUE_22):
+        page = client.get(f"/nominations/{n.pk}/").content.decode()
+    assert "Task reassigned" in page and "Given to" in page
+
+
+def test_the_admin_edits_each_route_stages_reminder_and_escalation(world, client):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:nominations_awardtype_change", args=[world.full.pk]))
+    html = page.content.decode()
+    for position in range(4):
+        assert f'name="route-{position}-remind_days_before" value="2"' in html
+        assert f'name="route-{position}-escalate_after_days" value="3"' in html

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from audit.events import Event
+from audit.models import AuditEvent
 from nominations import policy
 from nominations.models import AwardType, Nomination
 from nominations.roles import Role
@@ -58,7 +59,6 @@ FIELDS = (
     "unit_path",
     "award_type_id",
     "to_state",
-    "data",
 )
 
 
@@ -117,6 +117,7 @@ def told(events: Iterable[dict]) -> list[Told]:
             asks[e["seq"]] = (Role.UNIT_PROPOSER, e["unit_path"])
     # Which (role, unit) pairs each deadline's event asks about: the task's role, when nobody
     # has taken it, and for an escalation the role above.
+    _read_task_data(events)
     task_asks = {e["seq"]: _task_asks(e) for e in events if e["action"] in TASK_EVENTS}
     wanted = set(asks.values()) | {pair for pairs in task_asks.values() for pair in pairs}
     holders = policy.Holders(wanted) if wanted else None
@@ -151,8 +152,20 @@ def told(events: Iterable[dict]) -> list[Told]:
     return result
 
 
+def _read_task_data(events: list[dict]) -> None:
+    """Give the deadlines' events their data (one query, for those alone: the chain's reader
+    does not read every event's data, which can be a whole dossier)."""
+    seqs = [e["seq"] for e in events if e["action"] in TASK_EVENTS and "data" not in e]
+    if not seqs:
+        return
+    data = dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "data"))
+    for e in events:
+        if e["seq"] in data:
+            e["data"] = data[e["seq"]]
+
+
 def _task_asks(e: dict) -> list[tuple[str, str]]:
-    data = e["data"] or {}
+    data = e.get("data") or {}
     pairs: list[tuple[str, str]] = []
     if e["action"] == Event.TASK_REASSIGNED:
         return pairs  # told: the new owner alone
@@ -169,7 +182,7 @@ def _told_of_task(
     """A reminder: the task's owner, or if nobody took it the holders of its role over the
     unit. An escalation: the same, and the holders of the role above. A reassignment: the new
     owner (told, as of any task arriving, that the work waits for them)."""
-    data = e["data"] or {}
+    data = e.get("data") or {}
     created_by, nominee = people
     kind = {
         Event.TASK_REMINDED: Kind.REMINDER,

@@ -127,6 +127,23 @@ def test_reminded_two_working_days_before_and_on_the_due_date_not_on_other_days(
     assert sentence(notes[1]).endswith("and is due today.")
 
 
+def test_an_active_delegate_of_the_unit_head_is_reminded_with_them(world, submitted):
+    deputy = person(world.unit, username="deputy")
+    with on(WED_9):
+        dossier.grant_delegation(
+            principal=world.unit_head,
+            delegate=deputy,
+            role=Role.UNIT_HEAD,
+            unit=world.unit,
+            starts_on=WED_9,
+            ends_on=FRI_18,
+        )
+    n = submitted()
+    with on(MON_14):  # as run_timers: the job, then the chain's reader, the same day
+        deadlines.run()
+        assert told(n) == {("head", Kind.REMINDER), ("deputy", Kind.REMINDER)}
+
+
 def test_a_task_taken_reminds_its_owner_alone(world, submitted):
     n = submitted()
     colleague = person(world.unit, Role.UNIT_HEAD, username="head2")

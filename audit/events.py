@@ -28,6 +28,9 @@ class Event(models.TextChoices):
     # The tasks a nomination waits on.
     TASK_TAKEN = "task.taken", _("Task taken")
     TASK_RELEASED = "task.released", _("Task released")
+    TASK_REMINDED = "task.reminded", _("Reminder of the task's due date")
+    TASK_ESCALATED = "task.escalated", _("Overdue task escalated")
+    TASK_REASSIGNED = "task.reassigned", _("Task reassigned")
     # The council.
     SESSION_PLANNED = "council.session_planned", _("Council session planned")
     SESSION_OPENED = "council.session_opened", _("Attendance recorded; voting opened")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/quotas/", quota_report.quota_report, name="quota_report"),
     path("tasks/<int:task_pk>/take/", workflows.take, name="task_take"),
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
+    path("tasks/<int:task_pk>/reassign/", workflows.reassign, name="task_reassign"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),
     path("nominations/new/", nominations.nomination_create, name="nomination_create"),
     path("nominations/eligibility/", nominations.eligibility_preview, name="eligibility_preview"),

@@ -60,6 +60,15 @@ class RouteStageInline(admin.TabularInline):
     model = RouteStage
     extra = 0
     ordering = ["position"]
+    # Who acts, how long they have, and what the timers do about it (`workflows.deadlines`).
+    fields = [
+        "position",
+        "stage",
+        "role",
+        "deadline_working_days",
+        "remind_days_before",
+        "escalate_after_days",
+    ]
 
 
 class AwardTypeForm(forms.ModelForm):

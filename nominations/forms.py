@@ -224,6 +224,31 @@ class LiftHoldForm(forms.Form):
     version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
 
+class ReassignForm(forms.Form):
+    """Give an escalated task to another holder of its role (`workflows.services.reassign_task`,
+    which refuses anyone else with a reason): the person, and the version the actor saw. On the
+    page the choice is the role's holders over the unit; a post is checked by the service."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Give this task to"),
+        queryset=None,
+        error_messages={"required": _("Choose who is given the task.")},
+    )
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, role: str = "", unit: Unit | None = None, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(is_active=True)
+        if unit is not None:  # the page: the role's holders there (a post: anyone, refused later)
+            people = people.filter(pk__in=policy.Holders({(role, unit.path)}).of(role, unit.path))
+        if exclude is not None:
+            people = people.exclude(pk=exclude)
+        owner = self.fields["owner"]
+        owner.queryset = people.order_by("last_name", "first_name")
+        owner.label_from_instance = display_name
+        owner.widget.attrs["class"] = "form-select form-select-sm"
+
+
 class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(label=_("Acting person"), queryset=None)
     role = forms.ChoiceField(label=_("Role"))

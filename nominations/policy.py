@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
 
 from audit.types import Actor
 
@@ -155,6 +156,26 @@ def visible_q(user) -> Q:
     q = scope_q(user, _UNIT_ROLES)
     for role, reached in _REACHED.items():
         q |= scope_q(user, {role}) & Q(progress__gte=reached)
+    return q | _escalated_to_q(user)
+
+
+# A task not yet done (viewflow's statuses, as `workflows.models.OPEN`).
+_OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def _escalated_to_q(user) -> Q:
+    """The nominations whose overdue task was escalated to a role the user holds over the
+    proposing unit (`ESCALATES_TO`): they are told of it, and may reassign it."""
+    q = Q(pk__in=[])
+    for a in assignments(user):
+        below = [r for r, above in ESCALATES_TO.items() if above == a.role]
+        if below and a.role not in _UNIT_ROLES:  # a unit's roles see all of its nominations
+            escalated = Nomination.objects.filter(
+                tasks__role__in=below,
+                tasks__escalated_at__isnull=False,
+                tasks__status__in=_OPEN_TASK,
+            ).values("pk")
+            q |= Q(proposing_unit__path__startswith=a.path, pk__in=escalated)
     return q
 
 
@@ -613,3 +634,85 @@ class Holders:
             for uid, r, p in (*self.direct, *self.delegated)
             if r == role and unit_path.startswith(p)
         }
+
+
+# --- overdue work: escalation and reassignment ---------------------------------------------
+
+# "The role above": to whom a task is escalated once it is overdue (`workflows.deadlines`), held
+# over the same proposing unit (a role held at a unit covers its subtree, so the agency's
+# reviewers are found above every department). Its one home (docs/DOMAIN.md, "Routes, tasks and
+# deadlines"):
+# - the unit's revision (its proposers) → the unit's head, who answers for the unit's work;
+# - the unit head's confirmation → the leadership reviewer, the unit head's leader;
+# - the party committee's review → the council secretary, the emulation council's standing
+#   secretariat, which keeps the campaign's timetable;
+# - the leadership review and the council's stage (its secretary) → the decision signer, the
+#   head of the agency, whom both serve;
+# - the signature (the head of the agency, with nobody above) → the council secretary, who
+#   prepares the decision and follows it up.
+ESCALATES_TO = {
+    Role.UNIT_PROPOSER: Role.UNIT_HEAD,
+    Role.UNIT_HEAD: Role.LEADERSHIP_REVIEWER,
+    Role.PARTY_COMMITTEE_REVIEWER: Role.COUNCIL_SECRETARY,
+    Role.LEADERSHIP_REVIEWER: Role.DECISION_SIGNER,
+    Role.COUNCIL_SECRETARY: Role.DECISION_SIGNER,
+    Role.DECISION_SIGNER: Role.COUNCIL_SECRETARY,
+}
+
+# The unit's revision is not taken from a queue (the unit's proposers resubmit), so it is
+# escalated but never reassigned.
+_NOT_REASSIGNED = frozenset({Role.UNIT_PROPOSER})
+
+
+def escalates_to(role: str) -> str | None:
+    """The role an overdue task waiting on `role` is escalated to (None: nobody)."""
+    return ESCALATES_TO.get(Role(role)) if role in Role.values else None
+
+
+def may_reassign(user, role: str, nomination: Nomination) -> bool:
+    """Whether the user is who a task waiting on `role` is escalated to (as `authorize_reassign`
+    asks, before the new holder is chosen): what the page offers the form on."""
+    above = escalates_to(role)
+    return (
+        role not in _NOT_REASSIGNED
+        and above is not None
+        and holding(user, above, nomination.proposing_unit) is not None
+    )
+
+
+def authorize_reassign(
+    user: Actor, *, role: str, escalated: bool, nomination: Nomination, new_owner
+) -> Authority:
+    """The capacity in which the user may give an escalated task waiting on `role` to
+    `new_owner`, or NotAllowed saying why: only someone holding the role above
+    (`ESCALATES_TO`) over the proposing unit, once the task has been escalated, and only to
+    another holder of the task's role there who may judge the nomination."""
+    unit = nomination.proposing_unit
+    if role in _NOT_REASSIGNED:
+        raise NotAllowed(
+            _("The unit's revision is not assigned to one person; the unit resubmits.")
+        )
+    above = escalates_to(role)
+    held = holding(user, above, unit) if above else None
+    if held is None:
+        raise NotAllowed(
+            _("Only whoever this task is escalated to (“%(role)s” for %(unit)s) may reassign it.")
+            % {"role": Role(above).label if above else "—", "unit": unit}
+        )
+    if not escalated:
+        raise NotAllowed(
+            _("This task is not overdue enough to be escalated; it cannot be reassigned yet.")
+        )
+    if holding(new_owner, role, unit) is None:
+        raise NotAllowed(
+            _("%(name)s does not hold the role “%(role)s” for %(unit)s.")
+            % {"name": display_name(new_owner), "role": Role(role).label, "unit": unit}
+        )
+    reason = conflict_of_interest(new_owner, nomination) if role != Role.UNIT_PROPOSER else None
+    if reason:
+        raise NotAllowed(
+            _("%(name)s may not act on this nomination.") % {"name": display_name(new_owner)},
+            reasons=[reason],
+        )
+    principal = _principal(held.on_behalf_of_id) if held.on_behalf_of_id else None
+    return Authority(held.role, principal, held.delegation_id, held.delegation_period)

@@ -10,9 +10,10 @@ needs is read in a fixed number of queries, whatever its size.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from audit.events import Event
+from audit.models import AuditEvent
 from nominations import policy
 from nominations.models import AwardType, Nomination
 from nominations.roles import Role
@@ -41,8 +42,12 @@ OUTCOMES = {
     Event.OBJECTION_FILED: Kind.OBJECTION,
 }
 
+# The deadlines' events (`workflows.deadlines`) and a task given to someone (`reassign_task`):
+# their data name the task's role, owner and due date.
+TASK_EVENTS = frozenset({Event.TASK_REMINDED, Event.TASK_ESCALATED, Event.TASK_REASSIGNED})
+
 # Every action read here, for the one query of the chain.
-ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES))
+ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES) | TASK_EVENTS)
 
 # The columns of an event read here.
 FIELDS = (
@@ -67,6 +72,7 @@ class Told:
     nomination_id: int
     stage: str
     created_at: datetime
+    due_on: date | None = None
 
 
 def _waiting_roles(events: list[dict]) -> dict[int, tuple[str, str]]:
@@ -107,12 +113,21 @@ def told(events: Iterable[dict]) -> list[Told]:
                 asks[e["seq"]] = (waiting[e["seq"]][1], e["unit_path"])
         elif e["action"] == Event.OBJECTION_FILED:
             asks[e["seq"]] = (Role.COUNCIL_SECRETARY, e["unit_path"])
-        else:
+        elif e["action"] not in TASK_EVENTS:
             asks[e["seq"]] = (Role.UNIT_PROPOSER, e["unit_path"])
-    holders = policy.Holders(set(asks.values())) if asks else None
+    # Which (role, unit) pairs each deadline's event asks about: the task's role, when nobody
+    # has taken it, and for an escalation the role above.
+    _read_task_data(events)
+    task_asks = {e["seq"]: _task_asks(e) for e in events if e["action"] in TASK_EVENTS}
+    wanted = set(asks.values()) | {pair for pairs in task_asks.values() for pair in pairs}
+    holders = policy.Holders(wanted) if wanted else None
 
     result = []
     for e in events:
+        if e["seq"] in task_asks:
+            if e["nomination_id"] in people:
+                result += _told_of_task(e, task_asks[e["seq"]], holders, people[e["nomination_id"]])
+            continue
         if e["seq"] not in asks or e["nomination_id"] not in people or holders is None:
             continue
         created_by, nominee = people[e["nomination_id"]]
@@ -135,3 +150,56 @@ def told(events: Iterable[dict]) -> list[Told]:
             for uid in sorted(who)
         ]
     return result
+
+
+def _read_task_data(events: list[dict]) -> None:
+    """Give the deadlines' events their data (one query, for those alone: the chain's reader
+    does not read every event's data, which can be a whole dossier)."""
+    seqs = [e["seq"] for e in events if e["action"] in TASK_EVENTS and "data" not in e]
+    if not seqs:
+        return
+    data = dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "data"))
+    for e in events:
+        if e["seq"] in data:
+            e["data"] = data[e["seq"]]
+
+
+def _task_asks(e: dict) -> list[tuple[str, str]]:
+    data = e.get("data") or {}
+    pairs: list[tuple[str, str]] = []
+    if e["action"] == Event.TASK_REASSIGNED:
+        return pairs  # told: the new owner alone
+    if not data.get("owner") and data.get("role"):
+        pairs.append((data["role"], e["unit_path"]))
+    if e["action"] == Event.TASK_ESCALATED and data.get("escalated_to"):
+        pairs.append((data["escalated_to"], e["unit_path"]))
+    return pairs
+
+
+def _told_of_task(
+    e: dict, pairs: list[tuple[str, str]], holders: policy.Holders | None, people: tuple
+) -> list[Told]:
+    """A reminder: the task's owner, or if nobody took it the holders of its role over the
+    unit. An escalation: the same, and the holders of the role above. A reassignment: the new
+    owner (told, as of any task arriving, that the work waits for them)."""
+    data = e.get("data") or {}
+    created_by, nominee = people
+    kind = {
+        Event.TASK_REMINDED: Kind.REMINDER,
+        Event.TASK_ESCALATED: Kind.ESCALATED,
+        Event.TASK_REASSIGNED: Kind.TASK,
+    }[Event(e["action"])]
+    who: set[int] = {data["owner"]} if data.get("owner") else set()
+    for role, path in pairs:
+        found = holders.of(role, path) if holders is not None else set()
+        if role != Role.UNIT_PROPOSER:
+            # Nobody judges what they proposed or what names them (policy.conflict_of_interest).
+            found -= {created_by, nominee}
+        who |= found
+    who.discard(e["actor_id"])  # never told of one's own action
+    due = date.fromisoformat(data["due_on"]) if data.get("due_on") else None
+    stage = data.get("stage") or e["to_state"]
+    return [
+        Told(uid, e["seq"], kind, e["nomination_id"], stage, e["occurred_at"], due)
+        for uid in sorted(who)
+    ]

@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     AWARDED = "awarded", _("An award conferred")
     OBJECTION = "objection", _("An objection filed")
     HELD = "held", _("A nomination put on hold")
+    REMINDER = "reminder", _("Reminders of my tasks' due dates")
+    ESCALATED = "escalated", _("Overdue tasks escalated")
 
 
 class Cursor(models.Model):
@@ -64,6 +66,8 @@ class Notification(models.Model):
     )
     # The status the event left the nomination in (which stage a task waits at).
     stage = models.CharField(_("stage"), max_length=40, blank=True)
+    # The due date of the task a reminder or an escalation is about.
+    due_on = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"))
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -3,6 +3,8 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -44,10 +46,43 @@ def _task(n: Notification, about: str) -> str:
     }
 
 
+def _stage(n: Notification) -> str:
+    return str(Status(n.stage).label) if n.stage in Status.values else n.stage
+
+
+def _deadline(n: Notification, about: str) -> str:
+    """A reminder of a task's due date, or its escalation (told to its holder and to the role
+    above alike)."""
+    values = {"nomination": about, "stage": _stage(n)}
+    if n.due_on is None:  # not written without one; said plainly all the same
+        return _("Reminder: %(nomination)s is waiting for you (%(stage)s).") % values
+    values["due"] = date_format(n.due_on, "SHORT_DATE_FORMAT")
+    if n.kind == Kind.ESCALATED:
+        return (
+            _(
+                "%(nomination)s is overdue (%(stage)s, due %(due)s) and has been escalated to the "
+                "role above, who may give it to someone else."
+            )
+            % values
+        )
+    told_on = timezone.localdate(n.created_at)
+    if told_on < n.due_on:
+        return _("Reminder: %(nomination)s is waiting for you (%(stage)s), due %(due)s.") % values
+    if told_on == n.due_on:
+        return _("Reminder: %(nomination)s is waiting for you (%(stage)s) and is due today.") % (
+            values
+        )
+    return _("Reminder: %(nomination)s is waiting for you (%(stage)s); it was due %(due)s.") % (
+        values
+    )
+
+
 def sentence(n: Notification) -> str:
     about = _about(n)
     if n.kind == Kind.TASK:
         return _task(n, about)
+    if n.kind in (Kind.REMINDER, Kind.ESCALATED):
+        return _deadline(n, about)
     text = {
         Kind.RETURNED: _("%(nomination)s was returned for revision."),
         Kind.REJECTED: _("%(nomination)s was rejected."),

@@ -75,6 +75,7 @@ def notify_new_events(batch: int = 500) -> Progress:
                     kind=t.kind,
                     nomination_id=t.nomination_id,
                     stage=t.stage,
+                    due_on=t.due_on,
                     created_at=t.created_at,
                 )
                 for t in told

@@ -85,3 +85,70 @@ def task_released(
         data={"stage": task.stage},
         origin=origin,
     )
+
+
+def _task_data(task: NominationTask, **data) -> dict:
+    """What a deadline's event records of its task: which, where, whose, due when."""
+    return {
+        "task": task.pk,
+        "stage": task.stage,
+        "role": task.role,
+        "owner": task.owner_id,
+        "due_on": task.due_on.isoformat() if task.due_on else None,
+        **data,
+    }
+
+
+def task_reminded(task: NominationTask, nomination: Nomination, *, reminder: str) -> AuditEvent:
+    """A reminder of the task's due date (`reminder`: "before" it, or "due" on it), by the
+    clock (`workflows.deadlines`): no actor."""
+    return audit.build(
+        Event.TASK_REMINDED,
+        actor=None,
+        subject_type="task",
+        subject_id=task.pk,
+        **nomination.audit_context(),
+        data=_task_data(task, reminder=reminder),
+    )
+
+
+def task_escalated(
+    task: NominationTask, nomination: Nomination, *, escalated_to: str, overdue_days: int
+) -> AuditEvent:
+    """An overdue task escalated to the role above (`nominations.policy.ESCALATES_TO`), by the
+    clock."""
+    return audit.build(
+        Event.TASK_ESCALATED,
+        actor=None,
+        subject_type="task",
+        subject_id=task.pk,
+        **nomination.audit_context(),
+        data=_task_data(task, escalated_to=escalated_to, overdue_days=overdue_days),
+    )
+
+
+def task_reassigned(
+    task: NominationTask,
+    nomination: Nomination,
+    *,
+    previous_owner: int | None,
+    actor: Actor,
+    authority: Authority,
+    origin: Origin | None,
+) -> AuditEvent:
+    """An escalated task given to another holder of its role by whoever it was escalated to."""
+    return audit.build(
+        Event.TASK_REASSIGNED,
+        actor=actor,
+        role=authority.role,
+        on_behalf_of=authority.on_behalf_of,
+        subject_type="task",
+        subject_id=task.pk,
+        **nomination.audit_context(),
+        data=_capacity(
+            authority,
+            **_task_data(task, previous_owner=previous_owner),
+            owner_label=audit.label(task.owner),
+        ),
+        origin=origin,
+    )

@@ -53,6 +53,13 @@ class NominationTask(AbstractTask):
         "nominations.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # What the deadlines' job has done about this task (`workflows.deadlines`): each is set in
+    # the transaction that records its audit event, so a reminder or an escalation is done once.
+    reminded_before_at = models.DateTimeField(
+        _("reminded before the due date"), null=True, blank=True
+    )
+    reminded_due_at = models.DateTimeField(_("reminded on the due date"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     objects = NominationTaskQuerySet.as_manager()
 

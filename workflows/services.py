@@ -664,8 +664,15 @@ def _nomination_of(task: NominationTask) -> Nomination:
 
 
 def _still_open(requested: NominationTask, nomination: Nomination) -> NominationTask:
-    """The requested task, fresh, if the nomination still waits on it."""
-    task = NominationTask.objects.open_for(nomination)
+    """The requested task, fresh and locked, if the nomination still waits on it. Locked (after
+    the nomination, as every writer of tasks does) because it is saved whole afterwards: the
+    deadlines' job (`workflows.deadlines`) marks its reminders on the same row meanwhile."""
+    task = (
+        NominationTask.objects.filter(nomination=nomination, status__in=OPEN)
+        .select_related("process", "owner")
+        .select_for_update(of=("self",))
+        .first()
+    )
     if task is None or task.pk != requested.pk:
         raise ConflictingAction(_("This task is already done; the nomination has moved on."))
     return task
@@ -710,4 +717,47 @@ def release_task(
             raise NotAllowed(_("Only the person who took a task can release it."))
         task.flow_task.activation_class(task).unassign()
         audit.append(events.task_released(task, n, actor=actor, origin=origin))
+    return task
+
+
+def reassign_task(
+    task: NominationTask, *, new_owner, actor: Actor, origin: Origin | None = None
+) -> NominationTask:
+    """Whoever an overdue task was escalated to (`nominations.policy.ESCALATES_TO`) gives it to
+    another holder of its role over the proposing unit, who then has it as if they had taken
+    it (`policy.authorize_reassign` says who may, to whom)."""
+    with transaction.atomic():
+        seen = _nomination_of(task)
+        n = Nomination.objects.lock(seen)
+        n.refuse_if_stale(seen, actor)
+        task = _still_open(task, n)
+        authority = policy.authorize_reassign(
+            actor,
+            role=task.role,
+            escalated=task.escalated_at is not None,
+            nomination=n,
+            new_owner=new_owner,
+        )
+        if n.status == Status.ON_HOLD:  # nobody acts on it until the hold is lifted
+            raise TransitionRefused(
+                _(
+                    "This nomination is on hold: its task cannot be reassigned until the hold "
+                    "is lifted."
+                )
+            )
+        if task.owner_id == new_owner.pk:
+            raise InvalidInput(
+                _("%(name)s already has this task.") % {"name": display_name(new_owner)}
+            )
+        previous = task.owner_id
+        now = timezone.now()
+        NominationTask.objects.filter(pk=task.pk).update(
+            owner=new_owner, status=STATUS.ASSIGNED, assigned=now
+        )
+        task.owner, task.status, task.assigned = new_owner, STATUS.ASSIGNED, now
+        audit.append(
+            events.task_reassigned(
+                task, n, previous_owner=previous, actor=actor, authority=authority, origin=origin
+            )
+        )
     return task

@@ -20,9 +20,10 @@ from audit.services import Origin
 from nominations import eligibility, policy
 from nominations.calendar import add_working_days, holidays_between
 from nominations.exceptions import InvalidInput, ReasonsRequired
-from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm
+from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm, ReassignForm
 from nominations.models import Nomination, ReasonCode
 from nominations.models.reasons import ACTION_USE
+from nominations.people import display_name
 from nominations.selectors import decisions_of, last_return
 from nominations.sentences import after_action
 from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
@@ -177,6 +178,7 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
             if failed_action == "lift_hold"
             else LiftHoldForm(auto_id="%s-lift"),
             "may_lift": "lift_hold" in holds,
+            "reassign_form": _reassign_form(request, nomination, task),
             "can_take": task is not None
             and task.owner_id is None
             and nomination.status != Status.ON_HOLD
@@ -337,6 +339,48 @@ def release(request, task_pk):
     services.release_task(task, actor=request.user, origin=Origin.from_request(request))
     messages.success(request, _("The task is back in the shared queue."))
     return redirect("inbox")
+
+
+@login_required
+@require_POST
+@refuses_domain_errors
+def reassign(request, task_pk):
+    """Whoever an overdue task was escalated to gives it to another holder of its role (the
+    form on the nomination's page); anyone else is refused with the reason."""
+    task = _task_or_404(request, task_pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(
+            _("Choose who is given the task."),
+            reasons=[e for es in form.errors.values() for e in es],
+        )
+    assert task.nomination is not None  # `_task_or_404` found it through its nomination
+    task.nomination.version = form.cleaned_data["version"]
+    owner = form.cleaned_data["owner"]
+    services.reassign_task(
+        task, new_owner=owner, actor=request.user, origin=Origin.from_request(request)
+    )
+    forget_inbox_count(request.user)
+    messages.success(request, _("The task is now %(name)s's.") % {"name": display_name(owner)})
+    return redirect("nomination_detail", pk=task.nomination_id)
+
+
+def _reassign_form(request, nomination, task):
+    """The reassignment form, for whoever an escalated task was escalated to (None otherwise)."""
+    if (
+        task is None
+        or task.escalated_at is None
+        or nomination.status == Status.ON_HOLD
+        or not policy.may_reassign(request.user, task.role, nomination)
+    ):
+        return None
+    return ReassignForm(
+        role=task.role,
+        unit=nomination.proposing_unit,
+        exclude=task.owner_id,
+        initial={"version": nomination.version},
+        auto_id="%s-reassign",
+    )
 
 
 # --- the review screen's presentation helpers ----------------------------------------------

@@ -128,14 +128,14 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     out = io.StringIO()
     call_command("run_timers", stdout=out)
     assert out.getvalue().strip() == (
-        "run_timers: 3 events read, 3 notifications written; "
+        "run_timers: 3 events read, 3 notifications written; 0 reminders, 0 escalations; "
         "3 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     before = list(Notification.objects.values_list("pk", "email_state", "email_sent_at"))
     out = io.StringIO()
     call_command("run_timers", stdout=out)
     assert out.getvalue().strip() == (
-        "run_timers: 0 events read, 0 notifications written; "
+        "run_timers: 0 events read, 0 notifications written; 0 reminders, 0 escalations; "
         "0 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     assert len(mail.outbox) == 3

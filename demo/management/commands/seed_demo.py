@@ -31,6 +31,7 @@ from approvals import outcomes as council_acts
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
+from demo.deadlines import seed_deadlines
 from demo.eligibility import seed_eligibility
 from demo.holds import seed_holds
 from demo.notify import seed_notify
@@ -201,6 +202,7 @@ class Command(BaseCommand):
             seed_eligibility(self, campaign, awards, self.people, units)
             created = self.seed_nominations(campaign, units, awards)
             seed_quotas(campaign, self.count)
+            seed_deadlines(self.tally)
             seed_notify(self.tally)
         self.report(campaign, created)
 
@@ -403,6 +405,8 @@ class Command(BaseCommand):
         number = 0
         while any(steps for *_, steps in journeys):
             number += 1
+            with clock.round(number, -2):  # the timers, as cron runs them, before the round
+                seed_deadlines(self.tally)
             for journey in journeys:
                 index, plan, actors, nomination, steps = journey
                 if not steps:

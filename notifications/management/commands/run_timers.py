@@ -8,6 +8,7 @@ while it is sent. Run twice in a row, the second run writes and sends nothing.
 from django.core.management.base import BaseCommand, CommandError
 
 from notifications import services
+from workflows import deadlines
 
 
 class Command(BaseCommand):
@@ -33,15 +34,19 @@ class Command(BaseCommand):
         parts = []
         # 1. Tell people of what happened (the audit chain since the last run).
         read = services.notify_until_caught_up(batch)
-        parts.append(
-            f"{read.events} events read, {read.notifications} notifications written"
-            + (" (another run is reading the trail)" if read.busy else "")
-        )
         # 2. The deadlines' jobs go here, before the emails so that what they record is told in
         #    the same run: reminders before and on the due date, escalation of overdue tasks,
         #    public-notice periods closing, holds whose end date has passed (issue 13).
-        #    Each appends its audit events; step 1 of the next run (or a second pass of it here)
-        #    turns them into notifications.
+        #    Each appends its audit events; the second pass of step 1 below tells of them.
+        timed = deadlines.run()
+        # 1 again: tell of what step 2 recorded, in this same run.
+        again = services.notify_until_caught_up(batch)
+        parts.append(
+            f"{read.events + again.events} events read, "
+            f"{read.notifications + again.notifications} notifications written"
+            + (" (another run is reading the trail)" if read.busy or again.busy else "")
+        )
+        parts.append(f"{timed.reminders} reminders, {timed.escalations} escalations")
         # 3. Email what is due (one email per notification, or the daily digests).
         mailed = services.send_pending_emails()
         parts.append(

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
                 "notifications.context_processors.bell",
+                "notifications.context_processors.timers",
             ],
         },
     },
@@ -178,6 +179,9 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Laurel <laure
 LAUREL_SITE_URL = env.str("LAUREL_SITE_URL", default="http://127.0.0.1:8000")
 # Daily digests go from this hour (local time) on, once a day.
 LAUREL_DIGEST_HOUR = env.int("LAUREL_DIGEST_HOUR", default=7)
+# The admin and the inspectors' integrity panel warn when `run_timers` (run every minute from
+# cron) has not finished a run for longer than this.
+LAUREL_TIMERS_STALE_MINUTES = env.int("LAUREL_TIMERS_STALE_MINUTES", default=15)
 
 # --- security ------------------------------------------------------------------------------
 

@@ -41,8 +41,17 @@ OUTCOMES = {
     Event.OBJECTION_FILED: Kind.OBJECTION,
 }
 
+# Events the timers record (nobody acted), by kind, and the roles over the proposing unit told
+# of them: a notice over with no objection, to those who sign the decision and prepare it; a
+# hold past its expected end, to the council's secretaries (who may lift a hold at any stage)
+# besides the person who placed it (the event's `placed_by`).
+TIMED = {
+    Event.NOTICE_ENDED: (Kind.READY_TO_SIGN, (Role.DECISION_SIGNER, Role.COUNCIL_SECRETARY)),
+    Event.HOLD_END_PASSED: (Kind.HOLD_END_PASSED, (Role.COUNCIL_SECRETARY,)),
+}
+
 # Every action read here, for the one query of the chain.
-ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES))
+ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES) | set(TIMED))
 
 # The columns of an event read here.
 FIELDS = (
@@ -54,6 +63,7 @@ FIELDS = (
     "unit_path",
     "award_type_id",
     "to_state",
+    "data",
 )
 
 
@@ -99,26 +109,36 @@ def told(events: Iterable[dict]) -> list[Told]:
             pk__in={e["nomination_id"] for e in events}
         ).values_list("pk", "created_by_id", "nominee_person_id")
     }
-    # Which (role, unit) each event asks about.
-    asks: dict[int, tuple[str, str]] = {}
+    # Which (role, unit) pairs each event asks about.
+    asks: dict[int, list[tuple[str, str]]] = {}
     for e in events:
         if e["action"] in TASK_ARRIVES:
             if e["seq"] in waiting:
-                asks[e["seq"]] = (waiting[e["seq"]][1], e["unit_path"])
+                asks[e["seq"]] = [(waiting[e["seq"]][1], e["unit_path"])]
         elif e["action"] == Event.OBJECTION_FILED:
-            asks[e["seq"]] = (Role.COUNCIL_SECRETARY, e["unit_path"])
+            asks[e["seq"]] = [(Role.COUNCIL_SECRETARY, e["unit_path"])]
+        elif e["action"] in TIMED:
+            asks[e["seq"]] = [(role, e["unit_path"]) for role in TIMED[Event(e["action"])][1]]
         else:
-            asks[e["seq"]] = (Role.UNIT_PROPOSER, e["unit_path"])
-    holders = policy.Holders(set(asks.values())) if asks else None
+            asks[e["seq"]] = [(Role.UNIT_PROPOSER, e["unit_path"])]
+    holders = policy.Holders({pair for pairs in asks.values() for pair in pairs}) if asks else None
 
     result = []
     for e in events:
         if e["seq"] not in asks or e["nomination_id"] not in people or holders is None:
             continue
         created_by, nominee = people[e["nomination_id"]]
-        who = holders.of(*asks[e["seq"]])
+        who = set().union(*(holders.of(*pair) for pair in asks[e["seq"]]))
         action = e["action"]
-        if action in TASK_ARRIVES:
+        if action in TIMED:
+            kind = TIMED[Event(action)][0]
+            placed_by = (e["data"] or {}).get("placed_by")
+            if placed_by:
+                who.add(placed_by)
+            # Nobody judges what they proposed or what names them (policy.conflict_of_interest).
+            if action == Event.NOTICE_ENDED:
+                who -= {created_by, nominee}
+        elif action in TASK_ARRIVES:
             kind = Kind.TASK
             if waiting[e["seq"]][0] != REVISE:
                 # Nobody judges what they proposed or what names them (policy.conflict_of_interest).

@@ -7,7 +7,9 @@ while it is sent. Run twice in a row, the second run writes and sends nothing.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications import services
+from approvals import notice
+from notifications import heartbeat, services
+from workflows import holds
 
 
 class Command(BaseCommand):
@@ -22,12 +24,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch: int = 500, **options):
+        heartbeat.started()  # the heartbeat the admin and the integrity panel read
         try:
             parts = self.run(batch)
         except Exception as exc:  # one plain line and a non-zero status for cron's mail
             first = (str(exc).strip().splitlines() or [""])[0]
-            raise CommandError(f"run_timers failed: {type(exc).__name__}: {first}") from exc
-        self.stdout.write("run_timers: " + "; ".join(parts))
+            line = f"run_timers failed: {type(exc).__name__}: {first}"
+            heartbeat.finished(ok=False, message=line)
+            raise CommandError(line) from exc
+        line = "run_timers: " + "; ".join(parts)
+        heartbeat.finished(ok=True, message=line)
+        self.stdout.write(line)
 
     def run(self, batch: int) -> list[str]:
         parts = []
@@ -42,6 +49,13 @@ class Command(BaseCommand):
         #    public-notice periods closing, holds whose end date has passed (issue 13).
         #    Each appends its audit events; step 1 of the next run (or a second pass of it here)
         #    turns them into notifications.
+        closed = notice.close_ended()
+        parts.append(f"{closed} public notices closed")
+        past_end = holds.remind_past_end()
+        parts.append(f"{past_end} holds past their expected end (reminded, not lifted)")
+        if closed or past_end:  # tell of them in this run
+            told = services.notify_until_caught_up(batch)
+            parts.append(f"{told.notifications} more notifications written")
         # 3. Email what is due (one email per notification, or the daily digests).
         mailed = services.send_pending_emails()
         parts.append(

@@ -11,6 +11,7 @@ import time
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from approvals import notice, outcomes
@@ -239,3 +240,18 @@ def test_the_timers_sentences_say_what_to_do(world, approved, held):
         assert sentences.sentence(past).endswith(
             "is past its expected end date: lift it once the matter is resolved."
         )
+
+
+def test_the_timeline_shows_what_the_timers_recorded(client, world, approved, held):
+    nomination = approved(5)
+    hold = held(timezone.localdate())
+    with time_machine.travel(at_ten(notice.notice_ends_on(nomination)), tick=False):
+        run_timers()
+    client.force_login(world.signer)
+    page = client.get(reverse("nomination_detail", args=[nomination.pk]))
+    assert page.status_code == 200
+    assert "Public notice ended; ready for the decision" in page.content.decode()
+    client.force_login(world.leader)
+    page = client.get(reverse("nomination_detail", args=[hold.nomination_id]))
+    assert page.status_code == 200
+    assert "A hold&#x27;s expected end date passed" in page.content.decode()

@@ -255,3 +255,27 @@ def test_the_timeline_shows_what_the_timers_recorded(client, world, approved, he
     page = client.get(reverse("nomination_detail", args=[hold.nomination_id]))
     assert page.status_code == 200
     assert "A hold&#x27;s expected end date passed" in page.content.decode()
+
+
+def test_a_run_killed_before_its_event_is_written_marks_nothing_and_the_next_completes_it(
+    world, approved, held, monkeypatch
+):
+    nomination = approved(5)
+    hold = held(timezone.localdate())
+    day = notice.notice_ends_on(nomination)
+
+    def killed(events):
+        raise KeyboardInterrupt  # the process stopped while appending
+
+    with time_machine.travel(at_ten(day), tick=False):
+        for module in (notice, holds):
+            monkeypatch.setattr(module.audit, "bulk_append", killed)
+            with pytest.raises(KeyboardInterrupt):
+                (notice.close_ended if module is notice else holds.remind_past_end)()
+            monkeypatch.undo()
+        assert Tally.objects.get(item__nomination=nomination).notice_closed_at is None
+        assert Hold.objects.get(pk=hold.pk).end_passed_at is None
+        assert notice.close_ended() == 1
+        assert holds.remind_past_end() == 1
+    assert events(Event.NOTICE_ENDED, nomination) == 1
+    assert events(Event.HOLD_END_PASSED, hold.nomination) == 1

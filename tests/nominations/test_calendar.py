@@ -1,7 +1,10 @@
 """Working days: what is left of a period is counted as the period itself is."""
 
 import datetime
+import re
 import time
+
+from django.urls import reverse
 
 from nominations import calendar
 from nominations.calendar import (
@@ -164,3 +167,35 @@ def test_a_deadline_across_tet_counts_the_working_saturday_and_skips_the_days_of
     # New Year 2026: Friday 2/1 off, Saturday 10/1 worked.
     assert add_working_days(datetime.date(2025, 12, 31), 1) == datetime.date(2026, 1, 5)
     assert add_working_days(datetime.date(2026, 1, 9), 1) == datetime.date(2026, 1, 10)
+
+
+def _listed(page: str) -> set[str]:
+    """The dates (ISO) of the rows of an admin change list of holidays."""
+    return set(re.findall(r"Select this object for an action - (\d{4}-\d{2}-\d{2}):", page))
+
+
+def test_an_administrator_lists_the_days_by_kind_and_year_and_adds_a_working_saturday(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "x"))
+    url = reverse("admin:nominations_holiday_changelist")
+    working = client.get(url, {"kind__exact": DayKind.WORKING_DAY}).content.decode()
+    assert _listed(working) == {"2025-04-26", "2026-01-10", "2026-08-22"}
+    in_2027 = _listed(client.get(url, {"date__year": "2027"}).content.decode())
+    assert in_2027 and all(day.startswith("2027-") for day in in_2027)
+    assert "2027-04-16" in in_2027  # Hùng Kings' day, 10/3 lunar
+
+    saturday = datetime.date(2026, 12, 12)
+    friday = saturday - datetime.timedelta(days=1)
+    assert add_working_days(friday, 1) == saturday + datetime.timedelta(days=2)
+    response = client.post(
+        reverse("admin:nominations_holiday_add"),
+        {
+            "date": "2026-12-12",
+            "name": "Làm bù cho thứ Hai 28/12",
+            "kind": DayKind.WORKING_DAY,
+            "source": "Công văn của cơ quan (ví dụ)",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert add_working_days(friday, 1) == saturday  # at once, in this process

@@ -20,7 +20,7 @@ TET_2025 = "Thông báo 6150/TB-BLĐTBXH (2024): Tết Ất Tỵ nghỉ 25/1–2
 APRIL_2025 = (
     "Thủ tướng đồng ý (2025): nghỉ 30/4–4/5/2025, nghỉ thứ Sáu 2/5, làm bù thứ Bảy 26/4; " + LAW
 )
-SEPT_2025 = "Lịch nghỉ Quốc khánh 2025 (Bộ LĐTBXH): nghỉ 30/8–2/9, ngày liền kề 1/9; " + LAW
+SEPT_2025 = "Lịch nghỉ Quốc khánh 2025 cho công chức: nghỉ 30/8–2/9, ngày liền kề 1/9; " + LAW
 NEW_YEAR_2026 = (
     "Công văn 12729/VPCP-KGVX (25/12/2025): nghỉ 1/1–4/1/2026, nghỉ thứ Sáu 2/1, "
     "làm bù thứ Bảy 10/1; " + LAW

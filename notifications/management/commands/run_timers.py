@@ -5,7 +5,10 @@ cursor (SKIP LOCKED: a second run finds it taken and does nothing), and each ema
 while it is sent. Run twice in a row, the second run writes and sends nothing.
 """
 
+import contextlib
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from approvals import notice
 from notifications import heartbeat, services
@@ -24,13 +27,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch: int = 500, **options):
-        heartbeat.started()  # the heartbeat the admin and the integrity panel read
         try:
+            heartbeat.started()  # the heartbeat the admin and the integrity panel read
             parts = self.run(batch)
         except Exception as exc:  # one plain line and a non-zero status for cron's mail
             first = (str(exc).strip().splitlines() or [""])[0]
             line = f"run_timers failed: {type(exc).__name__}: {first}"
-            heartbeat.finished(ok=False, message=line)
+            with contextlib.suppress(DatabaseError):  # the database may be what failed
+                heartbeat.finished(ok=False, message=line)
             raise CommandError(line) from exc
         line = "run_timers: " + "; ".join(parts)
         heartbeat.finished(ok=True, message=line)

@@ -323,3 +323,16 @@ def award_revoked(
         data={"decision": correction.reference, "revokes": corrected.reference},
         origin=origin,
     )
+
+
+def notice_ended(item: AgendaItem, ends_on) -> AuditEvent:
+    """The timers found the item's public notice over with no objection open: the decision may
+    be signed. Nobody acted (actor None): `run_timers` recorded it."""
+    return audit.build(
+        Event.NOTICE_ENDED,
+        actor=None,
+        **_item(item),
+        from_state=item.nomination.status,
+        to_state=item.nomination.status,
+        data={"notice_ended_on": ends_on.isoformat(), "session": item.session_id},
+    )

@@ -25,6 +25,7 @@ class Event(models.TextChoices):
     CONFERRED = "nomination.conferred", _("Award conferred")
     HOLD_PLACED = "nomination.held", _("Put on hold")
     HOLD_LIFTED = "nomination.hold_lifted", _("Hold lifted")
+    HOLD_END_PASSED = "nomination.hold_end_passed", _("A hold's expected end date passed")
     # The tasks a nomination waits on.
     TASK_TAKEN = "task.taken", _("Task taken")
     TASK_RELEASED = "task.released", _("Task released")
@@ -43,6 +44,7 @@ class Event(models.TextChoices):
     OBJECTION_FILED = "objection.filed", _("Objection filed")
     OBJECTION_UPHELD = "objection.upheld", _("Objection upheld")
     OBJECTION_DISMISSED = "objection.dismissed", _("Objection dismissed")
+    NOTICE_ENDED = "council.notice_ended", _("Public notice ended; ready for the decision")
     DECISION_SIGNED = "decision.signed", _("Decision signed")
     AWARD_REVOKED = "award.revoked", _("Award revoked by a correcting decision")
     # People and their capacities.

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
                 "notifications.context_processors.bell",
+                "notifications.context_processors.timers",
             ],
         },
     },
@@ -179,6 +180,21 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Laurel <laure
 LAUREL_SITE_URL = env.str("LAUREL_SITE_URL", default="http://127.0.0.1:8000")
 # Daily digests go from this hour (local time) on, once a day.
 LAUREL_DIGEST_HOUR = env.int("LAUREL_DIGEST_HOUR", default=7)
+# The admin and the inspectors' integrity panel warn when `run_timers` (run every minute from
+# cron) has not finished a run for longer than this.
+LAUREL_TIMERS_STALE_MINUTES = env.int("LAUREL_TIMERS_STALE_MINUTES", default=15)
+# Optional: the timers on Celery with beat (`config/celery.py`) instead of cron.
+CELERY_BROKER_URL = env.str("LAUREL_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "run-timers": {
+        "task": "laurel.run_timers",
+        "schedule": 60.0,
+        # A minute's run not started within the minute is dropped: the next one does its work.
+        "options": {"expires": 55},
+    }
+}
 
 # --- security ------------------------------------------------------------------------------
 

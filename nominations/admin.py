@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -189,8 +190,17 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
-    date_hierarchy = "date"
+    """Public holidays ship as data (2025-2030, migration 0010); an administrator adds the
+    year's compensatory days off and working Saturdays here, each with its source."""
+
+    list_display = ["date", "weekday", "name", "kind", "source"]
+    list_filter = ["kind"]
+    search_fields = ["name", "source"]
+    date_hierarchy = "date"  # the list by year, then month
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, holiday):
+        return date_format(holiday.date, "l")
 
 
 @admin.register(Delegation)

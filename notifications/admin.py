@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cursor, Notification, Preference
+from .models import Cursor, Notification, Preference, TimerRun
 
 
 @admin.register(Notification)
@@ -33,3 +33,14 @@ class PreferenceAdmin(admin.ModelAdmin):
 class CursorAdmin(admin.ModelAdmin):
     list_display = ["name", "seq", "moved_at"]
     readonly_fields = ["name", "seq", "moved_at"]
+
+
+@admin.register(TimerRun)
+class TimerRunAdmin(admin.ModelAdmin):
+    """What `run_timers` last did; written by the command only."""
+
+    list_display = ["name", "last_started_at", "last_finished_at", "ok", "message"]
+    readonly_fields = ["name", "last_started_at", "last_finished_at", "ok", "message"]
+
+    def has_add_permission(self, request):
+        return False

@@ -46,8 +46,20 @@ OUTCOMES = {
 # their data name the task's role, owner and due date.
 TASK_EVENTS = frozenset({Event.TASK_REMINDED, Event.TASK_ESCALATED, Event.TASK_REASSIGNED})
 
+# Events the timers record (nobody acted), by kind, and the roles over the proposing unit told
+# of them: a notice over with no objection, to those who sign the decision and prepare it; a
+# hold past its expected end, to the council's secretaries (who may lift a hold at any stage)
+# besides the person who placed it (the event's `placed_by`).
+TIMED = {
+    Event.NOTICE_ENDED: (Kind.READY_TO_SIGN, (Role.DECISION_SIGNER, Role.COUNCIL_SECRETARY)),
+    Event.HOLD_END_PASSED: (Kind.HOLD_END_PASSED, (Role.COUNCIL_SECRETARY,)),
+}
+
+# The events whose data this reader needs (read for them alone: see `_read_data`).
+WITH_DATA = TASK_EVENTS | set(TIMED)
+
 # Every action read here, for the one query of the chain.
-ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES) | TASK_EVENTS)
+ACTIONS = frozenset(TASK_ARRIVES | set(OUTCOMES) | WITH_DATA)
 
 # The columns of an event read here.
 FIELDS = (
@@ -105,21 +117,23 @@ def told(events: Iterable[dict]) -> list[Told]:
             pk__in={e["nomination_id"] for e in events}
         ).values_list("pk", "created_by_id", "nominee_person_id")
     }
-    # Which (role, unit) each event asks about.
-    asks: dict[int, tuple[str, str]] = {}
+    # Which (role, unit) pairs each event asks about.
+    asks: dict[int, list[tuple[str, str]]] = {}
     for e in events:
         if e["action"] in TASK_ARRIVES:
             if e["seq"] in waiting:
-                asks[e["seq"]] = (waiting[e["seq"]][1], e["unit_path"])
+                asks[e["seq"]] = [(waiting[e["seq"]][1], e["unit_path"])]
         elif e["action"] == Event.OBJECTION_FILED:
-            asks[e["seq"]] = (Role.COUNCIL_SECRETARY, e["unit_path"])
+            asks[e["seq"]] = [(Role.COUNCIL_SECRETARY, e["unit_path"])]
+        elif e["action"] in TIMED:
+            asks[e["seq"]] = [(role, e["unit_path"]) for role in TIMED[Event(e["action"])][1]]
         elif e["action"] not in TASK_EVENTS:
-            asks[e["seq"]] = (Role.UNIT_PROPOSER, e["unit_path"])
+            asks[e["seq"]] = [(Role.UNIT_PROPOSER, e["unit_path"])]
+    _read_data(events)
     # Which (role, unit) pairs each deadline's event asks about: the task's role, when nobody
     # has taken it, and for an escalation the role above.
-    _read_task_data(events)
     task_asks = {e["seq"]: _task_asks(e) for e in events if e["action"] in TASK_EVENTS}
-    wanted = set(asks.values()) | {pair for pairs in task_asks.values() for pair in pairs}
+    wanted = {pair for pairs in (*asks.values(), *task_asks.values()) for pair in pairs}
     holders = policy.Holders(wanted) if wanted else None
 
     result = []
@@ -131,9 +145,17 @@ def told(events: Iterable[dict]) -> list[Told]:
         if e["seq"] not in asks or e["nomination_id"] not in people or holders is None:
             continue
         created_by, nominee = people[e["nomination_id"]]
-        who = holders.of(*asks[e["seq"]])
+        who = set().union(*(holders.of(*pair) for pair in asks[e["seq"]]))
         action = e["action"]
-        if action in TASK_ARRIVES:
+        if action in TIMED:
+            kind = TIMED[Event(action)][0]
+            placed_by = (e.get("data") or {}).get("placed_by")
+            if placed_by:
+                who.add(placed_by)
+            # Nobody judges what they proposed or what names them (policy.conflict_of_interest).
+            if action == Event.NOTICE_ENDED:
+                who -= {created_by, nominee}
+        elif action in TASK_ARRIVES:
             kind = Kind.TASK
             if waiting[e["seq"]][0] != REVISE:
                 # Nobody judges what they proposed or what names them (policy.conflict_of_interest).
@@ -152,10 +174,10 @@ def told(events: Iterable[dict]) -> list[Told]:
     return result
 
 
-def _read_task_data(events: list[dict]) -> None:
-    """Give the deadlines' events their data (one query, for those alone: the chain's reader
-    does not read every event's data, which can be a whole dossier)."""
-    seqs = [e["seq"] for e in events if e["action"] in TASK_EVENTS and "data" not in e]
+def _read_data(events: list[dict]) -> None:
+    """Give the deadlines' and the timers' events their data (one query, for those alone: the
+    chain's reader does not read every event's data, which can be a whole dossier)."""
+    seqs = [e["seq"] for e in events if e["action"] in WITH_DATA and "data" not in e]
     if not seqs:
         return
     data = dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "data"))

@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     HELD = "held", _("A nomination put on hold")
     REMINDER = "reminder", _("Reminders of my tasks' due dates")
     ESCALATED = "escalated", _("Overdue tasks escalated")
+    READY_TO_SIGN = "ready_to_sign", _("A public notice over: ready for the decision")
+    HOLD_END_PASSED = "hold_end_passed", _("A hold past its expected end")
 
 
 class Cursor(models.Model):
@@ -151,3 +153,23 @@ class Preference(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return kind in (self.email_kinds or [])
+
+
+class TimerRun(models.Model):
+    """The heartbeat of a timed command (`run_timers`): when it last started and last finished
+    its jobs, and how its last run ended. The admin and the inspectors' integrity panel warn
+    when it has not finished for longer than `LAUREL_TIMERS_STALE_MINUTES`
+    (`notifications.heartbeat`)."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    ok = models.BooleanField(_("last run succeeded"), null=True)
+    message = models.CharField(_("last run's message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("timer run")
+        verbose_name_plural = _("timer runs")
+
+    def __str__(self):
+        return self.name

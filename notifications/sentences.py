@@ -90,6 +90,14 @@ def sentence(n: Notification) -> str:
         Kind.AWARDED: _("%(nomination)s: the award has been conferred."),
         Kind.OBJECTION: _("An objection was filed against %(nomination)s."),
         Kind.HELD: _("%(nomination)s was put on hold."),
+        Kind.READY_TO_SIGN: _(
+            "The public notice of %(nomination)s is over with no objection open: the decision "
+            "can be signed."
+        ),
+        Kind.HOLD_END_PASSED: _(
+            "The hold on %(nomination)s is past its expected end date: lift it once the matter "
+            "is resolved."
+        ),
     }.get(Kind(n.kind), "%(nomination)s")
     return text % {"nomination": about}
 

@@ -7,7 +7,7 @@ from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
 from nominations import events as nomination_events
-from nominations.models import Nomination, StageDecision
+from nominations.models import Hold, Nomination, StageDecision
 from nominations.policy import Authority
 
 from .models import NominationTask
@@ -151,4 +151,24 @@ def task_reassigned(
             owner_label=audit.label(task.owner),
         ),
         origin=origin,
+    )
+
+
+def hold_end_passed(hold: Hold) -> AuditEvent:
+    """A hold still open the day after its expected end: the timers remind whoever placed it
+    (`placed_by`) and the council's secretaries. Nobody acted (actor None); nothing changes."""
+    nomination = hold.nomination
+    assert hold.expected_end is not None
+    return audit.build(
+        Event.HOLD_END_PASSED,
+        actor=None,
+        **nomination_events.context(nomination),
+        from_state=nomination.status,
+        to_state=nomination.status,
+        data={
+            "hold": hold.pk,
+            "hold_kind": hold.kind,
+            "expected_end": hold.expected_end.isoformat(),
+            "placed_by": hold.placed_by_id,
+        },
     )

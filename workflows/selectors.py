@@ -5,7 +5,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.selectors import capped_count
 from nominations import policy
-from nominations.calendar import holidays_between, working_days_overdue
+from nominations.calendar import calendar_between, working_days_overdue
 from nominations.models import Hold
 from nominations.roles import Role
 from nominations.stages import Status
@@ -90,7 +90,7 @@ def mark_overdue(tasks, today, holidays=None) -> None:
     tasks = [t for t in tasks if t is not None]
     late = [t.due_on for t in tasks if t.due_on and t.due_on < today]
     if late and holidays is None:
-        holidays = holidays_between(min(late), today)
+        holidays = calendar_between(min(late), today)
     for t in tasks:
         t.overdue_days = working_days_overdue(t.due_on, today, holidays) if t.due_on else 0
 

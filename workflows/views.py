@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
 from nominations import eligibility, policy
-from nominations.calendar import add_working_days, holidays_between
+from nominations.calendar import add_working_days, calendar_between
 from nominations.exceptions import InvalidInput, ReasonsRequired
 from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm, ReassignForm
 from nominations.models import Nomination, ReasonCode
@@ -76,7 +76,7 @@ def inbox(request):
         t.takeable = t.flow_task.name in TAKE_ACTION and not t.hold_kind
     # One read of the holidays serves the due-soon date and every count of days overdue.
     first_due = min((t.due_on for t in (*mine, *tasks) if t.due_on), default=today)
-    holidays = holidays_between(min(first_due, today), today + HOLIDAYS_AHEAD)
+    holidays = calendar_between(min(first_due, today), today + HOLIDAYS_AHEAD)
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS, holidays)
     mark_overdue([*mine, *tasks], today, holidays)
     counts = {

@@ -230,6 +230,9 @@ class Tally(models.Model):
     secret = models.BooleanField(_("secret ballot"))
     # Approved items with a public notice: the last day of the notice (signable from then on).
     notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
+    # When the timers found the notice over with no objection open, told the signers and
+    # recorded it (`approvals.notice.close_ended`): set once, in the event's transaction.
+    notice_closed_at = models.DateTimeField(_("public notice closed"), null=True, blank=True)
     tallied_at = models.DateTimeField(_("tallied"), default=timezone.now)
 
     class Meta:

@@ -35,6 +35,9 @@ class Hold(models.Model):
     )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lift_reason = models.TextField(_("how it was resolved"), blank=True)
+    # When the timers found it still open after its expected end and reminded the person who
+    # placed it (`workflows.holds.remind_past_end`): set once, in the event's transaction.
+    end_passed_at = models.DateTimeField(_("past its expected end since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]

@@ -129,6 +129,7 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     call_command("run_timers", stdout=out)
     assert out.getvalue().strip() == (
         "run_timers: 3 events read, 3 notifications written; 0 reminders, 0 escalations; "
+        "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
         "3 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     before = list(Notification.objects.values_list("pk", "email_state", "email_sent_at"))
@@ -136,6 +137,7 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     call_command("run_timers", stdout=out)
     assert out.getvalue().strip() == (
         "run_timers: 0 events read, 0 notifications written; 0 reminders, 0 escalations; "
+        "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
         "0 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     assert len(mail.outbox) == 3

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nominations import services as dossier
-from nominations.models import Holiday, Nomination
+from nominations.models import DayKind, Holiday, Nomination
 from workflows.models import NominationTask
 from workflows.views import _word_diff
 
@@ -274,11 +274,17 @@ def test_the_proposer_is_offered_no_decision_only_to_withdraw(client, world, wal
 
 
 def working_days_ago(today: datetime.date, n: int, holidays=()) -> datetime.date:
-    """The due day that leaves exactly `n` working days from it up to today, today excluded."""
+    """The due day that leaves exactly `n` working days from it up to today, today excluded:
+    Monday to Friday, less `holidays` and the days the table says are not worked (the shipped
+    public holidays among them), plus the weekend days it says are worked."""
+    table = dict(Holiday.objects.values_list("date", "kind"))
     day = today
     while n:
         day -= datetime.timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
+        kind = table.get(day)
+        if kind == DayKind.WORKING_DAY or (
+            day.weekday() < 5 and kind is None and day not in holidays
+        ):
             n -= 1
     return day
 

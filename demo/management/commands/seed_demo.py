@@ -249,6 +249,8 @@ class Command(BaseCommand):
 
     def seed_holidays(self) -> None:
         for year in (self.today.year, self.today.year + 1):
+            if Holiday.objects.filter(date__year=year).exclude(source="").exists():
+                continue  # the year's public holidays ship as data (nominations 0010)
             days = [(datetime.date(year, m, d), name) for m, d, name in demo.FIXED_HOLIDAYS]
             if year in demo.LUNAR_NEW_YEAR:
                 eve = demo.LUNAR_NEW_YEAR[year] - datetime.timedelta(days=1)

@@ -5,10 +5,14 @@ cursor (SKIP LOCKED: a second run finds it taken and does nothing), and each ema
 while it is sent. Run twice in a row, the second run writes and sends nothing.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+import contextlib
 
-from notifications import services
-from workflows import deadlines
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from approvals import notice
+from notifications import heartbeat, services
+from workflows import deadlines, holds
 
 
 class Command(BaseCommand):
@@ -24,21 +28,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: int = 500, **options):
         try:
+            heartbeat.started()  # the heartbeat the admin and the integrity panel read
             parts = self.run(batch)
         except Exception as exc:  # one plain line and a non-zero status for cron's mail
             first = (str(exc).strip().splitlines() or [""])[0]
-            raise CommandError(f"run_timers failed: {type(exc).__name__}: {first}") from exc
-        self.stdout.write("run_timers: " + "; ".join(parts))
+            line = f"run_timers failed: {type(exc).__name__}: {first}"
+            with contextlib.suppress(DatabaseError):  # the database may be what failed
+                heartbeat.finished(ok=False, message=line)
+            raise CommandError(line) from exc
+        line = "run_timers: " + "; ".join(parts)
+        heartbeat.finished(ok=True, message=line)
+        self.stdout.write(line)
 
     def run(self, batch: int) -> list[str]:
         parts = []
         # 1. Tell people of what happened (the audit chain since the last run).
         read = services.notify_until_caught_up(batch)
-        # 2. The deadlines' jobs go here, before the emails so that what they record is told in
-        #    the same run: reminders before and on the due date, escalation of overdue tasks,
-        #    public-notice periods closing, holds whose end date has passed (issue 13).
+        # 2. The clock's jobs, before the emails so that what they record is told in the same
+        #    run: reminders before and on the due date, escalation of overdue tasks, public
+        #    notices closing, holds past their expected end.
         #    Each appends its audit events; the second pass of step 1 below tells of them.
         timed = deadlines.run()
+        closed = notice.close_ended()
+        past_end = holds.remind_past_end()
         # 1 again: tell of what step 2 recorded, in this same run.
         again = services.notify_until_caught_up(batch)
         parts.append(
@@ -47,6 +59,8 @@ class Command(BaseCommand):
             + (" (another run is reading the trail)" if read.busy or again.busy else "")
         )
         parts.append(f"{timed.reminders} reminders, {timed.escalations} escalations")
+        parts.append(f"{closed} public notices closed")
+        parts.append(f"{past_end} holds past their expected end (reminded, not lifted)")
         # 3. Email what is due (one email per notification, or the daily digests).
         mailed = services.send_pending_emails()
         parts.append(

@@ -69,14 +69,10 @@ class Verified:
     revoked: list[ConferredAward] = field(default_factory=list)
 
 
-def _link_intact(seq: int) -> bool:
-    """Recompute the event's hash and its predecessor's from their stored bodies, and check the
-    event names its predecessor's hash (the first event names the genesis hash)."""
-    rows = list(
-        AuditEvent.objects.filter(seq__in=[seq - 1, seq])
-        .order_by("seq")
-        .values_list(*verify.ROW_FIELDS)
-    )
+def rows_intact(rows, seq: int) -> bool:
+    """Given the rows (`audit.verify.ROW_FIELDS`) of event `seq` and of its predecessor: both
+    hash to the values they carry, and the event names its predecessor's hash (the first event
+    names the genesis hash)."""
     recomputed = {
         s: (prev, stored, chain.link_hash(s, prev, chain.digest_text(text)))
         for s, prev, stored, text in verify.texts(rows)
@@ -87,6 +83,15 @@ def _link_intact(seq: int) -> bool:
     if seq == 1:
         return prev_hash == chain.GENESIS_HASH
     return seq - 1 in recomputed and recomputed[seq - 1][1] == prev_hash
+
+
+def _link_intact(seq: int) -> bool:
+    rows = (
+        AuditEvent.objects.filter(seq__in=[seq - 1, seq])
+        .order_by("seq")
+        .values_list(*verify.ROW_FIELDS)
+    )
+    return rows_intact(list(rows), seq)
 
 
 def lookup(text: str) -> Verified | None:

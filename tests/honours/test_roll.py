@@ -5,6 +5,7 @@ and award, and nothing a published decision does not print."""
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,3 +180,25 @@ def test_the_roll_and_the_feed_cost_the_same_queries_however_many_awards(client,
     many = {url: _queries(client, url) for url in few}
     assert many == few
     assert ConferredAward.objects.count() == 10
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_roll_names_awards_and_units_in_the_readers_language(client, world, awarded, language):
+    world.unit.name_vi, world.unit.name_en = "Phòng Thi đua – Khen thưởng", "Commendation Division"
+    world.unit.save()
+    world.short.name_vi, world.short.name_en = "Lao động tiên tiến", "Advanced Worker"
+    world.short.save()
+    awarded()
+    client.cookies["django_language"] = language
+    html = client.get(reverse("honour_roll"), headers={"accept-language": language}).content
+    html = html.decode()
+    assert f'<html lang="{language}">' in html
+    shown, hidden = (
+        (("Lao động tiên tiến", "Phòng Thi đua – Khen thưởng"), ("Advanced Worker",))
+        if language == "vi"
+        else (("Advanced Worker", "Commendation Division"), ("Lao động tiên tiến",))
+    )
+    for name in shown:
+        assert name in html
+    for name in hidden:
+        assert name not in html

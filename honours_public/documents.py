@@ -7,9 +7,11 @@ that font: any other address a template might name is refused, never fetched."""
 
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -37,6 +39,11 @@ def _pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=FONTS.as_uri() + "/", url_fetcher=_FontsOnly()).write_pdf()
 
 
+def qr_code(url: str):
+    """The verification address as a QR code, inline SVG drawn by segno from the address alone."""
+    return mark_safe(segno.make(url, error="m").svg_inline(border=0, omitsize=True))
+
+
 def decision_pdf(found: verification.Verified, verify_url: str) -> bytes:
     return _pdf(
         "honours/documents/decision.html",
@@ -45,6 +52,7 @@ def decision_pdf(found: verification.Verified, verify_url: str) -> bytes:
             "decision": found.decision,
             "code": verification.grouped(found.code),
             "verify_url": verify_url,
+            "qr": qr_code(verify_url),
             "awards": list({a.award_type_id: a.award_type for a in found.conferred}.values()),
         },
     )
@@ -59,5 +67,6 @@ def certificate_pdf(found: verification.Verified, award, verify_url: str) -> byt
             "award": award,
             "code": verification.grouped(found.code),
             "verify_url": verify_url,
+            "qr": qr_code(verify_url),
         },
     )

@@ -18,11 +18,12 @@ from honours_public import documents
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
-def _pdf_text(response) -> str:
+def _pdf_text(response, pages: int = 1) -> str:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == pages
     text = "\n".join(page.extract_text() for page in reader.pages)
     return unicodedata.normalize("NFC", " ".join(text.split()))
 

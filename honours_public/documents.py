@@ -70,3 +70,24 @@ def certificate_pdf(found: verification.Verified, award, verify_url: str) -> byt
             "qr": qr_code(verify_url),
         },
     )
+
+
+def achievement_report_pdf(nomination, prior_awards: list, today) -> bytes:
+    """The achievement report (báo cáo thành tích) drawn from the dossier, laid out as the
+    decree's templates lay it out: who the nominee is, the achievements, the awards already
+    received, and the places to sign."""
+    profile = (
+        getattr(nomination.nominee_person, "profile", None)
+        if nomination.nominee_person_id
+        else None
+    )
+    return _pdf(
+        "honours/documents/achievement_report.html",
+        {
+            "nomination": nomination,
+            "profile": profile,
+            "prior_awards": prior_awards,
+            "today": today,
+            "code": nomination.reference,
+        },
+    )

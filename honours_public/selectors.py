@@ -38,6 +38,27 @@ def roll(*, year=None, unit: Unit | None = None, award_type=None) -> QuerySet[Co
     return awards.order_by("-conferred_on", "-id")
 
 
+def prior_awards(nomination, *, whole_record: bool) -> list[ConferredAward]:
+    """The awards in force on the nominee's record before this nomination's, oldest first, for the
+    achievement report: all of them for a reader of the record (`nominations.policy
+    .may_see_record`), otherwise only those a decision of Laurel's published."""
+    holder = (
+        {"person_id": nomination.nominee_person_id}
+        if nomination.nominee_person_id
+        else {"unit_id": nomination.nominee_unit_id}
+    )
+    awards = (
+        ConferredAward.objects.in_force()
+        .filter(**holder)
+        .exclude(nomination_id=nomination.pk)
+        .select_related("award_type")
+        .order_by("year", "id")
+    )
+    if not whole_record:
+        awards = awards.filter(decision_id__isnull=False)
+    return list(awards)
+
+
 def years() -> list[int]:
     conferred = ConferredAward.objects.filter(decision_id__isnull=False)
     return sorted(set(conferred.values_list("year", flat=True)), reverse=True)

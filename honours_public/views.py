@@ -1,14 +1,18 @@
 """The public honour roll, the verification page and the documents: no login, nothing shown that
 a published decision does not print (docs/DOMAIN.md, "The public honour roll")."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from approvals import verification
+from nominations.policy import may_see_record
+from nominations.views import get_visible
 
 from . import documents, selectors
 from .forms import CodeForm, RollFilter
@@ -92,3 +96,22 @@ def certificate_pdf(request, code: str, position: int):
     award = found.conferred[position - 1]
     content = documents.certificate_pdf(found, award, _verify_url(request, found.code))
     return _pdf_response(content, f"{_file_name(found)}-{position}.pdf")
+
+
+@login_required
+@require_GET
+def achievement_report_pdf(request, pk: int):
+    """Not public: the dossier's achievement report, for whoever may see the nomination."""
+    nomination = get_visible(request, pk)
+    holder_unit = (
+        nomination.nominee_unit
+        if nomination.nominee_unit_id
+        else getattr(getattr(nomination.nominee_person, "profile", None), "unit", None)
+    )
+    whole = may_see_record(request.user, holder_unit.path if holder_unit else None)
+    content = documents.achievement_report_pdf(
+        nomination,
+        selectors.prior_awards(nomination, whole_record=whole),
+        timezone.localdate(),
+    )
+    return _pdf_response(content, f"bao-cao-thanh-tich-{nomination.reference}.pdf")

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 LINT_STAMP  := $(VENV)/.installed-lint
 
-.PHONY: demo test check install serve migrate seed lint bench clean e2e-deps
+.PHONY: demo test check install serve migrate seed lint bench clean e2e-deps pdf-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,13 @@ e2e-deps:
 	  echo "Installing Chromium for the end-to-end tests (Debian package)"; \
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: install e2e-deps
+# The decision and certificate PDFs (WeasyPrint) draw text with Pango (Debian package).
+pdf-deps:
+	@ldconfig -p | grep -q 'libpango-1.0.so' || { \
+	  echo "Installing Pango for the PDF documents (Debian package)"; \
+	  apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+test: install e2e-deps pdf-deps
 	$(PY) -m pytest
 
 # The layers and the modules mypy checks are in pyproject.toml ([tool.importlinter], [tool.mypy]).
@@ -62,7 +68,7 @@ lint: $(LINT_STAMP)
 	$(VENV)/bin/mypy
 
 # The fast suite: everything but the browser tests (tests/e2e), after the linters.
-check: lint
+check: lint pdf-deps
 	$(PY) -m pytest --ignore=tests/e2e
 
 clean:

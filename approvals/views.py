@@ -26,7 +26,7 @@ from nominations.policy import assignments
 from nominations.stages import Status
 from nominations.web import refuses_domain_errors
 
-from . import arithmetic, outcomes, selectors
+from . import arithmetic, outcomes, selectors, verification
 from . import policy as council_policy
 from . import services as council_services
 from .forms import (
@@ -600,6 +600,7 @@ def decision_detail(request, pk):
     entries = list(selectors.signed_decision_entries(decision))
     can_correct = council_policy.may_sign(request.user, decision.agency)
     conferred = [e.nomination_id for e in entries if e.effect == DecisionEntry.Effect.CONFER]
+    code = verification.code_of(decision)
     return render(
         request,
         "council/decision.html",
@@ -611,6 +612,9 @@ def decision_detail(request, pk):
                 {e.nomination.award_type_id: e.nomination.award_type for e in entries}.values()
             ),
             "corrections": decision.corrections.all(),
+            # Printed on the decision and its certificates; the public page verifies it.
+            "code": code,
+            "code_shown": verification.grouped(code) if code else "",
             "correction_form": CorrectionForm(
                 conferred=Nomination.objects.filter(
                     pk__in=conferred, conferred_award__revoked_at__isnull=True

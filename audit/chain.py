@@ -5,12 +5,16 @@ standalone verifier (`audit.offline_verify`), which must run without Django. doc
 describes the same rules in prose for anyone reimplementing them.
 """
 
+import base64
 import datetime
 import hashlib
+import hmac
 import json
 
 EVENT_PREFIX = "laurel-audit-v1"
 CHECKPOINT_PREFIX = "laurel-checkpoint-v1"
+DECISION_CODE_PREFIX = "laurel-decision-code-v1"
+DECISION_CODE_LENGTH = 10
 GENESIS_HASH = "0" * 64
 
 # The event's own fields in the order they are serialised (the body); `seq` and `prev_hash`
@@ -132,3 +136,13 @@ def checkpoint_message(seq: int, head_hash: str, signed_at: str) -> bytes:
 def key_id(public_key_raw: bytes) -> str:
     """A short name for a public key: the first 16 hex digits of SHA-256 over its 32 raw bytes."""
     return _sha256(public_key_raw).hexdigest()[:16]
+
+
+def decision_code(number: str, seq: int, event_hash: str) -> str:
+    """The short code printed on a signed decision and its certificates: the first 10 base32
+    characters of HMAC-SHA256 keyed with the hash of the event that recorded the signature
+    (its 64 hex digits as ASCII) over "laurel-decision-code-v1:<number>:<seq>". No secret: whoever
+    holds the chain can recompute it, and it names one event of the chain."""
+    message = f"{DECISION_CODE_PREFIX}:{number}:{seq}".encode()
+    mac = hmac.new(event_hash.encode(), message, hashlib.sha256).digest()
+    return base64.b32encode(mac).decode()[:DECISION_CODE_LENGTH]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "approvals",
     "workflows",
     "notifications",
+    "honours_public",
     "demo",
     "backups",
 ]

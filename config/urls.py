@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from approvals import views as council
+from honours_public import views as honours
 from nominations import record_views as record
 from nominations import views as nominations
 from notifications import views as notifications
@@ -36,6 +37,11 @@ urlpatterns = [
         "nominations/<int:pk>/evidence/<int:evidence_pk>/remove/",
         nominations.evidence_remove,
         name="evidence_remove",
+    ),
+    path(
+        "nominations/<int:pk>/achievement-report.pdf",
+        honours.achievement_report_pdf,
+        name="achievement_report_pdf",
     ),
     path("nominations/<int:pk>/hold/", workflows.hold, name="nomination_hold"),
     path("nominations/<int:pk>/lift-hold/", workflows.lift_hold, name="nomination_lift_hold"),
@@ -124,5 +130,6 @@ urlpatterns = [
     path("decisions/sign/", council.decision_sign, name="decision_sign"),
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
+    path("honours/", include("honours_public.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
         "audit",
         "reporting",
         "notifications",
+        "honours_public",
         "demo",
         "backups",
         "templates",

@@ -540,7 +540,7 @@ def objection_resolve(request, pk):
 # --- decisions -----------------------------------------------------------------------------
 
 
-def _signing_agency(user) -> Unit | None:
+def signing_agency(user) -> Unit | None:
     agencies = _agencies_where(user, council_policy.may_sign)
     return agencies[0] if agencies else None
 
@@ -548,7 +548,7 @@ def _signing_agency(user) -> Unit | None:
 @login_required
 @require_GET
 def decision_list(request):
-    agency = _signing_agency(request.user)
+    agency = signing_agency(request.user)
     awaiting, form = [], None
     if agency is not None:
         awaiting = outcomes.awaiting_signature(agency)
@@ -565,7 +565,7 @@ def decision_list(request):
 @require_POST
 @refuses_domain_errors
 def decision_sign(request):
-    agency = _signing_agency(request.user)
+    agency = signing_agency(request.user)
     if agency is None:
         raise NotAllowed(_("Only the head of agency signs its decisions."))
     form = SignForm(

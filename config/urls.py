@@ -123,5 +123,6 @@ urlpatterns = [
     path("decisions/sign/", council.decision_sign, name="decision_sign"),
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,6 @@
 """The schema's refusals: every operation may answer with a problem (RFC 9457), documented once
 here rather than on each view."""
 
-from django.utils.translation import gettext_lazy as _
-
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "A refusal, as RFC 9457 describes it.",
@@ -20,16 +18,15 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status"],
 }
 
+# The schema is written in English, whatever the language of the request that reads it.
 REFUSALS = {
-    "400": _("The input could not be read, or a field is wrong (`errors` by field)."),
-    "401": _("No valid token or session: unknown, expired or revoked token."),
-    "403": _("The caller (or the token's scopes) may not do this."),
-    "404": _("Not found, or not visible to the caller."),
-    "409": _(
-        "Refused by the nomination's state: changed since the version given (stale version), "
-        "or the action is not possible from its status."
-    ),
-    "429": _("Too many requests: wait and try again."),
+    "400": "The input could not be read, or a field is wrong (`errors` by field).",
+    "401": "No valid token or session: unknown, expired or revoked token.",
+    "403": "The caller (or the token's scopes) may not do this.",
+    "404": "Not found, or not visible to the caller.",
+    "409": "Refused by the nomination's state: changed since the version given (stale version), "
+    "or the action is not possible from its status.",
+    "429": "Too many requests: wait and try again.",
 }
 
 
@@ -46,7 +43,7 @@ def problems(result, generator, request, public):
                 responses.setdefault(
                     code,
                     {
-                        "description": str(text),
+                        "description": text,
                         "content": {"application/problem+json": {"schema": ref}},
                     },
                 )

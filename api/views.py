@@ -205,9 +205,7 @@ class Act(Base):
 
     @classmethod
     def for_action(cls, action: str):
-        doc = _("%(action)s the nomination (the version seen; reasons as the form asks).") % {
-            "action": action
-        }
+        doc = f"{action}: the version seen, and the reasons its form asks for."
 
         def post(self, request, pk):
             return cls.post(self, request, pk)

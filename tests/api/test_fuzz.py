@@ -5,7 +5,9 @@ the schema does not describe. Derandomised, so a run is repeatable and bounded i
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -22,7 +24,16 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 @pytest.fixture
 def schema(world):
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    """The live schema, read through the WSGI application as any client reads it. Like Django's
+    test client, the requests keep the test's connection (and its transaction) open: a real
+    request's end would close it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ shape of a request for the schema and turn JSON into what a form reads."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from approvals.models import AgendaItem, Choice, CouncilSession, SignedDecision
+from approvals.models import AgendaItem, Choice, CouncilSession, Objection, SignedDecision
 from audit.models import Checkpoint, VerificationRun
 from nominations.models import (
     AwardType,
@@ -297,6 +297,38 @@ class AttendanceIn(serializers.Serializer):
 
 class BallotIn(serializers.Serializer):
     choice = serializers.ChoiceField(choices=Choice.choices)
+
+
+class ReasonsIn(serializers.Serializer):
+    reasons = serializers.CharField()
+
+
+class ObjectionOut(serializers.ModelSerializer):
+    nomination = serializers.IntegerField(source="nomination_id")
+    filed_by = PersonField()
+
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "nomination",
+            "filed_by",
+            "reasons",
+            "filed_at",
+            "status",
+            "remedy",
+            "resolution_reasons",
+            "resolved_at",
+        ]
+
+
+class ResolutionIn(serializers.Serializer):
+    """As the notice page's form: dismiss, or uphold and return or reject (with a coded reason
+    not to commend, by its id, where codes are in use)."""
+
+    resolution = serializers.ChoiceField(choices=["dismiss", "uphold_return", "uphold_reject"])
+    reasons = serializers.CharField()
+    reason_code = serializers.IntegerField(required=False, allow_null=True)
 
 
 class SignIn(serializers.Serializer):

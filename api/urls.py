@@ -41,6 +41,18 @@ urlpatterns = [
         views.Vote.as_view(),
         name="api_vote",
     ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/defer/",
+        views.Defer.as_view(),
+        name="api_defer",
+    ),
+    path("council/objections/", views.Objections.as_view(), name="api_objections"),
+    path("council/notice/<int:pk>/object/", views.ObjectionFile.as_view(), name="api_object"),
+    path(
+        "council/objections/<int:pk>/resolve/",
+        views.ObjectionResolve.as_view(),
+        name="api_objection_resolve",
+    ),
     path("decisions/", views.Decisions.as_view(), name="api_decisions"),
     path("decisions/<int:pk>/", views.DecisionDetail.as_view(), name="api_decision"),
     path("awards/", views.ConferredAwards.as_view(), name="api_awards"),

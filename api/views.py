@@ -14,9 +14,16 @@ from rest_framework.views import APIView
 from approvals import outcomes
 from approvals import selectors as council
 from approvals import services as council_services
-from approvals.forms import AttendanceForm, BallotForm, SessionForm, SignForm
-from approvals.models import AgendaItem, CouncilSession, SignedDecision
-from approvals.views import signing_agency
+from approvals.forms import (
+    AttendanceForm,
+    BallotForm,
+    ReasonsForm,
+    ResolutionForm,
+    SessionForm,
+    SignForm,
+)
+from approvals.models import AgendaItem, CouncilSession, Objection, SignedDecision
+from approvals.views import not_commended_codes, signing_agency
 from audit import integrity
 from audit import selectors as trail
 from audit.events import label as event_label
@@ -28,6 +35,7 @@ from nominations.forms import EvidenceForm, HoldForm, LiftHoldForm, NominationFo
 from nominations.models import AwardType, Campaign, ConferredAward, Nomination, Unit
 from nominations.roles import Role
 from nominations.selectors import decisions_of, visible_nominations
+from nominations.stages import Status
 from nominations.views import get_visible
 from reporting.inspector import EventSearchForm
 from workflows import services as flow
@@ -386,6 +394,28 @@ class SessionClose(Base):
         return Response(s.SessionOut(_session(request, pk)).data)
 
 
+def _item(session: CouncilSession, item_pk) -> AgendaItem:
+    try:
+        return session.items.select_related("session").get(pk=item_pk)
+    except AgendaItem.DoesNotExist:
+        raise Http404(_("No such agenda item.")) from None
+
+
+class Defer(Base):
+    @extend_schema(request=s.ReasonsIn, responses=s.SessionOut)
+    def post(self, request, pk, item_pk):
+        """Take an item off this session's agenda, with reasons (the secretary)."""
+        session = _session(request, pk)
+        item = _item(session, item_pk)
+        form = ReasonsForm(_read(s.ReasonsIn, request))
+        if not form.is_valid():
+            return _refuse_form(form)
+        council_services.defer_item(
+            item, actor=request.user, reasons=form.cleaned_data["reasons"], origin=_origin(request)
+        )
+        return Response(s.SessionOut(_session(request, pk)).data)
+
+
 class Vote(Base):
     @extend_schema(
         request=s.BallotIn,
@@ -393,11 +423,7 @@ class Vote(Base):
     )
     def post(self, request, pk, item_pk):
         """Cast or change one's vote on an agenda item (a member present)."""
-        session = _session(request, pk)
-        try:
-            item = session.items.select_related("session").get(pk=item_pk)
-        except AgendaItem.DoesNotExist:
-            raise Http404(_("No such agenda item.")) from None
+        item = _item(_session(request, pk), item_pk)
         form = BallotForm(_read(s.BallotIn, request))
         if not form.is_valid():
             return _refuse_form(form)
@@ -405,6 +431,63 @@ class Vote(Base):
             item, actor=request.user, choice=form.cleaned_data["choice"], origin=_origin(request)
         )
         return Response({"item": item.pk})
+
+
+class Objections(ListBase):
+    """Open objections to candidates on public notice (the notice page's list)."""
+
+    serializer_class = s.ObjectionOut
+
+    def get_queryset(self):
+        return council.open_objections()
+
+
+class ObjectionFile(Base):
+    @extend_schema(request=s.ReasonsIn, responses={201: s.ObjectionOut})
+    def post(self, request, pk):
+        """Object to a candidate the council approved, with reasons (anyone signed in)."""
+        try:
+            # Only candidates the council approved are public; nothing else is found here.
+            nomination = Nomination.objects.get(pk=pk, status=Status.COUNCIL_APPROVED)
+        except Nomination.DoesNotExist:
+            raise Http404(_("No such candidate awaiting the decision.")) from None
+        form = ReasonsForm(_read(s.ReasonsIn, request))
+        if not form.is_valid():
+            return _refuse_form(form)
+        objection = council_services.file_objection(
+            nomination,
+            actor=request.user,
+            reasons=form.cleaned_data["reasons"],
+            origin=_origin(request),
+        )
+        return Response(s.ObjectionOut(objection).data, status=201)
+
+
+class ObjectionResolve(Base):
+    @extend_schema(request=s.ResolutionIn, responses=s.ObjectionOut)
+    def post(self, request, pk):
+        """Resolve an objection (the council secretary): dismiss it, or uphold it and return or
+        reject the nomination."""
+        try:
+            objection = Objection.objects.get(pk=pk)
+        except Objection.DoesNotExist:
+            raise Http404(_("No such objection.")) from None
+        form = ResolutionForm(
+            _form_data(_read(s.ResolutionIn, request)), codes=not_commended_codes()
+        )
+        if not form.is_valid():
+            return _refuse_form(form)
+        upheld, remedy = form.outcome()
+        objection = outcomes.resolve_objection(
+            objection,
+            actor=request.user,
+            upheld=upheld,
+            remedy=remedy,
+            reasons=form.cleaned_data["reasons"],
+            reason_code=form.cleaned_data.get("reason_code"),
+            origin=_origin(request),
+        )
+        return Response(s.ObjectionOut(objection).data)
 
 
 # --- decisions and awards ----------------------------------------------------------------------

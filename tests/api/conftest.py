@@ -5,6 +5,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from api import tokens
+from tests.approvals import conftest as council_fixtures
+
+# The council's fixtures (members, a nomination at council, a session planned or opened, votes).
+members = council_fixtures.members
+award = council_fixtures.award
+at_council = council_fixtures.at_council
+plan = council_fixtures.plan
+opened = council_fixtures.opened
+vote = council_fixtures.vote
 
 ALL_SCOPES = ["read", "act", "inspect"]
 

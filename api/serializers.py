@@ -191,12 +191,13 @@ class NominationOut(NominationSummary):
 
 
 class DossierIn(serializers.Serializer):
-    """A new draft: every field; an edit: the dossier's fields (campaign and proposing unit are
-    fixed once the draft exists and are ignored)."""
+    """A new draft: campaign, award type, proposing unit, one nominee and the texts, as the
+    dossier form asks for them; an edit: any of the dossier's fields (the campaign and the
+    proposing unit are fixed once the draft exists, and ignored)."""
 
     campaign = serializers.IntegerField(required=False)
     proposing_unit = serializers.IntegerField(required=False)
-    award_type = serializers.IntegerField()
+    award_type = serializers.IntegerField(required=False)
     nominee_person = serializers.IntegerField(required=False, allow_null=True)
     nominee_unit = serializers.IntegerField(required=False, allow_null=True)
     achievements = serializers.CharField(required=False, allow_blank=True)

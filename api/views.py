@@ -149,6 +149,18 @@ class Nominations(ListBase):
         return Response(_detailed(request, get_visible(request, nomination.pk)), status=201)
 
 
+def _dossier_as_form(nomination: Nomination) -> dict:
+    """The saved dossier as its form would post it."""
+    return {
+        "award_type": nomination.award_type_id,
+        "nominee_person": nomination.nominee_person_id,
+        "nominee_unit": nomination.nominee_unit_id,
+        "achievements": nomination.achievements,
+        "contributions": nomination.contributions,
+        "initiatives": nomination.initiatives,
+    }
+
+
 class NominationDetail(Base):
     @extend_schema(responses=s.NominationOut)
     def get(self, request, pk):
@@ -156,7 +168,8 @@ class NominationDetail(Base):
 
     @extend_schema(request=s.DossierIn, responses=s.NominationOut)
     def patch(self, request, pk):
-        """Edit the dossier (the proposing unit, while a draft or returned for revision)."""
+        """Edit the dossier (the proposing unit, while a draft or returned for revision): the
+        fields given, as the edit page's form takes them."""
         nomination = get_visible(request, pk)
         if not policy.may(request.user, "edit", nomination):
             raise NotAllowed(_("Only the proposing unit can edit its dossiers."))
@@ -164,8 +177,13 @@ class NominationDetail(Base):
             raise TransitionRefused(
                 _("The dossier can be edited only while it is a draft or returned for revision.")
             )
-        data = _read(s.DossierIn, request)
-        form = NominationForm(_form_data(data), instance=nomination, user=request.user)
+        # Only the fields given change (null clears one); the others keep their saved values.
+        data = {**_dossier_as_form(nomination), **_read(s.DossierIn, request)}
+        form = NominationForm(
+            {k: "" if v is None else v for k, v in data.items()},
+            instance=nomination,
+            user=request.user,
+        )
         if not form.is_valid():
             return _refuse_form(form)
         changes = {f: form.cleaned_data[f] for f in dossier.DOSSIER_FIELDS}

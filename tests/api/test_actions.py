@@ -137,3 +137,26 @@ def test_reads_need_no_more_than_a_session(world, client):
     assert client.get("/api/units/").status_code == 200
     client.logout()
     assert client.get("/api/units/").status_code == 401
+
+
+def test_editing_the_dossier_changes_only_the_fields_given(world, draft):
+    proposer = client_for(world.proposer)
+
+    edited = proposer.patch(
+        f"/api/nominations/{draft.pk}/", {"initiatives": "Sáng kiến cấp cơ sở."}, format="json"
+    )
+
+    assert edited.status_code == 200, edited.content
+    saved = Nomination.objects.get(pk=draft.pk)
+    assert saved.initiatives == "Sáng kiến cấp cơ sở."
+    assert saved.achievements == draft.achievements
+    assert saved.nominee_person == world.staff and saved.version == draft.version + 1
+
+    # Naming a collective for an individual award is refused by the form, in its words.
+    refused = proposer.patch(
+        f"/api/nominations/{draft.pk}/",
+        {"nominee_person": None, "nominee_unit": world.unit.pk},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["nominee_unit"] == ["This award is for individuals."]

@@ -180,7 +180,7 @@ def _not_commended(items: list[AgendaItem], *, can_record: bool) -> None:
         .select_related("reason_code")
         .order_by("decided_at", "id")
     }
-    offered = _not_commended_codes() if can_record else []
+    offered = not_commended_codes() if can_record else []
     for item in rejected:
         item.reason_code = codes.get(item.nomination_id)
         if offered and item.reason_code is None:
@@ -328,7 +328,7 @@ def written_opinion(request, pk, item_pk):
     return redirect("council_session", pk=pk)
 
 
-def _not_commended_codes() -> list[ReasonCode]:
+def not_commended_codes() -> list[ReasonCode]:
     return list(ReasonCode.offered_for(ReasonUse.NOT_COMMENDED))
 
 
@@ -338,7 +338,7 @@ def _not_commended_codes() -> list[ReasonCode]:
 def item_not_commended(request, pk, item_pk):
     session = _session_or_404(request, pk)
     item = _item_of(session, item_pk)
-    form = NotCommendedForm(request.POST, codes=_not_commended_codes())
+    form = NotCommendedForm(request.POST, codes=not_commended_codes())
     if not form.is_valid():
         raise _form_error(form)
     outcomes.record_not_commended(
@@ -483,7 +483,7 @@ def notice(request):
             ],
             "ended": [(n, end, None) for n, end in rows if not end or end <= today],
             "objection_form": ReasonsForm(),
-            "resolution_form": ResolutionForm(codes=_not_commended_codes()),
+            "resolution_form": ResolutionForm(codes=not_commended_codes()),
             "objections": selectors.open_objections(),
             "can_resolve": bool(_agencies_where(request.user, council_policy.may_plan_sessions)),
         },
@@ -520,7 +520,7 @@ def objection_resolve(request, pk):
         objection = Objection.objects.get(pk=pk)
     except Objection.DoesNotExist:
         raise Http404(_("No such objection.")) from None
-    form = ResolutionForm(request.POST, codes=_not_commended_codes())
+    form = ResolutionForm(request.POST, codes=not_commended_codes())
     if not form.is_valid():
         raise _form_error(form)
     upheld, remedy = form.outcome()
@@ -540,7 +540,7 @@ def objection_resolve(request, pk):
 # --- decisions -----------------------------------------------------------------------------
 
 
-def _signing_agency(user) -> Unit | None:
+def signing_agency(user) -> Unit | None:
     agencies = _agencies_where(user, council_policy.may_sign)
     return agencies[0] if agencies else None
 
@@ -548,7 +548,7 @@ def _signing_agency(user) -> Unit | None:
 @login_required
 @require_GET
 def decision_list(request):
-    agency = _signing_agency(request.user)
+    agency = signing_agency(request.user)
     awaiting, form = [], None
     if agency is not None:
         awaiting = outcomes.awaiting_signature(agency)
@@ -565,7 +565,7 @@ def decision_list(request):
 @require_POST
 @refuses_domain_errors
 def decision_sign(request):
-    agency = _signing_agency(request.user)
+    agency = signing_agency(request.user)
     if agency is None:
         raise NotAllowed(_("Only the head of agency signs its decisions."))
     form = SignForm(

@@ -50,6 +50,9 @@ class Event(models.TextChoices):
     # People and their capacities.
     DELEGATION_GRANTED = "delegation.granted", _("Delegation granted")
     DELEGATION_REVOKED = "delegation.revoked", _("Delegation revoked")
+    # Personal API tokens (the api app): issued and revoked by their holder.
+    API_TOKEN_ISSUED = "api_token.issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     # The record eligibility reads, and the registrations to the movement.
     RECORD_IMPORTED = "record.imported", _("Past years' records imported")
     REGISTRATION_RECORDED = "registration.recorded", _("Emulation registration recorded")

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
     "audit",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "honours_public",
     "demo",
     "backups",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +258,64 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- the REST API (api/) --------------------------------------------------------------------
+
+# Personal tokens or the browser's session (with CSRF); JSON in and out; refusals as RFC 9457
+# problems (api.errors); requests throttled per person, reads and writes apart.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.Scoped"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api-read": env.str("LAUREL_API_READ_RATE", default="600/minute"),
+        "api-write": env.str("LAUREL_API_WRITE_RATE", default="120/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Laurel API",
+    "DESCRIPTION": (
+        "Nominations for commendation, their journey, the council's decisions and the audit "
+        "trail. Authenticate with a personal token (`Authorization: Bearer lrl_…`, issued at "
+        "/api/tokens/) or the browser's session. Refusals are RFC 9457 problems."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # The reference's assets come from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "NominationStatusEnum": "nominations.stages.Status",
+        "SessionStatusEnum": "approvals.models.CouncilSession.Status",
+        "AgendaItemStatusEnum": "approvals.models.AgendaItem.Status",
+        "UnitKindEnum": "nominations.models.Unit.Kind",
+        "EvidenceKindEnum": "nominations.models.Evidence.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.problems",
+    ],
+}
+# How long a new personal API token lasts unless its holder says otherwise.
+LAUREL_API_TOKEN_DAYS = env.int("LAUREL_API_TOKEN_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

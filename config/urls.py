@@ -131,5 +131,6 @@ urlpatterns = [
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
     path("honours/", include("honours_public.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

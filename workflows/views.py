@@ -110,7 +110,7 @@ def nomination_detail(request, pk):
     return _detail_page(request, get_visible(request, pk))
 
 
-def _action_form(action: str, data=None, codes=(), *, override: bool = False) -> ActionForm:
+def action_form(action: str, data=None, codes=(), *, override: bool = False) -> ActionForm:
     """The action's form, offering the coded reasons in use for it (of `codes`, read once);
     approving over criteria not met or not yet known (`override`) asks for the approver's
     reasons."""
@@ -123,7 +123,7 @@ def _action_form(action: str, data=None, codes=(), *, override: bool = False) ->
     return form
 
 
-def _codes_for(actions) -> list[ReasonCode]:
+def codes_for(actions) -> list[ReasonCode]:
     """The coded reasons in use, read once for every form of the page that offers them."""
     if not any(a in ACTION_USE for a in actions):
         return []
@@ -152,12 +152,12 @@ def _detail_page(request, nomination, *, failed=None, failed_action=None):
     # Approving over a criterion not met (advisory) or not known yet needs reasons: the override.
     override = checklist.to_override if live and checklist and "approve" in actions else []
     # Each action with its form: the one posted with an error, or a fresh one.
-    codes = _codes_for(actions)
+    codes = codes_for(actions)
     offered = [
         (
             a,
             ACTION_LABELS[a],
-            failed if a == failed_action else _action_form(a, codes=codes, override=bool(override)),
+            failed if a == failed_action else action_form(a, codes=codes, override=bool(override)),
         )
         for a in actions
     ]
@@ -229,7 +229,7 @@ def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("No such action."))
     nomination = get_visible(request, pk)
-    form = _action_form(action, request.POST, codes=_codes_for([action]))
+    form = action_form(action, request.POST, codes=codes_for([action]))
     if not form.is_valid():
         if set(form.errors) <= {"reasons", "reason_code"}:
             # The form is on the nomination's page: show it again, the error on its field.

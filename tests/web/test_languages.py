@@ -91,6 +91,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
         "honours_public",
         "demo",
         "backups",
+        "api",
         "templates",
         "locale",
     ]:

@@ -246,7 +246,7 @@ class ReassignForm(forms.Form):
         owner = self.fields["owner"]
         owner.queryset = people.order_by("last_name", "first_name")
         owner.label_from_instance = display_name
-        owner.widget.attrs["class"] = "form-select form-select-sm"
+        owner.widget.attrs["class"] = "form-select form-select-sm w-auto flex-grow-1"
 
 
 class DelegationForm(forms.Form):

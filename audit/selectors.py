@@ -42,6 +42,11 @@ SHOWN_DATA = {
     "held_since",
     "reason_code",
     "reason_label",
+    "username",
+    "roles",
+    "second_factor",
+    "step",
+    "ended",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

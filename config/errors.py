@@ -1,7 +1,7 @@
-"""The error pages (400, 403, 404, 500): each gives a short reference the person can quote, and
-logs it with the request — the reference, the method and path, the user's id and, for a 500, the
-exception — so that whoever reads the logs finds the case. The page itself says nothing of the
-internals (no traceback, no settings, no exception text).
+"""The error pages (400, 403 and a refused CSRF check, 404, 500): each gives a short reference
+the person can quote, and logs it with the request — the reference, the method and path, the
+user's id and, for a 500, the exception — so that whoever reads the logs finds the case. The
+page itself says nothing of the internals (no traceback, no settings, no exception text).
 
 The pages are drawn without the request's context processors, which read the database: a 500 may
 come from the database itself."""
@@ -52,6 +52,19 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return _page(request, 403, _("Not allowed"), _("You do not have permission to open this page."))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token, or from another site (settings.CSRF_FAILURE_VIEW)."""
+    return _page(
+        request,
+        403,
+        _("Not allowed"),
+        _(
+            "The form had expired or came from another site. Go back, reload the page and send "
+            "it again."
+        ),
+    )
 
 
 def page_not_found(request, exception=None):

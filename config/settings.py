@@ -220,6 +220,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day at most; idle sessions end sooner (above)
 X_FRAME_OPTIONS = "DENY"
+# A refused form (no or a stale CSRF token) is an error page with a reference (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:

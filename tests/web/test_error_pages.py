@@ -5,6 +5,7 @@ import logging
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from config import errors
@@ -68,3 +69,14 @@ def test_a_bad_request_and_a_forbidden_page_have_references_too(rf):
         assert response.status_code == status
         assert _reference(response)
         assert "internal detail" not in response.content.decode()
+
+
+def test_a_form_without_its_csrf_token_is_a_403_with_a_reference(world, draft):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.proposer)
+    response = strict.post(
+        reverse("nomination_act", args=[draft.pk, "submit"]), {"version": draft.version}
+    )
+    assert response.status_code == 403
+    assert _reference(response)
+    assert "CSRF" not in response.content.decode()  # the reason is logged, not shown

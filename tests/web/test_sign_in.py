@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -332,7 +334,9 @@ def test_an_inspectors_login_after_the_second_step_is_still_an_inspector_login(p
     assert event.actor == world.inspector and event.data["second_factor"] == "app"
 
 
-def test_every_sign_in_event_is_found_in_the_inspectors_search(plain_client, client, world):
+def test_every_sign_in_event_is_found_in_the_inspectors_search(
+    plain_client, client, world, settings
+):
     device = totp_device(world.signer)
     codes = _set_up_codes(world.signer, device)
     _login(plain_client, "ghost", password="nope")  # failed
@@ -341,7 +345,7 @@ def test_every_sign_in_event_is_found_in_the_inspectors_search(plain_client, cli
     plain_client.post(reverse("two_factor_codes"))  # new codes
     plain_client.post(reverse("two_factor_remove"))  # removed
     plain_client.post(reverse("logout"))
-    for _ in range(5):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(plain_client, "proposer", password="wrong")  # … then locked out
     client.force_login(world.inspector)
     for action in [
@@ -357,6 +361,14 @@ def test_every_sign_in_event_is_found_in_the_inspectors_search(plain_client, cli
         page = client.get(reverse("inspector_events"), {"action": action.value})
         assert page.status_code == 200, action
         html = page.content.decode()
+        assert f'<option value="{action.value}" selected>' in html, action  # in the filter
         assert f"<strong>{action.label}</strong>" in html, action
     failures = client.get(reverse("inspector_events"), {"action": Event.LOGIN_FAILED.value})
     assert "Username tried: ghost" in failures.content.decode()
+
+
+@pytest.mark.parametrize("weak", ["12345678", "password", "short1", "signer12"])
+def test_djangos_password_validators_refuse_weak_passwords(world, weak):
+    with pytest.raises(ValidationError):
+        validate_password(weak, user=world.signer)
+    validate_password("Lau-rel 7 cành nguyệt quế", user=world.signer)

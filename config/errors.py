@@ -10,6 +10,7 @@ import logging
 import secrets
 import sys
 
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -25,8 +26,7 @@ def reference() -> str:
 
 def _page(request, status: int, title: str, explanation: str, *, exc_info=None) -> HttpResponse:
     ref = reference()
-    user = getattr(request, "user", None)
-    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    user_id = _user_id(request)
     logger.log(
         logging.ERROR if status >= 500 else logging.WARNING,
         "error %s: %s %s %s user=%s",
@@ -44,6 +44,14 @@ def _page(request, status: int, title: str, explanation: str, *, exc_info=None) 
     response = HttpResponse(html, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _user_id(request) -> int | None:
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:  # the database may be what failed: the page is drawn all the same
+        return None
 
 
 def bad_request(request, exception=None):

@@ -5,6 +5,7 @@ import logging
 import re
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -80,3 +81,20 @@ def test_a_form_without_its_csrf_token_is_a_403_with_a_reference(world, draft):
     assert response.status_code == 403
     assert _reference(response)
     assert "CSRF" not in response.content.decode()  # the reason is logged, not shown
+
+
+@pytest.mark.urls("tests.web.error_urls")
+def test_the_500_page_is_drawn_even_when_the_database_is_what_failed(
+    client, world, settings, monkeypatch
+):
+    """Reading the user for the log fails too: the page and its reference still come."""
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(world.proposer)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("the database is gone")
+
+    monkeypatch.setattr(type(world.proposer), "is_authenticated", property(unreachable))
+    response = client.get("/database-down/")
+    assert response.status_code == 500 and _reference(response)

@@ -35,7 +35,12 @@ _REFRESH_SECONDS = 60
 
 
 def mark_seen(request) -> None:
-    request.session[SEEN] = int(timezone.now().timestamp())
+    mark_seen_in(request.session)
+
+
+def mark_seen_in(session) -> None:
+    """Start the session's idle clock now (at login)."""
+    session[SEEN] = int(timezone.now().timestamp())
 
 
 class IdleTimeoutMiddleware:

@@ -8,7 +8,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nominations.middleware import SEEN
+from nominations.middleware import mark_seen_in
 from nominations.models import (
     AnnualRating,
     AwardType,
@@ -180,6 +180,6 @@ def login_verified(client, user) -> TOTPDevice:
     Client.force_login(client, user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SEEN] = int(timezone.now().timestamp())
+    mark_seen_in(session)
     session.save()
     return device

@@ -40,9 +40,12 @@ seed: migrate
 	$(PY) manage.py audit_keygen --if-missing
 	$(PY) manage.py seed_demo
 
+# The demo serves with two-factor authentication not required (LAUREL_REQUIRE_2FA=0; every page
+# says so in red): the demo's signer, secretary, inspector and admin log in with the password.
 demo: seed
 	@echo "Serving Laurel on http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "DEMO: two-factor authentication is NOT required (LAUREL_REQUIRE_2FA=0). Never in production."
+	LAUREL_REQUIRE_2FA=0 $(PY) manage.py runserver 127.0.0.1:8000
 
 # The end-to-end tests drive Debian's Chromium (Playwright never downloads a browser here).
 e2e-deps:

@@ -56,7 +56,16 @@ class Event(models.TextChoices):
     # The record eligibility reads, and the registrations to the movement.
     RECORD_IMPORTED = "record.imported", _("Past years' records imported")
     REGISTRATION_RECORDED = "registration.recorded", _("Emulation registration recorded")
-    # Inspection.
+    # Signing in: every login, logout, refusal and change to a second factor.
+    LOGIN = "auth.login", _("Logged in")
+    LOGOUT = "auth.logout", _("Logged out")
+    LOGIN_FAILED = "auth.login_failed", _("Login failed")
+    LOCKED_OUT = "auth.locked_out", _("Login locked after repeated failures")
+    SECOND_FACTOR_ADDED = "auth.second_factor_added", _("Two-factor authentication set up")
+    SECOND_FACTOR_REMOVED = "auth.second_factor_removed", _("Two-factor authentication turned off")
+    RECOVERY_CODES_REGENERATED = "auth.recovery_codes_regenerated", _("New recovery codes made")
+    RECOVERY_CODE_USED = "auth.recovery_code_used", _("Recovery code used to log in")
+    # Inspection (an inspector's login is this event rather than `LOGIN`).
     INSPECTOR_LOGIN = "inspector.login", _("Inspector logged in")
     INSPECTOR_EXPORTED = "inspector.exported", _("Audit trail exported")
     VERIFICATION_RUN = "audit.verification_run", _("Audit trail verified")

@@ -44,6 +44,11 @@ SHOWN_DATA = {
     "reason_label",
     "scopes",
     "expires_at",
+    "username",
+    "roles",
+    "second_factor",
+    "step",
+    "ended",
 }
 # Keys that name a voter's choice; dropped whenever the event says the ballot was secret.
 CHOICE_KEYS = {"choice", "vote", "ballot", "choices", "votes"}

@@ -14,8 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.events import Event
+from nominations.middleware import mark_seen_in
 
 from . import loader
 from .world import World
@@ -37,8 +40,18 @@ class Context:
     users: dict
 
     def client(self, user_id) -> Client:
+        """Logged in as production would have it: with the second factor passed (the inspector
+        must have one) and the session's idle clock started."""
         client = Client()
-        client.force_login(self.users[user_id])
+        user = self.users[user_id]
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="app", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        mark_seen_in(session)
+        session.save()
         return client
 
 

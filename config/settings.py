@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_filters",
     "django_tables2",
@@ -67,6 +70,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after LAUREL_IDLE_MINUTES without a request; then the second factor is asked
+    # of whoever must have one (nominations/middleware.py; django-otp's own OTPMiddleware is left
+    # out: it would read the device on every request of everyone).
+    "nominations.middleware.IdleTimeoutMiddleware",
+    "nominations.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -96,6 +104,7 @@ TEMPLATES = [
                 "workflows.context_processors.navigation",
                 "notifications.context_processors.bell",
                 "notifications.context_processors.timers",
+                "nominations.context_processors.sign_in",
             ],
         },
     },
@@ -228,11 +237,20 @@ LAUREL_CHECKPOINT_FILE = (
     Path(env.str("LAUREL_CHECKPOINT_FILE")) if env.str("LAUREL_CHECKPOINT_FILE", "") else None
 )
 
+# Two-factor sign-in (django-otp): who must have it is `nominations.policy.needs_second_factor`.
+# Only a demo may turn the requirement off (`make demo` does, and every page then says so).
+LAUREL_REQUIRE_2FA = env.bool("LAUREL_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Laurel"
+# A session ends after this many minutes without a request (nominations/middleware.py).
+LAUREL_IDLE_MINUTES = env.int("LAUREL_IDLE_MINUTES", default=30)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day at most; idle sessions end sooner (above)
 X_FRAME_OPTIONS = "DENY"
+# A refused form (no or a stale CSRF token) is an error page with a reference (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from approvals import views as council
 from honours_public import views as honours
 from nominations import record_views as record
+from nominations import sign_in_views as sign_in
 from nominations import views as nominations
 from notifications import views as notifications
 from reporting import dashboard, inspector, quota_report
@@ -13,8 +13,13 @@ from workflows import views as workflows
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
-    path("accounts/login/", nominations.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sign_in.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sign_in.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", sign_in.second_factor, name="second_factor"),
+    path("accounts/two-factor/", sign_in.two_factor, name="two_factor"),
+    path("accounts/two-factor/setup/", sign_in.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/codes/", sign_in.two_factor_codes, name="two_factor_codes"),
+    path("accounts/two-factor/remove/", sign_in.two_factor_remove, name="two_factor_remove"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inbox/", workflows.inbox, name="inbox"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
@@ -132,5 +137,14 @@ urlpatterns = [
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
     path("honours/", include("honours_public.urls")),
     path("api/", include("api.urls")),
+    # One door in: the admin's own login form would skip the audit trail and the second step.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/logout/", sign_in.LogoutView.as_view()),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages with a reference to quote (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -1,4 +1,4 @@
-"""The audit events of a nomination's dossier, of delegations and of inspectors' logins: one
+"""The audit events of a nomination's dossier, of delegations and of signing in: one
 builder per event, so what each records (its subject, its context, the keys of its data) is said
 once. Services append what these build (`audit.append`); the readers of the same keys are
 `audit.selectors.revisions` and `audit.reports`. The transitions' events are built by
@@ -127,15 +127,87 @@ def delegation_revoked(
     )
 
 
-def inspector_login(user: Actor, *, origin: Origin | None) -> AuditEvent:
+def login(
+    user: Actor, *, roles: list[str], second_factor: str, origin: Origin | None
+) -> AuditEvent:
+    """A login completed (after the second factor, for whoever has one). An inspector's login
+    keeps its own event, `INSPECTOR_LOGIN` (docs/DOMAIN.md: who looked, and when)."""
+    inspector = Role.INSPECTOR in roles
     return audit.build(
-        Event.INSPECTOR_LOGIN,
+        Event.INSPECTOR_LOGIN if inspector else Event.LOGIN,
         actor=user,
-        role=Role.INSPECTOR,
+        role=Role.INSPECTOR if inspector else "",
         subject_type="user",
         subject_id=user.pk,
+        data={"roles": sorted(roles), "second_factor": second_factor},
         origin=origin,
     )
+
+
+def logout(user: Actor, *, ended: str, origin: Origin | None) -> AuditEvent:
+    """`ended`: "user" (they logged out) or "idle" (the session lapsed without a request)."""
+    return audit.build(
+        Event.LOGOUT,
+        actor=user,
+        subject_type="user",
+        subject_id=user.pk,
+        data={"ended": ended},
+        origin=origin,
+    )
+
+
+def login_failed(
+    username: str, *, step: str, user: Actor | None = None, origin: Origin | None
+) -> AuditEvent:
+    """A refused login: the username tried (never the password) and where from. `step`:
+    "password", or "second_factor" (a wrong code after the right password; `user` is then
+    known)."""
+    return audit.build(
+        Event.LOGIN_FAILED,
+        actor=user,
+        subject_type="username",
+        subject_id=username[:40],
+        data={"username": username[:150], "step": step},
+        origin=origin,
+    )
+
+
+def locked_out(username: str, *, origin: Origin | None) -> AuditEvent:
+    """django-axes refused a login: too many failures for this username from this address."""
+    return audit.build(
+        Event.LOCKED_OUT,
+        actor=None,
+        subject_type="username",
+        subject_id=username[:40],
+        data={"username": username[:150]},
+        origin=origin,
+    )
+
+
+def second_factor_changed(
+    action: Event, user: Actor, *, actor: Actor, origin: Origin | None
+) -> AuditEvent:
+    """A device added or removed, recovery codes made anew or one used: `action` says which."""
+    if action not in SECOND_FACTOR_CHANGES:
+        raise ValueError(action)
+    return audit.build(
+        action,
+        actor=actor,
+        subject_type="user",
+        subject_id=user.pk,
+        data={"username": user.get_username()},
+        origin=origin,
+    )
+
+
+SECOND_FACTOR_CHANGES = frozenset(
+    {
+        Event.SECOND_FACTOR_ADDED,
+        Event.SECOND_FACTOR_REMOVED,
+        Event.RECOVERY_CODES_REGENERATED,
+        Event.RECOVERY_CODE_USED,
+    }
+)
 
 
 def registration_recorded(

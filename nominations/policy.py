@@ -716,3 +716,24 @@ def authorize_reassign(
         )
     principal = _principal(held.on_behalf_of_id) if held.on_behalf_of_id else None
     return Authority(held.role, principal, held.delegation_id, held.delegation_period)
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+# Who must pass a second factor (TOTP, or a recovery code) before doing anything in a session:
+# those who sign decisions, run the council (its secretary; the council has no chair role),
+# inspect, or administer; and anyone with staff or superuser rights (the admin site). Others
+# may set one up. Enforced on every request by `nominations.middleware.SecondFactorMiddleware`.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.DECISION_SIGNER, Role.COUNCIL_SECRETARY, Role.INSPECTOR, Role.ADMINISTRATOR}
+)
+
+
+def needs_second_factor(user) -> bool:
+    """Whether the user must have a verified second factor in their session (roles held
+    directly or through a delegation count alike)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(roles_of(user) & SECOND_FACTOR_ROLES)

@@ -16,7 +16,6 @@ from audit.types import Actor
 from . import events, one_award, policy, registration, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
-from .roles import Role
 from .stages import Status
 
 DOSSIER_FIELDS = [
@@ -262,12 +261,3 @@ def revoke_delegation(
         delegation.save(update_fields=["revoked_at"])
         audit.append(events.delegation_revoked(delegation, actor=actor, origin=origin))
     return delegation
-
-
-def record_login(user: Actor, *, origin: Origin | None = None) -> None:
-    """Inspectors' logins are part of the audit trail (docs/DOMAIN.md: who looked, and when)."""
-    roles = policy.roles_of(user)
-    if Role.INSPECTOR not in roles:
-        return
-    with transaction.atomic():
-        audit.append(events.inspector_login(user, origin=origin))

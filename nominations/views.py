@@ -2,7 +2,6 @@
 errors through to `refuses_domain_errors`, which answers with the error's HTTP status."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,13 +23,6 @@ from .tables import NominationTable
 from .web import refuses_domain_errors
 
 LIST_PAGE_SIZE = 25
-
-
-class LoginView(auth_views.LoginView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_login(form.get_user(), origin=Origin.from_request(self.request))
-        return response
 
 
 def get_visible(request, pk) -> Nomination:

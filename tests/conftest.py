@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import translation
 
 from nominations import services as dossier
@@ -14,7 +15,14 @@ from nominations.models import Nomination, NomineeKind, Unit
 from nominations.roles import Role
 from workflows import services
 
-from .factories import SHORT_ROUTE, AwardTypeFactory, CampaignFactory, UnitFactory, person
+from .factories import (
+    SHORT_ROUTE,
+    AwardTypeFactory,
+    CampaignFactory,
+    UnitFactory,
+    login_verified,
+    person,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -92,6 +100,26 @@ def _english_by_default(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+class VerifiedClient(Client):
+    """The tests' client: `force_login` logs in with the second factor passed in the session
+    (`login_verified`), as a signer, secretary, inspector or administrator must have it to see
+    any page. Tests of the sign-in itself use a plain `Client` (the `plain_client` fixture)."""
+
+    def force_login(self, user, backend=None):
+        login_verified(self, user)
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def plain_client():
+    """A client whose logins pass no second factor: what a person gets from the password alone."""
+    return Client()
 
 
 @dataclass

@@ -2,8 +2,13 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from nominations.middleware import mark_seen_in
 from nominations.models import (
     AnnualRating,
     AwardType,
@@ -152,3 +157,29 @@ class DisciplinaryMeasureFactory(factory.django.DjangoModelFactory):
 
     kind = DisciplineKind.WARNING
     reference = factory.Sequence(lambda n: f"{n + 1}/QĐ-KL")
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+def totp_device(user) -> TOTPDevice:
+    """The user's confirmed authenticator app (made if they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the device's app shows now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def login_verified(client, user) -> TOTPDevice:
+    """Log `user` in with their second factor passed in this session, as django-otp's own tests
+    do: a confirmed device, and the session naming it; the idle clock starts now."""
+    device = totp_device(user)
+    Client.force_login(client, user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    mark_seen_in(session)
+    session.save()
+    return device

@@ -17,6 +17,8 @@ def test_other_logins_are_not_audit_events(client, world):
     assert not AuditEvent.objects.filter(action=Event.INSPECTOR_LOGIN).exists()
 
 
-def test_a_failed_inspector_login_records_nothing(client, world):
+def test_a_failed_inspector_login_is_recorded_as_a_failure_not_a_login(client, world):
     client.post(reverse("login"), {"username": "inspector", "password": "wrong"})
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action=Event.INSPECTOR_LOGIN).exists()
+    failed = AuditEvent.objects.get()
+    assert failed.action == Event.LOGIN_FAILED and failed.data["username"] == "inspector"

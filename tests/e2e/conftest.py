@@ -10,6 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nominations import policy
+from tests.factories import totp_code, totp_device
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -77,12 +82,26 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def login(page, live_server):
+    """Log in through the form; whoever must have a second factor (a signer, the council's
+    secretary, an inspector, an administrator) is given an authenticator app and types its
+    code at the second step, as a person would."""
+
     def _login(username: str, password: str = "pw"):
+        user = get_user_model().objects.get(username=username)
+        device = None
+        if policy.needs_second_factor(user):
+            device = totp_device(user)
+            # The same person may log in twice within one code's 30 seconds.
+            TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.press("#id_password", "Enter")
+        if device is not None:
+            page.wait_for_url(re.compile(r".*/accounts/second-factor/"))
+            page.fill("#id_code", totp_code(device))
+            page.press("#id_code", "Enter")
         page.wait_for_url(re.compile(r".*/inbox/"))
 
     return _login

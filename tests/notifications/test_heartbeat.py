@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from notifications import heartbeat, services
 from notifications.models import TimerRun
+from tests.factories import login_verified
 
 # The clock's starting point: now (the test clients' sessions last a working day).
 START = datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
@@ -32,7 +33,7 @@ def page(client, name) -> str:
 @pytest.fixture
 def inspector_client(world):
     client = Client()
-    client.force_login(world.inspector)
+    login_verified(client, world.inspector)  # an inspector passes the second factor
     return client
 
 
@@ -40,7 +41,9 @@ def inspector_client(world):
 def admin_client(world, django_user_model):
     """A superuser of the site's admin (the world's "admin" holds the administrator's role)."""
     client = Client()
-    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
+    login_verified(
+        client, django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    )
     return client
 
 

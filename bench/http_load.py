@@ -238,7 +238,7 @@ class Browser:
         page = self.request("login", "GET", "/accounts/login/", expect=200)
         if page is None or page.status_code != 200:
             return False
-        token = _field(page.text, "csrfmiddlewaretoken") or self.csrf()
+        token = field_value(page.text, "csrfmiddlewaretoken") or self.csrf()
         done = self.request(
             "login",
             "POST",
@@ -253,18 +253,18 @@ class Browser:
         self.request("logout", "POST", "/accounts/logout/", expect=302, data=token)
 
 
-def _field(html: str, name: str) -> str | None:
+def field_value(html: str, name: str) -> str | None:
     found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html)
     return found.group(1) if found else None
 
 
-def _form(html: str, action_url: str) -> str | None:
+def form_html(html: str, action_url: str) -> str | None:
     """The HTML of the first form posting to `action_url`."""
     found = re.search(rf'<form[^>]*action="{re.escape(action_url)}"[^>]*>(.*?)</form>', html, re.S)
     return found.group(1) if found else None
 
 
-def _options(select_html: str, name: str) -> list[str]:
+def select_options(select_html: str, name: str) -> list[str]:
     found = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', select_html, re.S)
     if not found:
         return []
@@ -283,12 +283,12 @@ def reviewer_day(browser: Browser, username: str, stop: threading.Event, rng: ra
         if not logged_in:
             logged_in = browser.login(username)
             if not logged_in:
-                time.sleep(0.2)
+                time.sleep(READING_AN_ERROR)
                 continue
         inbox = browser.request("inbox", "GET", "/inbox/", expect=200)
         if inbox is None or inbox.status_code != 200:
             logged_in = inbox is None or inbox.status_code != 302  # 302: to the login page
-            time.sleep(0.2)
+            pause_after_failure(inbox)
             continue
         waiting = NOMINATION_LINK.findall(inbox.text)
         if not waiting:
@@ -297,33 +297,46 @@ def reviewer_day(browser: Browser, username: str, stop: threading.Event, rng: ra
         pk = int(waiting[0])
         page = browser.request("nomination", "GET", f"/nominations/{pk}/", expect=200)
         if page is None or page.status_code != 200:
+            pause_after_failure(page)
             continue
         action = "return_for_revision" if rng.random() < RETURN_SHARE else "approve"
         url = f"/nominations/{pk}/{action}/"
-        form = _form(page.text, url)
+        form = form_html(page.text, url)
         if form is None:  # nothing to decide (moved meanwhile): back to the inbox
             continue
         data = {
-            "csrfmiddlewaretoken": _field(form, "csrfmiddlewaretoken") or browser.csrf(),
-            "version": _field(form, "version"),
+            "csrfmiddlewaretoken": field_value(form, "csrfmiddlewaretoken") or browser.csrf(),
+            "version": field_value(form, "version"),
             "reasons": "Đồng ý."
             if action == "approve"
             else "Hồ sơ thiếu minh chứng về sáng kiến; đề nghị bổ sung.",
         }
-        codes = _options(form, "reason_code")
+        codes = select_options(form, "reason_code")
         if codes:
             data["reason_code"] = codes[0]
         kind = "approve" if action == "approve" else "return"
         done = browser.request(kind, "POST", url, expect=302, data=data)
-        seen = _seen(done)
+        seen = seen_as(done)
         browser.record.attempt(Attempt(username, action, pk, seen))
         if seen == "succeeded":
             browser.request("nomination", "GET", done.headers["location"], expect=200)
+        else:
+            pause_after_failure(done)
     if logged_in:
         browser.logout()
 
 
-def _seen(response) -> str:
+# A user shown an error page reads it before trying again; the simulated user waits as long.
+READING_AN_ERROR = 1.0
+
+
+def pause_after_failure(response) -> None:
+    """After a request without an answer or with a server error: wait before trying again."""
+    if response is None or response.status_code >= 500:
+        time.sleep(READING_AN_ERROR)
+
+
+def seen_as(response) -> str:
     if response is None or response.status_code >= 500:
         return "unknown"
     if response.status_code == 302:

@@ -381,6 +381,7 @@ def main() -> int:
             log(what)
             load.join()
             result = {"fault": name, "what": what} | check(record, media)
+            result["server_errors_logged"] = _new_errors(server.errors_logged(), phases)
             phases.append(result)
             log(f"{name}: {result['requests']} {result['actions']}")
             log(f"audit_verify: {result['audit_verify']['line']}")
@@ -395,6 +396,15 @@ def main() -> int:
         shutil.rmtree(media_dir, ignore_errors=True)
     print(table(phases, time.perf_counter() - started))
     return 0 if phases and all(_passed(p) for p in phases) else 1
+
+
+def _new_errors(logged: dict[str, int], phases: list[dict]) -> dict[str, int]:
+    """The errors the server logged during this phase (the log is the whole run's)."""
+    before: dict[str, int] = {}
+    for p in phases:
+        for error, n in p["server_errors_logged"].items():
+            before[error] = before.get(error, 0) + n
+    return {e: n - before.get(e, 0) for e, n in logged.items() if n > before.get(e, 0)}
 
 
 def _passed(p: dict) -> bool:
@@ -442,7 +452,11 @@ def table(phases: list[dict], seconds: float) -> str:
             f"{a['half']:>5} {p['tasks_disagreeing']:>6}  "
             f"{'OK' if p['audit_verify']['ok'] else 'FAILED: ' + p['audit_verify']['line']}"
         )
-    lines += ["", "What happened:"] + [f"   {p['fault']}: {p['what']}" for p in phases]
+    lines += ["", "What happened:"]
+    for p in phases:
+        lines.append(f"   {p['fault']}: {p['what']}")
+        for error, n in p["server_errors_logged"].items():
+            lines.append(f"      server log: {n} × {error}")
     verdict = "PASSED" if phases and all(_passed(p) for p in phases) else "FAILED"
     lines += [
         "",

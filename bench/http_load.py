@@ -19,6 +19,7 @@ import contextlib
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -66,8 +67,8 @@ class Server:
         self.workers = workers
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
-        log_dir = Path(log_dir or tempfile.mkdtemp(prefix="laurel-gunicorn-"))
-        self.log_path = log_dir / "gunicorn.log"
+        self._own_dir = None if log_dir else Path(tempfile.mkdtemp(prefix="laurel-gunicorn-"))
+        self.log_path = Path(log_dir or self._own_dir) / "gunicorn.log"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -150,6 +151,21 @@ class Server:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         atexit.unregister(self.stop)
+        if self._own_dir is not None:
+            shutil.rmtree(self._own_dir, ignore_errors=True)
+
+    def errors_logged(self) -> dict[str, int]:
+        """The exceptions in the server's log (a traceback's last line), by how often."""
+        found: dict[str, int] = {}
+        with contextlib.suppress(OSError):
+            for line in self.log_path.read_text(errors="replace").splitlines():
+                if EXCEPTION_LINE.match(line):
+                    found[line[:160]] = found.get(line[:160], 0) + 1
+        return found
+
+
+# The last line of a traceback: "psycopg.OperationalError: connection failed: …".
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:")
 
 
 # --- what each simulated user did ----------------------------------------------------------------
@@ -510,7 +526,10 @@ def run(world, scale, log) -> dict:
     with Server(workers=count) as server:
         log(f"http: gunicorn, {count} workers, on {server.url}; {USERS} users for {duration:.0f} s")
         wall = drive(server.url, [(reviewer_day, d.head) for d in made], duration, record)
+        logged = server.errors_logged()
     result = {"users": USERS, "workers": count, "waiting_per_user": per_desk}
+    if logged:
+        result["server_errors_logged"] = logged
     result |= summary(record, wall)
     log(
         f"http: {result['requests']} requests, {result['requests_per_second']}/s, "
@@ -534,6 +553,8 @@ def table(h: dict) -> list[str]:
             f"   {kind:<12} {k['requests']:>8} {k['p50_ms']:>8} {k['p95_ms']:>8} "
             f"{k['p99_ms']:>8} {k['errors']:>7}"
         )
+    for error, n in h.get("server_errors_logged", {}).items():
+        lines.append(f"   server log: {n} × {error}")
     if h.get("queues_emptied"):  # the run measured less than its time: say so
         lines.append(
             f"   queues emptied before the end (raise the waiting nominations): "

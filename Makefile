@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 LINT_STAMP  := $(VENV)/.installed-lint
 
-.PHONY: demo test check install serve migrate seed lint bench clean e2e-deps pdf-deps
+.PHONY: demo test check install serve migrate seed lint bench faults clean e2e-deps pdf-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 # BENCH_SCALE=small for a check in under a minute. Figures go to bench/results/latest.json.
 bench: $(BENCH_STAMP)
 	$(PY) -m bench
+
+# The fault run (bench/faults.py, about 2 minutes): a PostgreSQL cluster of its own (never the
+# server on 5432), gunicorn on 127.0.0.1, a reviewer's day under load while PostgreSQL restarts,
+# a worker is killed and the evidence storage refuses writes; exits 1 if anything is lost,
+# doubled or half-written, or audit_verify fails.
+faults: $(BENCH_STAMP)
+	$(PY) -m bench faults
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -1,5 +1,7 @@
 """The printed table, from the results dictionary (the same one written to latest.json)."""
 
+from . import http_load
+
 
 def _by(results, system, workers):
     for t in results["transitions"]:
@@ -42,6 +44,8 @@ def targets(results) -> list[tuple[str, str, bool | None]]:
         out.append((name, f"{t['seconds']:.2f} s", t["seconds"] < 1))
     else:
         out.append(("tally of 1,000 items × 25 members < 1 s", "not built yet", None))
+    if "http" in results:
+        out.append(http_load.target(results["http"]))
     return out
 
 
@@ -163,6 +167,8 @@ def table(results) -> str:
         ]
     else:
         lines.append(f"4. Council tally: {t.get('status')} (needs {t.get('needs')})")
+    if "http" in results:
+        lines += ["", *http_load.table(results["http"])]
     lines += [
         "",
         "Targets:",

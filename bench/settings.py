@@ -33,3 +33,24 @@ DJANGO_FSM_LOG_IGNORED_MODELS = ["nominations.models.nomination.Nomination"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fixture users only
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+if os.environ.get("BENCH_SERVING"):
+    # Served by gunicorn (`bench/http_load.py`, `bench/faults.py`): connections kept a minute and
+    # checked before reuse, as a production server would, so that a restarted database costs a
+    # reconnection rather than an error; each worker's connection names the worker's process,
+    # so that the fault run can find the worker in the middle of a transaction.
+    DATABASES["default"] |= {
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"application_name": f"laurel-worker-{os.getpid()}"},
+    }
+    # A server error is logged with its traceback (gunicorn's log, kept by the run).
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "loggers": {
+            "django.request": {"handlers": ["console"], "level": "ERROR"},
+            "nominations": {"handlers": ["console"], "level": "WARNING"},
+        },
+    }

@@ -122,12 +122,16 @@ def build(*, departments: int, units_per_department: int) -> World:
     )
 
 
-def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[int]:
-    """`count` drafts spread over the units (or all in `unit`), each with its creation event,
-    as `nominations.services.create_draft` leaves them (made in bulk: set-up, not measured)."""
+def laurel_drafts(
+    world: World, count: int, *, unit: int | None = None, units: list[BenchUnit] | None = None
+) -> list[int]:
+    """`count` drafts spread over the units (or all in `unit`, or the i-th in `units[i]`), each
+    with its creation event, as `nominations.services.create_draft` leaves them (made in bulk:
+    set-up, not measured)."""
     award = AwardType.objects.get(pk=world.award_type_id)
-    users = User.objects.in_bulk([u.proposer_id for u in world.units])
-    units = [world.unit(i if unit is None else unit) for i in range(count)]
+    if units is None:
+        units = [world.unit(i if unit is None else unit) for i in range(count)]
+    users = User.objects.in_bulk({u.proposer_id for u in units})
     nominees = fresh_nominees(world, units)
     labels = dict(nominees)
     drafts = []
@@ -156,7 +160,7 @@ def laurel_drafts(world: World, count: int, *, unit: int | None = None) -> list[
                     subject_type="nomination",
                     subject_id=str(n.pk),
                     nomination_id=n.pk,
-                    unit_path=world.unit(i if unit is None else unit).path,
+                    unit_path=units[i].path,
                     campaign_id=n.campaign_id,
                     award_type_id=n.award_type_id,
                     to_state="draft",

@@ -4,6 +4,8 @@ Edits are allowed while the nomination is the unit's (draft, or returned for rev
 audited as a field-level diff so reviewers and inspectors see exactly what changed.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,8 @@ from . import events, one_award, policy, registration, uploads
 from .exceptions import InvalidInput, NotAllowed, TransitionRefused
 from .models import Delegation, Evidence, Nomination
 from .stages import Status
+
+logger = logging.getLogger(__name__)
 
 DOSSIER_FIELDS = [
     "award_type",
@@ -175,7 +179,18 @@ def add_evidence(
             size=upload.size,
             uploaded_by=actor,
         )
-        evidence.file.save("upload", upload, save=False)
+        try:
+            evidence.file.save("upload", upload, save=False)
+        except OSError:
+            # The storage refuses the write (read-only, full, gone): nothing is attached, the
+            # user is told, the operator finds the cause in the log.
+            logger.exception("Evidence storage refused a write for nomination %s", n.pk)
+            raise InvalidInput(
+                _(
+                    "The document could not be stored: the file storage is not accepting "
+                    "files right now. Nothing was attached; please try again later."
+                )
+            ) from None
         try:
             evidence.save()
             n.version += 1

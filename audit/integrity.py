@@ -84,8 +84,9 @@ def take_checkpoint(*, also_to=None) -> Checkpoint:
     cp = _sign_head(key)
     if transaction.get_connection().in_atomic_block:
         # Written only if the checkpoint is: a copy of a rolled-back row would accuse the
-        # database of losing it.
-        transaction.on_commit(lambda: _copy_outside(cp, also_to), robust=False)
+        # database of losing it. After the commit a failed append is logged, not raised: the
+        # caller's work (an export, say) is done and must not end in an error page.
+        transaction.on_commit(lambda: _copy_outside(cp, also_to), robust=True)
     else:
         _copy_outside(cp, also_to)
     return cp

@@ -175,3 +175,19 @@ def test_an_unreadable_checkpoint_file_is_one_plain_line(
 def test_a_missing_checkpoint_file_is_one_plain_line(history, audit_keys, tmp_path):
     with pytest.raises(CommandError, match=r"cannot verify: the checkpoint file .* does not exist"):
         call_command("audit_verify", "--against", str(tmp_path / "none.jsonl"))
+
+
+def test_a_copy_that_cannot_be_written_is_one_plain_line_and_the_checkpoint_kept(
+    transactional_db, history, audit_keys, tmp_path
+):
+    """Run as cron runs it (committed, outside any transaction): the checkpoint is in the
+    database, and the operator is told the outside copy failed."""
+    (tmp_path / "not-a-folder").write_text("")
+    target = tmp_path / "not-a-folder" / "cp.jsonl"
+    with pytest.raises(
+        CommandError,
+        match=rf"^cannot checkpoint: checkpoint #\d+ is stored, but it could not "
+        rf"be appended to {target}: ",
+    ):
+        call_command("audit_checkpoint", "--also-to", str(target))
+    assert Checkpoint.objects.count() == 1

@@ -300,6 +300,16 @@ class BallotIn(serializers.Serializer):
     choice = serializers.ChoiceField(choices=Choice.choices)
 
 
+class WrittenOpinionIn(serializers.Serializer):
+    member = serializers.IntegerField()
+    choice = serializers.ChoiceField(choices=Choice.choices)
+
+
+class NotCommendedIn(serializers.Serializer):
+    reason_code = serializers.IntegerField()
+    reasons = serializers.CharField(required=False, allow_blank=True)
+
+
 class ReasonsIn(serializers.Serializer):
     reasons = serializers.CharField()
 

@@ -46,6 +46,16 @@ urlpatterns = [
         views.Defer.as_view(),
         name="api_defer",
     ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/written-opinion/",
+        views.WrittenOpinion.as_view(),
+        name="api_written_opinion",
+    ),
+    path(
+        "council/sessions/<int:pk>/items/<int:item_pk>/not-commended/",
+        views.NotCommended.as_view(),
+        name="api_not_commended",
+    ),
     path("council/objections/", views.Objections.as_view(), name="api_objections"),
     path("council/notice/<int:pk>/object/", views.ObjectionFile.as_view(), name="api_object"),
     path(

@@ -17,10 +17,12 @@ from approvals import services as council_services
 from approvals.forms import (
     AttendanceForm,
     BallotForm,
+    NotCommendedForm,
     ReasonsForm,
     ResolutionForm,
     SessionForm,
     SignForm,
+    WrittenOpinionForm,
 )
 from approvals.models import AgendaItem, CouncilSession, Objection, SignedDecision
 from approvals.views import not_commended_codes, signing_agency
@@ -430,6 +432,52 @@ class Defer(Base):
             return _refuse_form(form)
         council_services.defer_item(
             item, actor=request.user, reasons=form.cleaned_data["reasons"], origin=_origin(request)
+        )
+        return Response(s.SessionOut(_session(request, pk)).data)
+
+
+class WrittenOpinion(Base):
+    @extend_schema(request=s.WrittenOpinionIn, responses=s.SessionOut)
+    def post(self, request, pk, item_pk):
+        """Record the written opinion an absent member sent in (the secretary)."""
+        session = _session(request, pk)
+        item = _item(session, item_pk)
+        seats = council.seats(session)
+        form = WrittenOpinionForm(
+            _form_data(_read(s.WrittenOpinionIn, request)),
+            absent=[seat for seat in seats if seat.present is False],
+        )
+        if not form.is_valid():
+            return _refuse_form(form)
+        member = next(x.member for x in seats if str(x.member_id) == form.cleaned_data["member"])
+        council_services.record_written_opinion(
+            item,
+            actor=request.user,
+            member=member,
+            choice=form.cleaned_data["choice"],
+            origin=_origin(request),
+        )
+        return Response(s.SessionOut(_session(request, pk)).data)
+
+
+class NotCommended(Base):
+    @extend_schema(request=s.NotCommendedIn, responses=s.SessionOut)
+    def post(self, request, pk, item_pk):
+        """Record the coded reason the council did not commend an item's nominee (the
+        secretary, after the vote)."""
+        session = _session(request, pk)
+        item = _item(session, item_pk)
+        form = NotCommendedForm(
+            _form_data(_read(s.NotCommendedIn, request)), codes=not_commended_codes()
+        )
+        if not form.is_valid():
+            return _refuse_form(form)
+        outcomes.record_not_commended(
+            item,
+            actor=request.user,
+            reason_code=form.cleaned_data["reason_code"],
+            reasons=form.cleaned_data["reasons"],
+            origin=_origin(request),
         )
         return Response(s.SessionOut(_session(request, pk)).data)
 

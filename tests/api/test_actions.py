@@ -160,3 +160,22 @@ def test_editing_the_dossier_changes_only_the_fields_given(world, draft):
     )
     assert refused.status_code == 400
     assert refused.json()["errors"]["nominee_unit"] == ["This award is for individuals."]
+
+
+def test_the_secretary_records_an_absent_members_written_opinion(
+    world, members, at_council, opened
+):
+    at_council()
+    absent = members[-1]
+    session = opened(present=members[:-1])
+    item = session.items.get()
+    secretary = client_for(world.secretary)
+    url = f"/api/council/sessions/{session.pk}/items/{item.pk}/written-opinion/"
+
+    present = secretary.post(url, {"member": members[0].pk, "choice": "approve"}, format="json")
+    assert present.status_code == 400 and "member" in present.json()["errors"]
+    recorded = secretary.post(url, {"member": absent.pk, "choice": "approve"}, format="json")
+    assert recorded.status_code == 200, recorded.content
+    again = secretary.post(url, {"member": absent.pk, "choice": "abstain"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["title"] == "This member's opinion on this item is already recorded."

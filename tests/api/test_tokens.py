@@ -155,3 +155,17 @@ def test_the_page_revokes_ones_own_token_only(client, world):
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.revoked_at is not None and theirs.revoked_at is None
+
+
+def test_the_admin_lists_tokens_without_their_digest_and_changes_none(
+    client, world, django_user_model
+):
+    token, secret = tokens.issue(user=world.proposer, name="HR system", scopes=["read"], days=30)
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
+    listing = client.get(reverse("admin:api_apitoken_changelist"))
+    assert listing.status_code == 200
+    assert "HR system" in listing.content.decode()
+    page = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
+    assert token.prefix in page and token.digest not in page and secret not in page
+    # Revoking goes through the holder's page (audited), not the admin.
+    assert client.post(reverse("admin:api_apitoken_delete", args=[token.pk])).status_code == 403

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from approvals import views as council
 from honours_public import views as honours
+from nominations import list_import_views as list_import
 from nominations import record_views as record
 from nominations import sign_in_views as sign_in
 from nominations import views as nominations
@@ -28,6 +29,13 @@ urlpatterns = [
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("tasks/<int:task_pk>/reassign/", workflows.reassign, name="task_reassign"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),
+    path("nominations/import/", list_import.upload, name="nomination_import"),
+    path(
+        "nominations/import/template.xlsx",
+        list_import.template,
+        name="nomination_import_template",
+    ),
+    path("nominations/import/confirm/", list_import.confirm, name="nomination_import_confirm"),
     path("nominations/new/", nominations.nomination_create, name="nomination_create"),
     path("nominations/eligibility/", nominations.eligibility_preview, name="eligibility_preview"),
     path("nominations/<int:pk>/", workflows.nomination_detail, name="nomination_detail"),

@@ -108,8 +108,27 @@ urlpatterns = [
     path("council/sessions/<int:pk>/close/", council.session_close, name="council_session_close"),
     path(
         "council/sessions/<int:pk>/minutes.csv",
-        council.session_minutes_csv,
+        council.session_minutes_export,
+        {"fmt": "csv"},
         name="council_minutes_csv",
+    ),
+    path(
+        "council/sessions/<int:pk>/minutes.xlsx",
+        council.session_minutes_export,
+        {"fmt": "xlsx"},
+        name="council_minutes_xlsx",
+    ),
+    path(
+        "council/sessions/<int:pk>/agenda.csv",
+        council.session_agenda_export,
+        {"fmt": "csv"},
+        name="council_agenda_csv",
+    ),
+    path(
+        "council/sessions/<int:pk>/agenda.xlsx",
+        council.session_agenda_export,
+        {"fmt": "xlsx"},
+        name="council_agenda_xlsx",
     ),
     path(
         "council/sessions/<int:pk>/items/<int:item_pk>/defer/",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import Origin
 
-from . import list_import, policy
+from . import list_import, policy, record_import
 from .exceptions import InvalidInput
 from .forms import NominationImportForm
 from .list_import import ListRefused
@@ -38,6 +38,11 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if data["file"].size > record_import.MAX_BYTES:  # refused before it is read
+                raise InvalidInput(
+                    _("The file is too large (at most %(mb)d MB).")
+                    % {"mb": record_import.MAX_BYTES // (1024 * 1024)}
+                )
             read = list_import.read(data["file"].read(), data["file"].name or "")
         except InvalidInput as exc:
             form.add_error("file", exc.message)

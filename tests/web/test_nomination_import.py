@@ -234,3 +234,31 @@ def test_the_list_page_links_to_the_import(client, world):
     assert (
         reverse("nomination_import") not in client.get(reverse("nomination_list")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "sentence"),
+    [
+        ("list.csv", b"username,award\n", "This is not an Excel workbook (.xlsx)."),
+        ("list.xlsx", b"PK\x03\x04" + b"0" * (2 * 1024 * 1024), "The file is too large"),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_refused_on_the_form(client, world, name, data, sentence):
+    client.force_login(world.proposer)
+    response = _upload(client, world, data, name=name)
+    assert response.status_code == 400 and sentence in response.content.decode()
+    assert not Nomination.objects.exists()
+
+
+def test_a_workbook_without_the_sheet_or_its_columns_is_refused_whole(client, world):
+    book = Workbook()
+    book.active.title = list_import.SHEET.vi
+    book.active.append(["Tên đăng nhập", "Ghi chú"])
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(world.proposer)
+    response = _upload(client, world, out.getvalue())
+    page = response.content.decode()
+    assert response.status_code == 400 and response.context["token"] == ""
+    assert "missing column(s)" in page and "“Mã danh hiệu / Award code”" in page
+    assert "unknown column(s) “Ghi chú”" in page

@@ -92,8 +92,8 @@ COLUMN_OF_FIELD = {
 class ListRefused(InvalidInput):
     """The list cannot be imported: its problems, and every row with its errors."""
 
-    def __init__(self, message, *, checked: "Checked | None" = None):
-        super().__init__(message)
+    def __init__(self, message, *, checked: "Checked | None" = None, reasons=()):
+        super().__init__(message, reasons=reasons)
         self.checked = checked
 
 

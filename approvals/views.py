@@ -5,19 +5,17 @@ Views parse input, call one selector or service, and let domain errors through t
 `refuses_domain_errors`, which answers with the refused page and the error's status. Who may
 see what is `approvals.policy`'s and the selectors'."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Origin
-from nominations import quotas
+from nominations import exports, quotas
 from nominations.calendar import working_days_between
 from nominations.eligibility import Evaluation
 from nominations.exceptions import DomainError, InvalidInput, NotAllowed
@@ -362,52 +360,117 @@ def session_close(request, pk):
     return redirect("council_session", pk=pk)
 
 
+MINUTES_HEADER = [
+    gettext_lazy("Position"),
+    gettext_lazy("Nomination"),
+    gettext_lazy("Nominee"),
+    gettext_lazy("Award"),
+    gettext_lazy("Secret ballot"),
+    gettext_lazy("Base"),
+    gettext_lazy("Approve"),
+    gettext_lazy("Disapprove"),
+    gettext_lazy("Abstain"),
+    gettext_lazy("Did not vote"),
+    gettext_lazy("Written opinions"),
+    gettext_lazy("Recused"),
+    gettext_lazy("Outcome"),
+]
+
+
 @login_required
 @require_GET
-def session_minutes_csv(request, pk):
+def session_minutes_export(request, pk, fmt="csv"):
     """The minutes' per-item counts as a spreadsheet (counts only: never who chose what)."""
     session = _session_or_404(request, pk)
     if not session.is_closed:
         raise Http404(_("The minutes exist once voting has closed."))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="council-session-{pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    rows = [
         [
-            _("Position"),
-            _("Nomination"),
-            _("Nominee"),
-            _("Award"),
-            _("Secret ballot"),
-            _("Base"),
-            _("Approve"),
-            _("Disapprove"),
-            _("Abstain"),
-            _("Did not vote"),
-            _("Written opinions"),
-            _("Recused"),
-            _("Outcome"),
+            item["position"],
+            item["reference"],
+            item["nominee"],
+            item["award"],
+            item["secret"],
+            item.get("base", ""),
+            item.get("approve", ""),
+            item.get("disapprove", ""),
+            item.get("abstain", ""),
+            item.get("not_voted", ""),
+            item.get("written", ""),
+            "; ".join(r["member"] for r in item.get("recused", [])),
+            item["outcome"],
         ]
+        for item in session.minutes.get("items", [])
+    ]
+    return exports.respond(
+        fmt,
+        MINUTES_HEADER,
+        rows,
+        name=f"council-session-{pk}",
+        title=_("Council session #%(pk)s: minutes") % {"pk": pk},
     )
-    for item in session.minutes.get("items", []):
-        writer.writerow(
+
+
+@login_required
+@require_GET
+def session_agenda_export(request, pk, fmt):
+    """The session's agenda as its page shows it to the reader: each item with its ballot, its
+    status and its votes (an open ballot's counts as they stand; a secret one's only once
+    tallied; never who chose what)."""
+    session = _session_or_404(request, pk)
+    header = [
+        _("Position"),
+        _("Nomination"),
+        _("Nominee"),
+        _("Proposing unit"),
+        _("Award"),
+        _("Ballot"),
+        _("Status"),
+        _("Ballots cast"),
+        _("Approve"),
+        _("Disapprove"),
+        _("Abstain"),
+        _("Did not vote"),
+        _("Base"),
+        _("Passed"),
+    ]
+    rows = []
+    for item in selectors.agenda(session):
+        n = item.nomination
+        votes: list = [""] * 6
+        if item.status == AgendaItem.Status.DECIDED:
+            t = item.tally
+            votes = [
+                t.approve,
+                t.disapprove,
+                t.abstain,
+                t.not_voted,
+                t.base,
+                _("Yes") if t.passed else _("No"),
+            ]
+        elif item.status == AgendaItem.Status.PENDING and not item.secret:
+            votes = [item.open_approve, item.open_disapprove, item.open_abstain, "", "", ""]
+        counted = item.status in (AgendaItem.Status.PENDING, AgendaItem.Status.DECIDED)
+        rows.append(
             [
-                item["position"],
-                item["reference"],
-                item["nominee"],
-                item["award"],
-                item["secret"],
-                item.get("base", ""),
-                item.get("approve", ""),
-                item.get("disapprove", ""),
-                item.get("abstain", ""),
-                item.get("not_voted", ""),
-                item.get("written", ""),
-                "; ".join(r["member"] for r in item.get("recused", [])),
-                item["outcome"],
+                item.position,
+                n.reference,
+                n.nominee_name,
+                n.proposing_unit.name,
+                n.award_type.name,
+                _("Secret ballot") if item.secret else _("Open ballot"),
+                item.get_status_display(),
+                (item.receipts_count if item.secret else item.open_count) if counted else "",
+                *votes,
             ]
         )
-    return response
+    return exports.respond(
+        fmt,
+        header,
+        rows,
+        name=f"council-session-{pk}-agenda",
+        title=_("Council session #%(pk)s: agenda") % {"pk": pk},
+    )
 
 
 # --- ballots -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class Event(models.TextChoices):
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     # The record eligibility reads, and the registrations to the movement.
     RECORD_IMPORTED = "record.imported", _("Past years' records imported")
+    NOMINATIONS_IMPORTED = "nominations.imported", _("List of nominations imported")
     REGISTRATION_RECORDED = "registration.recorded", _("Emulation registration recorded")
     # Signing in: every login, logout, refusal and change to a second factor.
     LOGIN = "auth.login", _("Logged in")

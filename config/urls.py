@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from approvals import views as council
 from honours_public import views as honours
+from nominations import list_import_views as list_import
 from nominations import record_views as record
 from nominations import sign_in_views as sign_in
 from nominations import views as nominations
@@ -28,6 +29,13 @@ urlpatterns = [
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("tasks/<int:task_pk>/reassign/", workflows.reassign, name="task_reassign"),
     path("nominations/", nominations.nomination_list, name="nomination_list"),
+    path("nominations/import/", list_import.upload, name="nomination_import"),
+    path(
+        "nominations/import/template.xlsx",
+        list_import.template,
+        name="nomination_import_template",
+    ),
+    path("nominations/import/confirm/", list_import.confirm, name="nomination_import_confirm"),
     path("nominations/new/", nominations.nomination_create, name="nomination_create"),
     path("nominations/eligibility/", nominations.eligibility_preview, name="eligibility_preview"),
     path("nominations/<int:pk>/", workflows.nomination_detail, name="nomination_detail"),
@@ -100,8 +108,27 @@ urlpatterns = [
     path("council/sessions/<int:pk>/close/", council.session_close, name="council_session_close"),
     path(
         "council/sessions/<int:pk>/minutes.csv",
-        council.session_minutes_csv,
+        council.session_minutes_export,
+        {"fmt": "csv"},
         name="council_minutes_csv",
+    ),
+    path(
+        "council/sessions/<int:pk>/minutes.xlsx",
+        council.session_minutes_export,
+        {"fmt": "xlsx"},
+        name="council_minutes_xlsx",
+    ),
+    path(
+        "council/sessions/<int:pk>/agenda.csv",
+        council.session_agenda_export,
+        {"fmt": "csv"},
+        name="council_agenda_csv",
+    ),
+    path(
+        "council/sessions/<int:pk>/agenda.xlsx",
+        council.session_agenda_export,
+        {"fmt": "xlsx"},
+        name="council_agenda_xlsx",
     ),
     path(
         "council/sessions/<int:pk>/items/<int:item_pk>/defer/",

@@ -255,3 +255,35 @@ def record_imported(
         data={"sha256": sha256, "file": file_name, "counts": counts},
         origin=origin,
     )
+
+
+def nominations_imported(
+    *,
+    actor: Actor,
+    role: str,
+    sha256: str,
+    file_name: str,
+    campaign_id: int,
+    unit_path: str,
+    nominations: list[int],
+    origin: Origin | None,
+) -> AuditEvent:
+    """A unit's list of nominations imported from a workbook (each draft has its own
+    NOMINATION_CREATED event): which file (its SHA-256), for which campaign and unit, and the
+    drafts it made."""
+    return audit.build(
+        Event.NOMINATIONS_IMPORTED,
+        actor=actor,
+        role=role,
+        subject_type="nomination_import",
+        subject_id=sha256[:40],  # the column's width; the whole hash is in the data
+        unit_path=unit_path,
+        campaign_id=campaign_id,
+        data={
+            "sha256": sha256,
+            "file": file_name,
+            "count": len(nominations),
+            "nominations": nominations,
+        },
+        origin=origin,
+    )

@@ -283,6 +283,22 @@ class RecordImportForm(forms.Form):
     )
 
 
+class NominationImportForm(forms.Form):
+    """A unit's list of nominations for one campaign, made from the template
+    (`list_import.template`)."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    proposing_unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=None)
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposing_unit"].queryset = proposable_units(user)
+
+
 class RegistrationForm(forms.Form):
     """A unit's proposer registers people and collectives of the unit for a year."""
 

@@ -563,6 +563,19 @@ def authorize_record_import(user) -> str:
     )
 
 
+def authorize_nomination_import(user, unit: Unit | None = None) -> str:
+    """The role in which the user imports a list of nominations for `unit` (None: for any unit
+    of theirs, as the import page asks), or NotAllowed: a unit's proposer, as for one draft."""
+    if unit is None:
+        if may_propose(user):
+            return Role.UNIT_PROPOSER
+    else:
+        held = holding(user, Role.UNIT_PROPOSER, unit)
+        if held is not None:
+            return held.role
+    raise NotAllowed(_("Only a unit's proposer can import its list of nominations."))
+
+
 def units_user_may_register_for(user):
     """The units whose people and collectives the user registers to the emulation movement: the
     proposer's, as for nominations."""

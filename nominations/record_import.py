@@ -257,6 +257,7 @@ class Read:
     file_name: str
     rows: list[dict]  # {"kind", "sheet", "number", "cells": {column key: value}}
     problems: list[str]
+    extra: dict = field(default_factory=dict)  # what the importer chose on the page, signed too
 
 
 def _plain(value):
@@ -285,17 +286,25 @@ def _header_key(sheet: Sheet, text) -> Column | None:
     return None
 
 
-def _sheet_of(title: str) -> Sheet | None:
+def _sheet_of(title: str, sheets: tuple[Sheet, ...]) -> Sheet | None:
     wanted = title.strip().lower()
-    for sheet in SHEETS:
+    for sheet in sheets:
         if wanted in (sheet.vi.lower(), sheet.en.lower()):
             return sheet
     return None
 
 
-def read(data: bytes, file_name: str) -> Read:
+def read(
+    data: bytes,
+    file_name: str,
+    *,
+    sheets: tuple[Sheet, ...] = SHEETS,
+    max_rows: int | None = None,
+) -> Read:
     """The workbook's rows, or what is wrong with the file as a whole. Raises InvalidInput when
-    it is not an XLSX workbook at all, or too large."""
+    it is not an XLSX workbook at all, or too large. `sheets`: the sheets the workbook may have
+    (the list of nominations, `list_import`, reads its one sheet here too)."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     if len(data) > MAX_BYTES:
         raise InvalidInput(
             _("The file is too large (at most %(mb)d MB).") % {"mb": MAX_BYTES // (1024 * 1024)}
@@ -315,20 +324,20 @@ def read(data: bytes, file_name: str) -> Read:
         for ws in book.worksheets:
             if ws.title.strip().lower() in {t.lower() for t in INSTRUCTIONS}:
                 continue
-            sheet = _sheet_of(ws.title)
+            sheet = _sheet_of(ws.title, sheets)
             if sheet is None:
                 result.problems.append(
                     _("Unknown sheet “%(sheet)s”: the sheets are %(sheets)s.")
-                    % {"sheet": ws.title, "sheets": ", ".join(f"“{s.vi}”" for s in SHEETS)}
+                    % {"sheet": ws.title, "sheets": ", ".join(f"“{s.vi}”" for s in sheets)}
                 )
                 continue
             known += 1
-            if not _read_sheet(ws, sheet, result):
+            if not _read_sheet(ws, sheet, result, max_rows):
                 break
         if not known and not result.problems:
             result.problems.append(
                 _("The workbook has none of the sheets %(sheets)s.")
-                % {"sheets": ", ".join(f"“{s.vi}”" for s in SHEETS)}
+                % {"sheets": ", ".join(f"“{s.vi}”" for s in sheets)}
             )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise not_xlsx from exc
@@ -337,7 +346,7 @@ def read(data: bytes, file_name: str) -> Read:
     return result
 
 
-def _read_sheet(ws, sheet: Sheet, result: Read) -> bool:
+def _read_sheet(ws, sheet: Sheet, result: Read, max_rows: int) -> bool:
     """Append the sheet's rows; False once the file has too many rows (reading stops)."""
     rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     header = next(rows, None) or ()
@@ -379,10 +388,10 @@ def _read_sheet(ws, sheet: Sheet, result: Read) -> bool:
             str(cells[c.key]).lower() == c.en.lower() for c in columns.values() if cells[c.key]
         ):
             continue  # the English header row
-        if len(result.rows) >= MAX_ROWS:
+        if len(result.rows) >= max_rows:
             result.problems.append(
                 _("The file has more than %(max)d rows: split it into several files.")
-                % {"max": MAX_ROWS}
+                % {"max": max_rows}
             )
             return False
         result.rows.append(
@@ -495,10 +504,10 @@ def _choice(value, errors: list[str], column: Column) -> str | None:
     return found
 
 
-class _Lookups:
+class Lookups:
     """People, units and award types named by the file, read once each."""
 
-    def __init__(self, rows: list[Row]):
+    def __init__(self, rows: list):  # anything with `cells`: a Row, or `list_import.Line`
         usernames = {str(r.cells.get("username")) for r in rows if r.cells.get("username")}
         codes = {str(r.cells.get("unit_code")) for r in rows if r.cells.get("unit_code")}
         awards = {str(r.cells.get("award")) for r in rows if r.cells.get("award")}
@@ -520,7 +529,7 @@ def _in_scope(path: str | None, scopes: list[str] | None) -> bool:
     return scopes is None or (path is not None and any(path.startswith(s) for s in scopes))
 
 
-def _holder(row: Row, lookups: _Lookups, scopes, *, collective_allowed: bool) -> tuple:
+def _holder(row: Row, lookups: Lookups, scopes, *, collective_allowed: bool) -> tuple:
     """The row's person or collective (person, unit), with an error when neither or both."""
     username, code = row.cells.get("username"), row.cells.get("unit_code")
     person = unit = None
@@ -559,7 +568,7 @@ def _holder(row: Row, lookups: _Lookups, scopes, *, collective_allowed: bool) ->
     return person, unit
 
 
-def _check_row(row: Row, lookups: _Lookups, scopes) -> None:
+def _check_row(row: Row, lookups: Lookups, scopes) -> None:
     cells, errors = row.cells, row.errors
     columns = {c.key: c for c in SHEET_OF[row.kind].columns}
     person, unit = _holder(row, lookups, scopes, collective_allowed="unit_code" in columns)
@@ -695,7 +704,7 @@ def check(read_: Read, *, scopes: list[str] | None) -> Checked:
         if not checked.problems:
             checked.problems.append(_("The workbook has no rows to import."))
         return checked
-    lookups = _Lookups(rows)
+    lookups = Lookups(rows)
     for row in rows:
         _check_row(row, lookups, scopes)
     valid = [r for r in rows if not r.errors]
@@ -811,19 +820,26 @@ def refusal_sentence(checked: Checked) -> str:
 # --- carrying the rows from the preview to the confirmation ------------------------------
 
 
-def sign(read_: Read, *, user) -> str:
+def sign(read_: Read, *, user, salt: str = SIGNING_SALT) -> str:
     return signing.dumps(
-        {"user": user.pk, "sha256": read_.sha256, "file": read_.file_name, "rows": read_.rows},
-        salt=SIGNING_SALT,
+        {
+            "user": user.pk,
+            "sha256": read_.sha256,
+            "file": read_.file_name,
+            "rows": read_.rows,
+            "extra": read_.extra,
+        },
+        salt=salt,
         compress=True,
     )
 
 
-def unsign(token: str, *, user) -> Read:
+def unsign(token: str, *, user, salt: str = SIGNING_SALT) -> Read:
     """The rows the user previewed, as they were; InvalidInput if the token was altered,
-    expired or is someone else's."""
+    expired or is someone else's. `salt`: one per kind of import, so that one's preview cannot
+    be confirmed as the other's."""
     try:
-        payload = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNED_FOR_SECONDS)
+        payload = signing.loads(token, salt=salt, max_age=SIGNED_FOR_SECONDS)
     except signing.SignatureExpired as exc:
         raise InvalidInput(
             _("The preview is more than an hour old: upload the file again.")
@@ -832,7 +848,7 @@ def unsign(token: str, *, user) -> Read:
         raise InvalidInput(_("The preview could not be read: upload the file again.")) from exc
     if payload.get("user") != user.pk:
         raise InvalidInput(_("This preview was made by someone else: upload the file again."))
-    return Read(payload["sha256"], payload["file"], payload["rows"], [])
+    return Read(payload["sha256"], payload["file"], payload["rows"], [], payload.get("extra") or {})
 
 
 # --- the template --------------------------------------------------------------------------
@@ -907,16 +923,23 @@ def template() -> bytes:
     guide.column_dimensions["A"].width = 90
     guide.column_dimensions["B"].width = 90
     for sheet in SHEETS:
-        ws = book.create_sheet(sheet.vi)
-        ws.append([c.vi for c in sheet.columns])
-        ws.append([c.en for c in sheet.columns])
-        for index, column in enumerate(sheet.columns, start=1):
-            head = ws.cell(row=1, column=index)
-            head.font = Font(bold=True)
-            head.comment = Comment(column.note, "Laurel")
-            ws.cell(row=2, column=index).font = Font(italic=True, color="666666")
-            ws.column_dimensions[head.column_letter].width = max(18, len(column.vi) + 4)
-        ws.freeze_panes = "A3"
+        write_sheet(book, sheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def write_sheet(book: Workbook, sheet: Sheet):
+    """A sheet of a template: its headers in Vietnamese (row 1, read by the import) and English
+    (row 2, skipped), each header with its note; data from row 3."""
+    ws = book.create_sheet(sheet.vi)
+    ws.append([c.vi for c in sheet.columns])
+    ws.append([c.en for c in sheet.columns])
+    for index, column in enumerate(sheet.columns, start=1):
+        head = ws.cell(row=1, column=index)
+        head.font = Font(bold=True)
+        head.comment = Comment(column.note, "Laurel")
+        ws.cell(row=2, column=index).font = Font(italic=True, color="666666")
+        ws.column_dimensions[head.column_letter].width = max(18, len(column.vi) + 4)
+    ws.freeze_panes = "A3"
+    return ws

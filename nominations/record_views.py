@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import Origin
 
-from . import policy, record_import, registration
+from . import exports, policy, record_import, registration
 from .exceptions import InvalidInput, NotAllowed
 from .forms import RecordImportForm, RegistrationForm
 from .models import Unit
@@ -228,18 +228,9 @@ def registration_export(request, fmt):
     _units, unit = _chosen_unit(request)
     if unit is None:
         raise Http404(_("No such unit."))
-    rows = registration.registrations(year=year, unit=unit)
-    name = f"dang-ky-thi-dua-{year}-{unit.code}"
-    if fmt == "csv":
-        return _attachment(
-            registration.export_csv(rows),
-            name=f"{name}.csv",
-            content_type="text/csv; charset=utf-8",
-        )
-    return _attachment(
-        registration.export_xlsx(rows, title=f"{year} {unit.code}"),
-        name=f"{name}.xlsx",
-        content_type=XLSX,
+    header, rows = registration.export_rows(registration.registrations(year=year, unit=unit))
+    return exports.respond(
+        fmt, header, rows, name=f"dang-ky-thi-dua-{year}-{unit.code}", title=f"{year} {unit.code}"
     )
 
 

@@ -8,15 +8,11 @@ and collectives to the movement, with their commitments; an emulation title whos
 `register` writes registrations; `registrations` and the exports read them.
 """
 
-import csv
-import io
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from audit import services as audit
 from audit.services import Origin
@@ -191,35 +187,3 @@ def export_rows(rows) -> tuple[list[str], list[list]]:
             ]
         )
     return header, lines
-
-
-def _cell(value):
-    """A value as a spreadsheet cell: text a spreadsheet would run as a formula is kept as text
-    (commitments are free text written by users)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def export_csv(rows) -> str:
-    header, lines = export_rows(rows)
-    lines = [[_cell(v) for v in line] for line in lines]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(lines)
-    return out.getvalue()
-
-
-def export_xlsx(rows, *, title: str) -> bytes:
-    header, lines = export_rows(rows)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for line in lines:
-        sheet.append([_cell(v) for v in line])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

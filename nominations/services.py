@@ -72,6 +72,18 @@ def _display_name(name: str | None) -> str:
     return (base or "document")[-200:]
 
 
+def check_draft(nomination: Nomination, *, actor: Actor) -> str:
+    """What a new draft must pass before it is written (the role in which the actor writes it):
+    the actor proposes for its unit, the nominee is the unit's, no other nomination claims the
+    award (`one_award`), and the nominee is registered if the award requires it. Raises the
+    refusal; reads, never writes (the list import previews its rows with it)."""
+    role = policy.authorize(actor, "edit", nomination).role
+    _check_nominee(nomination)
+    one_award.refuse_second(nomination)
+    _check_registration(nomination)
+    return role
+
+
 def create_draft(
     *,
     actor: Actor,
@@ -98,10 +110,7 @@ def create_draft(
         created_by=actor,
         last_acted_by=actor,
     )
-    role = policy.authorize(actor, "edit", nomination).role
-    _check_nominee(nomination)
-    one_award.refuse_second(nomination)
-    _check_registration(nomination)
+    role = check_draft(nomination, actor=actor)
     with transaction.atomic():
         with one_award.guarded(nomination):
             nomination.save()

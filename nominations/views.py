@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 
 from audit.services import Origin
 
-from . import eligibility, policy, registration, services
+from . import eligibility, exports, policy, registration, services
 from .exceptions import DomainError, InvalidInput, NotAllowed, TransitionRefused
 from .filters import NominationFilter
 from .forms import DelegationForm, EligibilityPreviewForm, EvidenceForm, NominationForm
@@ -39,6 +39,11 @@ def nomination_list(request):
         request.GET or None, queryset=visible_nominations(request.user), user=request.user
     )
     table = NominationTable(filters.qs)
+    fmt = exports.wanted(request)
+    if fmt:  # the list as filtered and sorted, every page of it
+        RequestConfig(request, paginate=False).configure(table)
+        header, rows = table.export()
+        return exports.respond(fmt, header, rows, name="laurel-nominations", title=_("Nominations"))
     RequestConfig(request, paginate={"per_page": LIST_PAGE_SIZE}).configure(table)
     return render(
         request,
@@ -49,6 +54,7 @@ def nomination_list(request):
             "filtered": filters.is_bound and any(request.GET.get(f) for f in filters.filters),
             # Read from the roles already loaded: holding the role means having its unit.
             "can_propose": policy.may_propose(request.user),
+            "export_query": exports.query(request),
         },
     )
 

@@ -27,7 +27,7 @@ from audit.events import Event
 from audit.events import label as event_label
 from audit.integrity import IntegrityProblem
 from audit.services import Origin, record_inspection
-from nominations import policy
+from nominations import exports, policy
 from nominations.exceptions import DomainError, NotAllowed
 from nominations.models import AwardType, Campaign, Nomination, Unit
 from nominations.roles import Role
@@ -165,7 +165,7 @@ def events(request):
     criteria = form.criteria() if form.is_bound else {}
     found = trail.search_events(**criteria)
     export = request.GET.get("export")
-    if export in ("csv", "json"):
+    if export in ("csv", "json", "xlsx"):
         return _export(request, found, criteria, export, f"laurel-events.{export}")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     names = _Names()
@@ -185,7 +185,7 @@ def timeline(request, pk):
     nomination = get_visible(request, pk)
     found = trail.timeline(nomination.pk)
     export = request.GET.get("export")
-    if export in ("csv", "json"):
+    if export in ("csv", "json", "xlsx"):
         return _export(
             request,
             found,
@@ -247,6 +247,22 @@ def _export(request, found, criteria, fmt, filename):
         origin=Origin.from_request(request),
     )
     rows = trail.export_rows(found.order_by("seq"))
+    if fmt == "xlsx":  # the CSV's columns and keys, as a workbook
+        return exports.respond(
+            fmt,
+            trail.EXPORT_FIELDS,
+            (
+                [
+                    json.dumps(row[f], ensure_ascii=False, sort_keys=True)
+                    if f == "data"
+                    else row[f]
+                    for f in trail.EXPORT_FIELDS
+                ]
+                for row in rows
+            ),
+            name=filename.rsplit(".", 1)[0],
+            title=_("Audit events"),
+        )
     if fmt == "csv":
         writer = csv.writer(_Echo())
 

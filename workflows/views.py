@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.selectors import capped_count, timeline
 from audit.services import Origin
-from nominations import eligibility, policy
+from nominations import eligibility, exports, policy
 from nominations.calendar import add_working_days, calendar_between
 from nominations.exceptions import InvalidInput, ReasonsRequired
 from nominations.forms import ActionForm, EvidenceForm, HoldForm, LiftHoldForm, ReassignForm
@@ -27,6 +27,7 @@ from nominations.people import display_name
 from nominations.selectors import decisions_of, last_return
 from nominations.sentences import after_action
 from nominations.stages import ACTION_LABELS, TAKE_ACTION, Status
+from nominations.templatetags.laurel import hold_kind_label, role_label, status_label
 from nominations.views import get_visible
 from nominations.web import refuses_domain_errors
 
@@ -63,6 +64,9 @@ HOLIDAYS_AHEAD = datetime.timedelta(days=31)
 @login_required
 @require_GET
 def inbox(request):
+    fmt = exports.wanted(request)
+    if fmt:
+        return _inbox_export(request, fmt)
     today = timezone.localdate()
     mine = list(taken_by(request.user))
     waiting = waiting_for(request.user)
@@ -102,6 +106,44 @@ def inbox(request):
             "soon_days": DUE_SOON_WORKING_DAYS,
         },
     )
+
+
+def _inbox_export(request, fmt: str):
+    """The inbox as a file: the tasks taken by the user, then those waiting for their roles (the
+    first `INBOX_COUNT_CAP` by due date, as the page lists them), with what the page shows."""
+    today = timezone.localdate()
+    mine = list(taken_by(request.user))
+    waiting = list(waiting_for(request.user)[:INBOX_COUNT_CAP])
+    mark_overdue([*mine, *waiting], today)
+    header = [
+        _("List"),
+        _("Nomination"),
+        _("Nominee"),
+        _("Award"),
+        _("Unit"),
+        _("Waiting for"),
+        _("Role"),
+        _("Due"),
+        _("Working days overdue"),
+        _("On hold"),
+    ]
+    rows = [
+        [
+            where,
+            t.nomination.reference,
+            t.nomination.nominee_name,
+            t.nomination.award_type.name,
+            t.nomination.proposing_unit.name,
+            status_label(t.stage),
+            role_label(t.role),
+            t.due_on,
+            t.overdue_days or "",
+            hold_kind_label(t.hold_kind) if t.hold_kind else "",
+        ]
+        for where, tasks in ((_("Taken by me"), mine), (_("Waiting for my roles"), waiting))
+        for t in tasks
+    ]
+    return exports.respond(fmt, header, rows, name="laurel-inbox", title=_("My inbox"))
 
 
 @login_required

@@ -271,7 +271,8 @@ def test_the_list_exports_as_xlsx_and_csv(client, world, registered):
     assert by_key["staff"][5] == '\'=HYPERLINK("http://x")'  # text, never a formula
     assert by_key[world.unit.code][1] == "Collective"
     assert by_key[world.unit.code][5] == "Tập thể lao động xuất sắc."
-    text = client.get(reverse("registrations_csv") + query).content.decode()
+    response = client.get(reverse("registrations_csv") + query)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert len(lines) == 3 and lines[0][0] == "Year"
     assert {line[2] for line in lines[1:]} == {"staff", world.unit.code}

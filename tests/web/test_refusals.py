@@ -15,6 +15,7 @@ from nominations.exceptions import (
     ReasonsRequired,
     TransitionRefused,
 )
+from nominations.list_import import ListRefused
 from nominations.record_import import RecordRefused
 from nominations.web import refuses_domain_errors
 
@@ -29,6 +30,7 @@ STATUSES = {
     ConflictingAction: 409,
     QuorumNotMet: 409,
     RecordRefused: 400,  # a workbook that cannot be imported
+    ListRefused: 400,  # a list of nominations that cannot be imported
 }
 
 

@@ -193,9 +193,9 @@ def sign_revocation(
                 _("Only a proposal the council supports is decided; this one is “%(status)s”.")
                 % {"status": revocation.get_status_display()}
             )
-        conferring = SignedDecision.objects.select_related("agency").get(
-            pk=revocation.award.decision_id
-        )
+        decision_id = revocation.award.decision_id
+        assert decision_id is not None  # only awards a signed decision conferred are proposed
+        conferring = SignedDecision.objects.select_related("agency").get(pk=decision_id)
         correction = outcomes.sign_correction(
             conferring,
             actor=actor,

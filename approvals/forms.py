@@ -189,11 +189,13 @@ class RevocationProposalForm(forms.Form):
 
 class CouncilConclusionForm(forms.Form):
     met_on = forms.DateField(label=_("The council met on"), widget=_DATE)
-    members = forms.IntegerField(label=_("Council members"), min_value=1)
-    present = forms.IntegerField(label=_("Members present"), min_value=0)
-    votes_for = forms.IntegerField(label=_("For revoking"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
-    votes_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, initial=0)
+    members = forms.IntegerField(label=_("Council members"), min_value=1, max_value=1000)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=_("For revoking"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=1000)
+    votes_abstain = forms.IntegerField(
+        label=_("Abstaining"), min_value=0, max_value=1000, initial=0
+    )
 
 
 class RecoveryForm(forms.Form):
@@ -202,7 +204,9 @@ class RecoveryForm(forms.Form):
         label=_("Certificate returned on"), required=False, widget=_DATE
     )
     amount_to_recover = forms.IntegerField(
-        label=_("Money to recover (VND)"), min_value=0, initial=0
+        label=_("Money to recover (VND)"), min_value=0, max_value=10**15, initial=0
     )
-    amount_recovered = forms.IntegerField(label=_("Money recovered (VND)"), min_value=0, initial=0)
+    amount_recovered = forms.IntegerField(
+        label=_("Money recovered (VND)"), min_value=0, max_value=10**15, initial=0
+    )
     recovered_on = forms.DateField(label=_("Money recovered on"), required=False, widget=_DATE)

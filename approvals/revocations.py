@@ -21,8 +21,14 @@ from nominations.exceptions import ConflictingAction, InvalidInput, TransitionRe
 from nominations.models import ConferredAward, Nomination, Revocation, RevocationGround
 
 from . import arithmetic, events, outcomes
+from . import policy as council_policy
 from .models import SignedDecision
 from .services import QuorumNotMet
+
+# Bounds that keep input within the columns (a council of more members than any has; money
+# beyond any award's), refused as input rather than failing in the database.
+MAX_MEMBERS = 1000
+MAX_VND = 10**15
 
 
 def _award_of(nomination: Nomination) -> ConferredAward:
@@ -124,8 +130,10 @@ def record_council_conclusion(
     base (all members, or those present)."""
     if met_on > timezone.localdate():
         raise InvalidInput(_("The council's meeting cannot be in the future."))
-    if members < 1:
-        raise InvalidInput(_("Give the number of the council's members."))
+    if not 1 <= members <= MAX_MEMBERS:
+        raise InvalidInput(
+            _("The council has between 1 and %(max)d members.") % {"max": MAX_MEMBERS}
+        )
     if not 0 <= present <= members:
         raise InvalidInput(_("Members present must be between 0 and the council's members."))
     if min(votes_for, votes_against, votes_abstain) < 0:
@@ -188,6 +196,7 @@ def sign_revocation(
     marks the award revoked and records its events), its grounds the proposal's."""
     with transaction.atomic():
         revocation, nomination = _locked(revocation)
+        council_policy.authorize_signing(actor, nomination.campaign.agency)
         if revocation.status != Revocation.Status.SUPPORTED:
             raise TransitionRefused(
                 _("Only a proposal the council supports is decided; this one is “%(status)s”.")
@@ -246,6 +255,8 @@ def record_recovery(
         raise InvalidInput(_("A date of return is given for a certificate not returned."))
     if amount_to_recover < 0 or amount_recovered < 0:
         raise InvalidInput(_("Amounts of money cannot be negative."))
+    if amount_to_recover > MAX_VND:
+        raise InvalidInput(_("This amount of money is not plausible."))
     if amount_recovered > amount_to_recover:
         raise InvalidInput(_("More money is recovered than was to be recovered."))
     if amount_recovered and recovered_on is None:

@@ -269,6 +269,7 @@ def test_the_council_needs_a_quorum_and_its_threshold_is_exact(world, conferred)
         {"present": 10},  # more present than members
         {"votes_for": 6, "votes_against": 3},  # more votes than present
         {"members": 0, "present": 0, "votes_for": 0, "votes_against": 0},
+        {"members": 40_000, "present": 30_000},  # beyond any council (and the column)
     ],
 )
 def test_impossible_counts_are_refused(world, conferred, counts):
@@ -388,6 +389,7 @@ def test_recovery_is_recorded_after_the_decision_by_the_secretary_and_edited(wor
         {"certificate_returned": False, "amount_to_recover": 100, "amount_recovered": 50},
         {"certificate_returned": True, "certificate_returned_on": "tomorrow"},
         {"certificate_returned": True, "certificate_returned_on": "last year"},
+        {"certificate_returned": False, "amount_to_recover": 10**19},  # beyond the column
     ],
 )
 def test_recovery_that_does_not_add_up_is_refused(world, conferred, values):

@@ -146,9 +146,12 @@ def test_refusals_are_pages_with_their_status_never_errors(client, world, confer
     assert (
         client.post(reverse("revocation_council", args=[revocation.pk]), counts).status_code == 403
     )
+    assert client.post(reverse("revocation_sign", args=[revocation.pk])).status_code == 403
     client.force_login(world.signer)
     assert client.post(reverse("revocation_sign", args=[revocation.pk])).status_code == 409
     client.force_login(world.secretary)
+    huge = counts | {"members": 40000, "present": 40000}
+    assert client.post(reverse("revocation_council", args=[revocation.pk]), huge).status_code == 400
     bad = counts | {"present": 3, "votes_for": 3}  # no quorum
     assert client.post(reverse("revocation_council", args=[revocation.pk]), bad).status_code == 409
     assert Revocation.objects.get().status == Revocation.Status.PROPOSED

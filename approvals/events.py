@@ -11,7 +11,7 @@ from audit.events import Event
 from audit.models import AuditEvent
 from audit.services import Origin
 from audit.types import Actor
-from nominations.models import ConferredAward, Nomination, StageDecision
+from nominations.models import ConferredAward, Nomination, Revocation, StageDecision
 from nominations.people import display_name
 from nominations.roles import Role
 
@@ -335,4 +335,91 @@ def notice_ended(item: AgendaItem, ends_on) -> AuditEvent:
         from_state=item.nomination.status,
         to_state=item.nomination.status,
         data={"notice_ended_on": ends_on.isoformat(), "session": item.session_id},
+    )
+
+
+# --- revocation of an award ----------------------------------------------------------------
+
+
+def _revocation(revocation: Revocation, nomination: Nomination) -> dict:
+    return {
+        "subject_type": "revocation",
+        "subject_id": revocation.pk,
+        **nomination.audit_context(),
+    }
+
+
+def revocation_proposed(
+    revocation: Revocation,
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.REVOCATION_PROPOSED,
+        actor=actor,
+        role=role,
+        **_revocation(revocation, nomination),
+        to_state=revocation.status,
+        comment=revocation.grounds,
+        data={
+            "ground": revocation.ground,
+            "documents": revocation.documents,
+            "award": revocation.award_id,
+            "decision": revocation.award.decision_number,
+        },
+        origin=origin,
+    )
+
+
+def revocation_concluded(
+    revocation: Revocation,
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    role: str,
+    passed: bool,
+    needed: int,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.REVOCATION_CONCLUDED,
+        actor=actor,
+        role=role,
+        **_revocation(revocation, nomination),
+        from_state=Revocation.Status.PROPOSED,
+        to_state=revocation.status,
+        data={
+            "met_on": revocation.council_met_on.isoformat() if revocation.council_met_on else None,
+            "members": revocation.council_members,
+            "present": revocation.council_present,
+            "for": revocation.votes_for,
+            "against": revocation.votes_against,
+            "abstain": revocation.votes_abstain,
+            "needed": needed,
+            "passed": passed,
+        },
+        origin=origin,
+    )
+
+
+def recovery_recorded(
+    revocation: Revocation,
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    role: str,
+    changes: dict[str, list],
+    origin: Origin | None,
+) -> AuditEvent:
+    """`changes`: field → [value before, value after] (dates as ISO text, money in VND)."""
+    return audit.build(
+        Event.RECOVERY_RECORDED,
+        actor=actor,
+        role=role,
+        **_revocation(revocation, nomination),
+        data={"decision": revocation.decision_number, "changes": changes},
+        origin=origin,
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nominations.models import RevocationGround
 from nominations.people import display_name
 
 from .models import Choice, Objection
@@ -162,3 +163,50 @@ class CorrectionForm(forms.Form):
         self.fields["nominations"].label_from_instance = lambda n: (
             f"{n.reference} — {n.nominee_name} — {n.award_type}"
         )
+
+
+# --- revocation of an award ----------------------------------------------------------------
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RevocationProposalForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=RevocationGround.choices, widget=forms.RadioSelect
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was found, and when; the decision revoking the award will cite it."),
+    )
+    documents = forms.CharField(
+        label=_("Documents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The documents the proposal rests on: their numbers, dates and issuers."),
+    )
+
+
+class CouncilConclusionForm(forms.Form):
+    met_on = forms.DateField(label=_("The council met on"), widget=_DATE)
+    members = forms.IntegerField(label=_("Council members"), min_value=1, max_value=1000)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=_("For revoking"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=1000)
+    votes_abstain = forms.IntegerField(
+        label=_("Abstaining"), min_value=0, max_value=1000, initial=0
+    )
+
+
+class RecoveryForm(forms.Form):
+    certificate_returned = forms.BooleanField(label=_("Certificate returned"), required=False)
+    certificate_returned_on = forms.DateField(
+        label=_("Certificate returned on"), required=False, widget=_DATE
+    )
+    amount_to_recover = forms.IntegerField(
+        label=_("Money to recover (VND)"), min_value=0, max_value=10**15, initial=0
+    )
+    amount_recovered = forms.IntegerField(
+        label=_("Money recovered (VND)"), min_value=0, max_value=10**15, initial=0
+    )
+    recovered_on = forms.DateField(label=_("Money recovered on"), required=False, widget=_DATE)

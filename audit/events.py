@@ -47,6 +47,15 @@ class Event(models.TextChoices):
     NOTICE_ENDED = "council.notice_ended", _("Public notice ended; ready for the decision")
     DECISION_SIGNED = "decision.signed", _("Decision signed")
     AWARD_REVOKED = "award.revoked", _("Award revoked by a correcting decision")
+    REVOCATION_PROPOSED = "revocation.proposed", _("Revocation of the award proposed")
+    REVOCATION_CONCLUDED = (
+        "revocation.council_concluded",
+        _("Council's conclusion on the revocation recorded"),
+    )
+    RECOVERY_RECORDED = (
+        "revocation.recovery_recorded",
+        _("Recovery of the certificate and money recorded"),
+    )
     # People and their capacities.
     DELEGATION_GRANTED = "delegation.granted", _("Delegation granted")
     DELEGATION_REVOKED = "delegation.revoked", _("Delegation revoked")

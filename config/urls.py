@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from approvals import revocation_views as revocation
 from approvals import views as council
 from honours_public import views as honours
 from nominations import list_import_views as list_import
@@ -162,6 +163,16 @@ urlpatterns = [
     path("decisions/sign/", council.decision_sign, name="decision_sign"),
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
+    path("revocations/", revocation.revocation_list, name="revocations"),
+    path("revocations/<int:pk>/", revocation.revocation_detail, name="revocation_detail"),
+    path("revocations/<int:pk>/council/", revocation.revocation_council, name="revocation_council"),
+    path("revocations/<int:pk>/sign/", revocation.revocation_sign, name="revocation_sign"),
+    path(
+        "revocations/<int:pk>/recovery/",
+        revocation.revocation_recovery,
+        name="revocation_recovery",
+    ),
+    path("revocations/propose/<int:pk>/", revocation.revocation_propose, name="revocation_propose"),
     path("honours/", include("honours_public.urls")),
     path("api/", include("api.urls")),
     # One door in: the admin's own login form would skip the audit trail and the second step.

@@ -579,3 +579,36 @@ OBJECTION = (
     "thanghd",
     "Đề nghị làm rõ: sáng kiến nêu trong hồ sơ do tập thể phòng thực hiện, không phải cá nhân.",
 )
+
+# --- a revoked award -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevocationSpec:
+    """One award of the demo's decision revoked through its route: who proposes it, on what
+    ground, the council's vote (members, present, for, against, abstaining) and what was
+    recovered (the certificate returned; the bonus paid with the title, in VND)."""
+
+    nominee: str
+    award: str
+    proposer: str
+    ground: str
+    grounds: str
+    documents: str
+    council: tuple[int, int, int, int, int]
+    money: int
+
+
+REVOCATION = RevocationSpec(
+    nominee="tuanpa",
+    award=LDTT,
+    proposer="inspector",
+    ground="false_dossier",
+    grounds=(
+        "Thanh tra xác định báo cáo thành tích kê khai số liệu sửa chữa, bảo trì thiết bị "
+        "không đúng thực tế; đề nghị hủy bỏ quyết định khen thưởng đối với cá nhân."
+    ),
+    documents="Kết luận thanh tra số 07/KL-TTr của Thanh tra Văn phòng Quốc hội.",
+    council=(7, 6, 5, 1, 0),
+    money=702_000,
+)

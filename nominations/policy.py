@@ -541,6 +541,51 @@ def may_see_record(user, unit_path: str | None) -> bool:
     return any(a.role in RECORD_READERS and unit_path.startswith(a.path) for a in assignments(user))
 
 
+# Who proposes revoking a conferred award (docs/DOMAIN.md, "Revocation"): the head of the unit
+# that proposed it, who answers for its dossier; the council secretary of the agency that
+# conferred it (the emulation office, which keeps the record); an inspector, who finds false
+# declarations. Each over the award: the proposing unit, or the conferring agency.
+REVOCATION_PROPOSERS = (Role.UNIT_HEAD, Role.COUNCIL_SECRETARY, Role.INSPECTOR)
+
+
+def revocation_proposer_role(user, nomination: Nomination) -> str | None:
+    """The role in which the user may propose revoking the award conferred on `nomination`, or
+    None. A nominee never proposes their own award's fate."""
+    if nomination.nominee_person_id == getattr(user, "pk", None):
+        return None
+    where = {
+        Role.UNIT_HEAD: nomination.proposing_unit,
+        Role.COUNCIL_SECRETARY: nomination.campaign.agency,
+        Role.INSPECTOR: nomination.campaign.agency,
+    }
+    for role in REVOCATION_PROPOSERS:
+        if holds(user, role, where[role]):
+            return role
+    return None
+
+
+def authorize_revocation_proposal(user, nomination: Nomination) -> str:
+    role = revocation_proposer_role(user, nomination)
+    if role is None:
+        raise NotAllowed(
+            _(
+                "Only the head of the proposing unit, the council secretary or an inspector "
+                "may propose revoking this award."
+            )
+        )
+    return role
+
+
+def authorize_revocation_secretary(user, agency: Unit) -> str:
+    """The council secretary of the agency records the council's conclusion on a revocation
+    and what was recovered after it."""
+    if not holds(user, Role.COUNCIL_SECRETARY, agency):
+        raise NotAllowed(
+            _("Only the council secretary of %(agency)s records this.") % {"agency": agency}
+        )
+    return Role.COUNCIL_SECRETARY
+
+
 def record_import_scopes(user) -> list[str]:
     """The unit paths over which the user imports past records (empty: may not import)."""
     return sorted({a.path for a in assignments(user) if a.role in RECORD_IMPORTERS})

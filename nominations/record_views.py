@@ -50,7 +50,7 @@ def person_record(request, pk):
             "holder_name": display_name(person),
             "holder_detail": f"{person.username} · {profile.unit}" if profile else person.username,
             "is_person": True,
-            "years": record_of(person=person),
+            "years": _with_proposals(request.user, record_of(person=person)),
         },
     )
 
@@ -68,9 +68,24 @@ def unit_record(request, pk):
             "holder_name": str(unit),
             "holder_detail": unit.code,
             "is_person": False,
-            "years": record_of(unit=unit),
+            "years": _with_proposals(request.user, record_of(unit=unit)),
         },
     )
+
+
+def _with_proposals(user, years):
+    """Mark the awards whose revocation the reader may propose (`may_propose_revocation`): in
+    force, conferred by a signed decision, with no proposal open."""
+    for year in years:
+        for award in year.awards:
+            award.may_propose_revocation = bool(
+                award.nomination_id
+                and award.decision_id
+                and not award.revoked_at
+                and not any(r.is_open for r in award.revocations_shown)
+                and policy.revocation_proposer_role(user, award.nomination)
+            )
+    return years
 
 
 # --- importing past years' records -------------------------------------------------------

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from . import policy
 from .models import (
@@ -13,6 +13,7 @@ from .models import (
     EmulationRegistration,
     Initiative,
     Nomination,
+    Revocation,
     StageDecision,
     Unit,
 )
@@ -94,7 +95,8 @@ class RecordYear:
 
 def record_of(*, person=None, unit: Unit | None = None) -> list[RecordYear]:
     """A person's or a collective's record, newest year first: conferred awards (from decisions
-    and imported, the revoked ones marked by `revoked_at`), annual ratings, initiatives,
+    and imported, the revoked ones marked by `revoked_at`, each with its proposals of revocation
+    as `revocations_shown`: the decision and what was recovered), annual ratings, initiatives,
     disciplinary measures and emulation registrations. One query per kind, whatever the length
     of the record."""
     holder = {"person": person} if person is not None else {"unit": unit}
@@ -103,7 +105,18 @@ def record_of(*, person=None, unit: Unit | None = None) -> list[RecordYear]:
     def at(year: int) -> RecordYear:
         return years.setdefault(year, RecordYear(year))
 
-    for award in ConferredAward.objects.filter(**holder).select_related("award_type"):
+    awards = (
+        ConferredAward.objects.filter(**holder)
+        .select_related("award_type", "nomination__proposing_unit", "nomination__campaign__agency")
+        .prefetch_related(
+            Prefetch(
+                "revocations",
+                queryset=Revocation.objects.order_by("proposed_at", "id"),
+                to_attr="revocations_shown",
+            )
+        )
+    )
+    for award in awards:
         at(award.year).awards.append(award)
     for rating in AnnualRating.objects.filter(**holder):
         at(rating.year).rating = rating

@@ -2,7 +2,7 @@ from .awards import AwardLevel, AwardType, Campaign, NomineeKind, RouteStage, Vo
 from .decisions import StageDecision
 from .eligibility import Criterion, CriterionKind
 from .holds import Hold, HoldKind
-from .honours import ConferredAward
+from .honours import ConferredAward, Revocation, RevocationGround
 from .nomination import Evidence, Nomination
 from .quotas import Quota, QuotaBase
 from .reasons import ReasonCode, ReasonUse
@@ -46,6 +46,8 @@ __all__ = [
     "ReasonUse",
     "RecognitionLevel",
     "RecordSource",
+    "Revocation",
+    "RevocationGround",
     "RoleAssignment",
     "RouteStage",
     "StageDecision",

@@ -28,6 +28,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from approvals import outcomes as council_acts
+from approvals import revocations
 from approvals import services as council
 from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
 from demo import data as demo
@@ -441,6 +442,7 @@ class Command(BaseCommand):
                 self.object_during_notice()
             seed_holds(clock, self.count)
             self.plan_next_session(campaign)
+            self.revoke_one_award()
         except DomainError as exc:
             raise CommandError(f"The demo council was refused: {exc}") from exc
         return len(demo.PLANS)
@@ -518,6 +520,50 @@ class Command(BaseCommand):
         if nomination is not None:
             council.file_objection(nomination, actor=self.people[filer], reasons=reasons)
             self.count("objections", "created")
+
+    def revoke_one_award(self) -> None:
+        """One award of the decision revoked through its route: the inspector's proposal, the
+        council's conclusion, the head of agency's correcting decision, then the certificate and
+        the bonus recovered, recorded by the secretary."""
+        spec = demo.REVOCATION
+        nomination = Nomination.objects.filter(
+            status=Status.AWARDED,
+            nominee_person__username=spec.nominee,
+            award_type__code=spec.award,
+        ).first()
+        if nomination is None:
+            return
+        secretary = self.people[demo.SECRETARY]
+        revocation = revocations.propose_revocation(
+            nomination,
+            actor=self.people[spec.proposer],
+            ground=spec.ground,
+            grounds=spec.grounds,
+            documents=spec.documents,
+        )
+        members, present, votes_for, votes_against, votes_abstain = spec.council
+        revocation = revocations.record_council_conclusion(
+            revocation,
+            actor=secretary,
+            met_on=timezone.localdate(),
+            members=members,
+            present=present,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            votes_abstain=votes_abstain,
+        )
+        revocations.sign_revocation(revocation, actor=self.people["signer"])
+        today = timezone.localdate()
+        revocations.record_recovery(
+            revocation,
+            actor=secretary,
+            certificate_returned=True,
+            certificate_returned_on=today,
+            amount_to_recover=spec.money,
+            amount_recovered=spec.money,
+            recovered_on=today,
+        )
+        self.count("revoked awards", "created")
 
     def plan_next_session(self, campaign) -> None:
         """The next session, planned, with the deferred items waiting: for a newcomer to run."""

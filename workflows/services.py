@@ -162,7 +162,8 @@ def _act(
     with transaction.atomic():
         n = Nomination.objects.lock(nomination)
         authority = policy.authorize_locked(actor, action, n, nomination)
-        task = NominationTask.objects.open_for(n)
+        # A draft has no process yet (submitting starts it), so nothing to read for it.
+        task = None if n.status == Status.DRAFT else NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
         checked = _check_rules(n, action, actor, reasons)

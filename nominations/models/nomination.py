@@ -222,8 +222,8 @@ def _keep_route(n: "Nomination") -> "Nomination":
         stages.append(stage)
     route = award_type.route.all()
     route._result_cache = stages
-    route._prefetch_done = True
-    award_type._prefetched_objects_cache = {"route": route}
+    route._prefetch_done = True  # type: ignore[attr-defined]
+    award_type._prefetched_objects_cache = {"route": route}  # type: ignore[attr-defined]
     award_type.__dict__.pop("stages", None)  # the cached property, if it was read before
     return n
 

@@ -12,11 +12,13 @@ refused with `ConflictingAction` rather than applied to a state the actor never 
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 from viewflow.workflow.status import PROCESS, STATUS
 
 from audit import services as audit
@@ -49,20 +51,25 @@ def _close_process(task: NominationTask, now) -> None:
     )
 
 
-def _start(n: Nomination, now) -> None:
+def _start(n: Nomination, now, written: list | None = None) -> None:
     """Open the submitted nomination's process, with its start task done and the first task
-    it waits on."""
+    it waits on (on PostgreSQL with the transition's `written` rows, in one statement)."""
     start = NominationFlow.instance.start
     process = NominationProcess.objects.create(flow_class=NominationFlow, nomination=n)
-    task = NominationTask.objects.create(
+    task = NominationTask(
         process=process,
         flow_task=start,
         flow_task_type=start.task_type,
         status=STATUS.DONE,
+        created=now,
         started=now,
         finished=now,
         data={},
     )
+    if connection.vendor == "postgresql":
+        _write_next_tasks(None, [(task, n)], now, written)
+        return
+    task.save(force_insert=True)
     _next_tasks([(task, n)], now)
 
 
@@ -162,7 +169,8 @@ def _act(
     with transaction.atomic():
         n = Nomination.objects.lock(nomination)
         authority = policy.authorize_locked(actor, action, n, nomination)
-        task = NominationTask.objects.open_for(n)
+        # A draft has no process yet (submitting starts it), so nothing to read for it.
+        task = None if n.status == Status.DRAFT else NominationTask.objects.open_for(n)
         if action != "withdraw" and check_owner:
             _check_task_owner(task, actor)
         checked = _check_rules(n, action, actor, reasons)
@@ -181,20 +189,28 @@ def _act(
             transition_kwargs=transition_kwargs,
             reason_code=code,
         )
-        n.save()
-        step.decision(actor).save(force_insert=True)
         now = timezone.now()
-        if n.status == Status.WITHDRAWN:
-            if task is not None:
-                _close_process(task, now)
-        elif step.before == Status.DRAFT:
-            _start(n, now)
-        elif task is not None:
-            _complete_many([(task, n)], actor, now)
+        if connection.vendor == "postgresql" and n.status != Status.WITHDRAWN:
+            _write_transition(n, step, actor, task, now)
+        else:
+            _write_step(n, step, actor, task, now)
         # The event is the transaction's last write: appending locks the chain's head until
         # commit, and every other writer in the agency queues on that lock.
         audit.append(step.event(actor, origin))
     return n
+
+
+def _write_step(n: Nomination, step: Step, actor: Actor, task, now) -> None:
+    """The transition's row, its decision record and the task bookkeeping, through the ORM."""
+    n.save()
+    step.decision(actor).save(force_insert=True)
+    if n.status == Status.WITHDRAWN:
+        if task is not None:
+            _close_process(task, now)
+    elif step.before == Status.DRAFT:
+        _start(n, now)
+    elif task is not None:
+        _complete_many([(task, n)], actor, now)
 
 
 # --- the rules an action must meet besides the lifecycle's guards -------------------------
@@ -434,9 +450,12 @@ def record_council_outcomes(
     return [step.event(actor, origin) for step in steps]
 
 
-def _complete_many(done: list[tuple[NominationTask, Nomination]], actor: Actor, now) -> None:
+def _complete_many(
+    done: list[tuple[NominationTask, Nomination]], actor: Actor, now, written: list | None = None
+) -> None:
     """Finish the tasks the nominations waited on (taken by the actor if nobody had), then
-    write each one's next task (`_next_tasks`). A single action is a batch of one. Every
+    write each one's next task (`_next_tasks`). A single action is a batch of one; on
+    PostgreSQL its `written` rows go in the same statement (`_write_transition`). Every
     write to a nomination's process and tasks happens under its nomination's row lock, so the
     process rows need no lock of their own."""
     if not done:
@@ -445,6 +464,7 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor: Actor, 
     for task, _n in done:
         by_status.setdefault(task.status, []).append(task.pk)
     finish = {"status": STATUS.DONE, "finished": now}
+    updates = []
     for status, pks in by_status.items():
         if status == STATUS.NEW:  # taken and done in one go
             fields = {**finish, "owner": actor, "assigned": now, "started": now}
@@ -454,6 +474,13 @@ def _complete_many(done: list[tuple[NominationTask, Nomination]], actor: Actor, 
             fields = finish
         else:
             raise ValueError(f"task in status {status} cannot be completed")
+        updates.append((pks, fields))
+    if connection.vendor == "postgresql":
+        # `_finish_tasks` writes the same columns as the updates above, in one statement.
+        finished = _finish_tasks([task.pk for task, _n in done], actor, now)
+        _write_next_tasks(finished, done, now, written)
+        return
+    for pks, fields in updates:
         NominationTask.objects.filter(pk__in=pks).update(**fields)
     _next_tasks(done, now)
 
@@ -462,6 +489,167 @@ def _next_tasks(done: list[tuple[NominationTask, Nomination]], now) -> None:
     """After each finished task, the task its nomination now waits on, where
     `Nomination.waiting_on` says (the flow's `route` gateway), linked to the task before it; a
     nomination that waits on nobody reaches the end, which finishes its process."""
+    created, previous, ended = _plan_next_tasks(done, now)
+    NominationTask.objects.bulk_create(created)
+    Previous = NominationTask.previous.through
+    Previous.objects.bulk_create(
+        [
+            Previous(from_nominationtask_id=new.pk, to_nominationtask_id=old.pk)
+            for new, old in previous
+        ]
+    )
+    if ended:
+        # A nomination waits on one task at a time, so the end finishes its process.
+        NominationProcess.objects.filter(pk__in=ended).update(status=STATUS.DONE, finished=now)
+
+
+# --- PostgreSQL: an action's writes in one statement ----------------------------------------
+# The same rows as `Nomination.save`, `StageDecision.save`, `_complete_many` and `_next_tasks`
+# write through the ORM (SQLite), written by one statement of data-modifying CTEs: the
+# transition's row, its decision record, the finished (or started) tasks, the next tasks, the
+# links between them (`previous`, matched by process: one task per process in a batch) and the
+# processes that reached the end. viewflow still owns the flow, its nodes and its tables.
+
+_PREVIOUS = NominationTask.previous.through._meta.db_table
+_PROCESS = NominationProcess._meta.db_table
+_TASK = NominationTask._meta.db_table
+
+Sql = tuple[str, list]
+
+
+def _insert_rows(objs: list) -> Sql:
+    """An INSERT of unsaved instances of one model (ids from the database), with each field's
+    value as `save` would write it."""
+    meta = objs[0]._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objs))}", params
+
+
+def _update_row(n: Nomination, before: str) -> Sql:
+    """The UPDATE `Nomination.save` sends for the transition's row: every column, `progress`
+    kept at the furthest point reached and — as django-fsm's `ConcurrentTransitionMixin` does —
+    only while the row is still in the status the transition left; it returns the row's id."""
+    n.progress = max(n.progress, PROGRESS.get(n.status, 0))
+    fields = [f for f in Nomination._meta.concrete_fields if not f.primary_key]
+    query = UpdateQuery(Nomination)
+    query.add_update_fields([(f, None, f.pre_save(n, False)) for f in fields])
+    query.add_q(Q(pk=n.pk, status=before))
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    return f"{sql} RETURNING {connection.ops.quote_name('id')}", list(params)
+
+
+def _write_transition(n: Nomination, step: Step, actor: Actor, task, now) -> None:
+    """PostgreSQL: the transition's row, its decision record and the task bookkeeping in one
+    statement (at submission, the process's INSERT before it: the tasks name it)."""
+    written = [_update_row(n, step.before), _insert_rows([step.decision(actor)])]
+    if step.before == Status.DRAFT:
+        _start(n, now, written)
+    elif task is not None:
+        _complete_many([(task, n)], actor, now, written)
+    else:
+        _with(written, [], "1")
+    n._update_initial_state()  # as `save` does: the status the row now holds
+
+
+def _with(written: list[Sql], parts: list[tuple[str, Sql]], select: str, source: str = ""):
+    """Run `written` (the transition's row first) and the named `parts` as the CTEs of
+    `SELECT select source`, and return its rows; refuse if the transition's row was not
+    written (it left its status meanwhile, which its row lock rules out)."""
+    ctes = [(f"w{i}", sql) for i, sql in enumerate(written)] + parts
+    check = "(SELECT count(*) FROM w0)" if written else "1"
+    statement = "WITH " + ", ".join(f"{name} AS ({q})" for name, (q, _p) in ctes)
+    statement += f" SELECT {select}, {check} {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [p for _name, (_q, ps) in ctes for p in ps])
+        rows = cursor.fetchall()
+    if any(row[-1] != 1 for row in rows):
+        raise ConcurrentTransition("the nomination left its status while it was locked")
+    return [row[:-1] for row in rows]
+
+
+def _finish_tasks(pks: list[int], actor: Actor, now) -> Sql:
+    """The UPDATE finishing the open tasks `pks` as `_complete_many` does (a task nobody had
+    taken is taken by the actor and done in one go), returning each one's id and process."""
+    sql = (
+        f"UPDATE {_TASK} SET status = %s, finished = %s, "
+        "owner_id = CASE WHEN status = %s THEN %s ELSE owner_id END, "
+        "assigned = CASE WHEN status = %s THEN %s ELSE assigned END, "
+        "started = CASE WHEN status IN (%s, %s) THEN %s ELSE started END "
+        f"WHERE id IN ({', '.join(['%s'] * len(pks))}) RETURNING id, process_id"
+    )
+    params = [STATUS.DONE, now, STATUS.NEW, actor.pk, STATUS.NEW, now]
+    return sql, [*params, STATUS.NEW, STATUS.ASSIGNED, now, *pks]
+
+
+def _write_next_tasks(
+    finished: Sql | None,
+    done: list[tuple[NominationTask, Nomination]],
+    now,
+    written: list[Sql] | None = None,
+) -> None:
+    """`finished` (a statement returning the finished tasks' id and process), then the next
+    tasks `_plan_next_tasks` plans, linked to them, in one statement with `written`. Without
+    `finished`, the `done` tasks are start tasks not yet written: one INSERT writes them before
+    the tasks that follow them, so that ids keep the order of the journey."""
+    created, _previous, ended = _plan_next_tasks(done, now)
+    if finished is None:
+        start = NominationFlow.instance.start
+        insert, params = _insert_rows([task for task, _n in done] + created)
+        node = NominationTask._meta.get_field("flow_task").get_prep_value(start)
+        parts = [
+            ("rows", (f"{insert} RETURNING id, process_id, flow_task", params)),
+            ("done", ("SELECT id, process_id FROM rows WHERE flow_task = %s", [node])),
+            ("new", ("SELECT id, process_id FROM rows WHERE flow_task <> %s", [node])),
+        ]
+    else:
+        insert, params = _insert_rows(created)
+        parts = [("done", finished), ("new", (f"{insert} RETURNING id, process_id", params))]
+    parts.append(
+        (
+            "link",
+            (
+                f"INSERT INTO {_PREVIOUS} (from_nominationtask_id, to_nominationtask_id) "
+                "SELECT new.id, done.id FROM new JOIN done USING (process_id)",
+                [],
+            ),
+        )
+    )
+    if ended:
+        ids = ", ".join(["%s"] * len(ended))
+        parts.append(
+            (
+                "ended",
+                (
+                    f"UPDATE {_PROCESS} SET status = %s, finished = %s WHERE id IN ({ids})",
+                    [STATUS.DONE, now, *ended],
+                ),
+            )
+        )
+    rows = _with(
+        written or [],
+        parts,
+        "new.process_id, new.id, done.id",
+        "FROM new JOIN done USING (process_id)",
+    )
+    ids_by_process = {process: (new, old) for process, new, old in rows}
+    if len(ids_by_process) != len(created):
+        raise RuntimeError("the next tasks were not all written and linked")
+    for task in created:
+        task.pk = ids_by_process[task.process_id][0]
+        task._state.adding, task._state.db = False, connection.alias
+    for old_task, _n in done:
+        if old_task.pk is None:  # the start task, written by `finished`
+            old_task.pk = ids_by_process[old_task.process_id][1]
+            old_task._state.adding, old_task._state.db = False, connection.alias
+
+
+def _plan_next_tasks(done: list[tuple[NominationTask, Nomination]], now):
+    """The next task of each finished one (unsaved), the (new, finished) pairs to link and the
+    processes that reached the end."""
     flow = NominationFlow.instance
     created, previous, ended = [], [], []
     due = {}  # deadline in working days → date: one calendar read per distinct length
@@ -488,17 +676,7 @@ def _next_tasks(done: list[tuple[NominationTask, Nomination]], now) -> None:
             new.scope_unit_id = n.proposing_unit_id
         created.append(new)
         previous.append((new, task))
-    NominationTask.objects.bulk_create(created)
-    Previous = NominationTask.previous.through
-    Previous.objects.bulk_create(
-        [
-            Previous(from_nominationtask_id=new.pk, to_nominationtask_id=old.pk)
-            for new, old in previous
-        ]
-    )
-    if ended:
-        # A nomination waits on one task at a time, so the end finishes its process.
-        NominationProcess.objects.filter(pk__in=ended).update(status=STATUS.DONE, finished=now)
+    return created, previous, ended
 
 
 def uphold_objection(

@@ -1,10 +1,12 @@
+import json
 import re
 import uuid
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import (
@@ -38,7 +40,7 @@ from ..stages import (
     Waiting,
     task_at,
 )
-from .awards import AwardType, Campaign, DocumentKind
+from .awards import AwardType, Campaign, DocumentKind, RouteStage
 from .holds import Hold
 from .reasons import ReasonUse
 from .units import Unit
@@ -176,6 +178,56 @@ class RequiredDocument(NamedTuple):
 REFERENCE = re.compile(r"^n?-?0*(\d{1,9})$", re.IGNORECASE)
 
 
+class _JSONRows(models.Aggregate):
+    """The rows of a subquery as one JSON array, as text (PostgreSQL and SQLite)."""
+
+    function = "JSON_AGG"
+    template = "%(function)s(%(expressions)s)::text"
+    output_field = models.TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_GROUP_ARRAY",
+            template="%(function)s(%(expressions)s)",
+            **extra_context,
+        )
+
+
+# The route's columns, read with the locked row (`NominationManager._for_action`).
+_ROUTE_FIELDS = [f.attname for f in RouteStage._meta.concrete_fields]
+
+
+def _route_rows():
+    """The award type's route stages as one JSON column of the nomination's row: the route
+    is read by the statement that locks the row rather than by one of its own."""
+    return Subquery(
+        RouteStage.objects.filter(award_type=OuterRef("award_type_id"))
+        .order_by()
+        .values("award_type")
+        .annotate(rows=_JSONRows(JSONObject(**{name: name for name in _ROUTE_FIELDS})))
+        .values("rows")
+    )
+
+
+def _keep_route(n: "Nomination") -> "Nomination":
+    """Give the award type the route read with the row, as `prefetch_related` would."""
+    rows = json.loads(n.__dict__.pop("_route_rows", None) or "[]")
+    award_type = n.award_type
+    stages = []
+    for row in rows:
+        stage = RouteStage.from_db(n._state.db, _ROUTE_FIELDS, [row[f] for f in _ROUTE_FIELDS])
+        RouteStage.award_type.field.set_cached_value(stage, award_type)
+        stages.append(stage)
+    route = award_type.route.all()
+    route._result_cache = stages
+    route._prefetch_done = True  # type: ignore[attr-defined]
+    award_type._prefetched_objects_cache = {"route": route}  # type: ignore[attr-defined]
+    award_type.__dict__.pop("stages", None)  # the cached property, if it was read before
+    return n
+
+
 class NominationManager(models.Manager):
     def _for_action(self):
         return (
@@ -183,19 +235,22 @@ class NominationManager(models.Manager):
             .select_related(
                 "award_type", "campaign", "proposing_unit", "nominee_person", "nominee_unit"
             )
-            .prefetch_related("award_type__route")
+            .annotate(_route_rows=_route_rows())
         )
 
     def lock(self, seen: "Nomination") -> "Nomination":
         """Lock the nomination's row for this transaction and return it fresh from the
-        database. The caller checks the actor's authority on it, then `refuse_if_stale`: who
-        may not act is told so, rather than that their page is out of date."""
-        return self._for_action().get(pk=seen.pk)
+        database, with its award type's route (one statement). The caller checks the actor's
+        authority on it, then `refuse_if_stale`: who may not act is told so, rather than that
+        their page is out of date."""
+        return _keep_route(self._for_action().get(pk=seen.pk))
 
     def lock_many(self, pks) -> dict[int, "Nomination"]:
         """Lock a batch of nominations at once, in id order (so two batches cannot deadlock),
         and return them fresh from the database by id."""
-        return {n.pk: n for n in self._for_action().filter(pk__in=list(pks)).order_by("pk")}
+        return {
+            n.pk: _keep_route(n) for n in self._for_action().filter(pk__in=list(pks)).order_by("pk")
+        }
 
 
 class Nomination(ConcurrentTransitionMixin, models.Model):

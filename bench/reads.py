@@ -121,7 +121,7 @@ def _detail_page(ctx: Context):
 
 def _inspector_search(ctx: Context):
     """The inspector's event search filtered by a department (its units' events), an action
-    and a date range: the first page and the last (the deepest OFFSET)."""
+    and a date range: the newest page and the oldest (`after=0`, the far end of the keyset)."""
     import datetime
     from urllib.parse import urlencode
 
@@ -130,7 +130,6 @@ def _inspector_search(ctx: Context):
     from audit import selectors as trail
     from nominations.models import Unit
     from nominations.roles import Role
-    from reporting.inspector import PAGE_SIZE
 
     from .world import _person
 
@@ -145,15 +144,14 @@ def _inspector_search(ctx: Context):
     action = Event.DOSSIER_EDITED
     found = trail.search_events(unit_path=dept.path, action=action, since=since, until=until)
     count = found.count()
-    last = max(1, -(-count // PAGE_SIZE))
     query = {"unit": dept.pk, "action": action, "since": since, "until": until}
     client = ctx.client(uid)
     url = reverse("inspector_events")
     return {
-        "small": ("page 1", _get(client, f"{url}?{urlencode(query)}")),
+        "small": ("newest page", _get(client, f"{url}?{urlencode(query)}")),
         "large": (
-            f"page {last} of {count} events",
-            _get(client, f"{url}?{urlencode(query | {'page': last})}"),
+            f"oldest page of {count} events",
+            _get(client, f"{url}?{urlencode(query | {'after': 0})}"),
         ),
     }
 

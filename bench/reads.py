@@ -158,8 +158,15 @@ def _inspector_search(ctx: Context):
 
 def _dashboard(ctx: Context):
     """The dashboard page, for a unit head (one unit's nominations) and for the party
-    committee (the whole agency's)."""
+    committee (the whole agency's). The party committee's page reads the summary the timers
+    job keeps (`workflows.summary.refresh`, run here once as `run_timers` would; its time is
+    printed with the size)."""
     from nominations.models import Nomination
+    from workflows import summary
+
+    start = time.perf_counter()
+    refreshed = summary.refresh()
+    refresh_s = time.perf_counter() - start
 
     head = ctx.world.units[2]
     sizes = {}
@@ -170,7 +177,12 @@ def _dashboard(ctx: Context):
             "unit head",
             Nomination.objects.filter(proposing_unit_id=head.unit_id).count(),
         ),
-        ("large", ctx.world.party_id, "party committee", Nomination.objects.count()),
+        (
+            "large",
+            ctx.world.party_id,
+            f"party committee (summary: {refreshed} scopes in {refresh_s:.1f} s)",
+            Nomination.objects.count(),
+        ),
     ):
         sizes[label] = (
             f"{who}, over {count} nominations",

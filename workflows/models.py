@@ -69,6 +69,14 @@ class NominationTask(AbstractTask):
         verbose_name_plural = _("tasks")
         indexes = [
             models.Index(fields=["role", "status"], name="task_queue_idx"),
+            # The shared queue of a role in the inbox's order: PostgreSQL walks it from the
+            # earliest due date and stops after a page (or at the count's cap) instead of
+            # sorting every waiting task of the role (13,920 for the agency's party committee).
+            models.Index(
+                fields=["role", "due_on", "created"],
+                condition=models.Q(status="NEW", owner__isnull=True),
+                name="task_waiting_idx",
+            ),
             models.Index(fields=["owner", "status"], name="task_owner_idx"),
             models.Index(fields=["nomination", "status"], name="task_nomination_idx"),
         ]

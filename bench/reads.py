@@ -244,7 +244,9 @@ def run(world: World, scale, log) -> tuple[list[dict], dict]:
         for label, (what, call) in path.sizes(ctx).items():
             entry["sizes"][label] = {"what": what, **measure(call, scale.samples)}
         q = [s["queries"] for s in entry["sizes"].values()]
-        entry["constant_queries"] = len(set(q)) == 1
+        # The target: a query count that does not grow with the data (the larger size may read
+        # a summary in fewer queries than the smaller counts live: the dashboard's).
+        entry["constant_queries"] = max(q) == q[0]
         log(f"{path.name}: {entry['sizes']}")
         out.append(entry)
     return out, load

@@ -55,6 +55,14 @@ def inspector_required(view):
     return wrapped
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written inline rather than through one template include
+    each: the search form's units, actions, awards and campaigns are a few hundred options,
+    drawn on every search (the same markup: value, selected, label)."""
+
+    template_name = "laurel/forms/quick_select.html"
+
+
 class EventSearchForm(forms.Form):
     nomination = forms.CharField(
         label=gettext_lazy("Nomination"),
@@ -64,16 +72,23 @@ class EventSearchForm(forms.Form):
     )
     actor = forms.CharField(label=gettext_lazy("Person"), required=False)
     unit = forms.ModelChoiceField(
-        Unit.objects.order_by("path"), label=gettext_lazy("Unit"), required=False
+        Unit.objects.order_by("path"),
+        label=gettext_lazy("Unit"),
+        required=False,
+        widget=QuickSelect,
     )
-    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False, widget=QuickSelect)
     award_type = forms.ModelChoiceField(
-        AwardType.objects.order_by("code"), label=gettext_lazy("Award"), required=False
+        AwardType.objects.order_by("code"),
+        label=gettext_lazy("Award"),
+        required=False,
+        widget=QuickSelect,
     )
     campaign = forms.ModelChoiceField(
         Campaign.objects.order_by("-year", "code"),
         label=gettext_lazy("Campaign"),
         required=False,
+        widget=QuickSelect,
     )
     since = forms.DateField(
         label=gettext_lazy("From"),

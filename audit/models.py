@@ -88,6 +88,13 @@ class AuditEvent(models.Model):
                 opclasses=["varchar_pattern_ops"],
                 name="audit_unit_prefix_idx",
             ),
+            # The search's capped count ("10000+"): an action in a unit's subtree over a date
+            # range, counted from this index alone (an index-only scan) instead of the rows.
+            models.Index(
+                fields=["action", "unit_path", "occurred_at"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
+                name="audit_search_count_idx",
+            ),
         ]
 
     def __str__(self):

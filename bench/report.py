@@ -126,25 +126,7 @@ def table(results) -> str:
                     f"{k} {v['ms_per_action']} ms" for k, v in libs.items() if v["share"] >= 0.01
                 )
             )
-    load = results.get("load", {})
-    rows = load.get("rows", {})
-    lines += [
-        "",
-        f"2. Read paths — {rows.get('nomination', 0):,} nominations, {rows.get('event', 0):,} "
-        f"audit events, {rows.get('task', 0):,} tasks, {rows.get('decision', 0):,} decisions "
-        f"(loaded in {load.get('seconds')} s)",
-        f"   {'path':<40} {'size':<36} {'median ms':>9} {'p95 ms':>8} {'queries':>7}",
-    ]
-    for r in results["reads"]:
-        if "sizes" not in r:
-            lines.append(f"   {r['path']:<40} {'not built yet (needs ' + r['needs'] + ')'}")
-            continue
-        for i, s in enumerate(r["sizes"].values()):
-            name = r["path"] if i == 0 else ""
-            lines.append(
-                f"   {name:<40} {s['what']:<36} {s['median_ms']:>9.2f} {s['p95_ms']:>8.2f} "
-                f"{s['queries']:>7}"
-            )
+    lines += reads_table(results)
     v, t = results.get("verification", {}), results.get("tally", {})
     lines.append("")
     if "events_per_second" in v:
@@ -177,3 +159,28 @@ def table(results) -> str:
         mark = {True: "met", False: "MISSED", None: "—"}[met]
         lines.append(f"   {name:<58} {measured:>14}  {mark}")
     return "\n".join(lines) + "\n"
+
+
+def reads_table(results) -> list[str]:
+    """Section 2's lines: the read paths at scale."""
+    lines = []
+    load = results.get("load", {})
+    rows = load.get("rows", {})
+    lines += [
+        "",
+        f"2. Read paths — {rows.get('nomination', 0):,} nominations, {rows.get('event', 0):,} "
+        f"audit events, {rows.get('task', 0):,} tasks, {rows.get('decision', 0):,} decisions "
+        f"(loaded in {load.get('seconds')} s)",
+        f"   {'path':<40} {'size':<36} {'median ms':>9} {'p95 ms':>8} {'queries':>7}",
+    ]
+    for r in results["reads"]:
+        if "sizes" not in r:
+            lines.append(f"   {r['path']:<40} {'not built yet (needs ' + r['needs'] + ')'}")
+            continue
+        for i, s in enumerate(r["sizes"].values()):
+            name = r["path"] if i == 0 else ""
+            lines.append(
+                f"   {name:<40} {s['what']:<36} {s['median_ms']:>9.2f} {s['p95_ms']:>8.2f} "
+                f"{s['queries']:>7}"
+            )
+    return lines

@@ -48,7 +48,10 @@ def log(message: str) -> None:
     print(f"[bench {stamp}] {message}", file=sys.stderr, flush=True)
 
 
-USAGE = "python -m bench [http | faults]: every section, the HTTP load test alone, or the fault run"
+USAGE = (
+    "python -m bench [http | reads | faults]: every section, the HTTP load test alone, the read"
+    " paths alone, or the fault run"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         from .faults import main as faults
 
         return faults()
-    if section not in ("all", "http") or len(argv) > 1:
+    if section not in ("all", "http", "reads") or len(argv) > 1:
         raise SystemExit(USAGE)
     from . import db
     from .scale import current
@@ -77,13 +80,17 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        results = _run(scale, log) if section == "all" else _run_http(scale, log)
+        run = {"all": _run, "http": _run_http, "reads": _run_reads}[section]
+        results = run(scale, log)
     finally:
         from django.db import connections
 
         connections.close_all()
-        db.drop(name)
-        log(f"dropped database {name}")
+        if os.environ.get("BENCH_KEEP_DATABASE"):
+            log(f"kept database {name} (BENCH_KEEP_DATABASE): drop it when done")
+        else:
+            db.drop(name)
+            log(f"dropped database {name}")
     results["meta"] |= {
         "scale": scale.name,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -99,6 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     if section == "http":
         # Alone: the section's figures replace those of the last full run's file, if any.
         results = _merged_http(out, results)
+    elif section == "reads":
+        from .report import reads_table
+
+        print(
+            "\n".join(
+                [
+                    f"Read paths alone — scale {scale.name}, commit {results['meta']['commit']}",
+                    *reads_table(results),
+                ]
+            )
+        )
+        out = RESULTS / "reads.json"
     else:
         results["targets"] = [
             {"target": name, "measured": measured, "met": met}
@@ -117,6 +136,18 @@ def _run_http(scale, log) -> dict:
 
     world = build(departments=1, units_per_department=1)
     return {"meta": {"sections": ["http"]}, "http": http_load.run(world, scale, log)}
+
+
+def _run_reads(scale, log) -> dict:
+    """`python -m bench reads`: section 2 alone (the history loaded, the read paths timed),
+    written to `bench/results/reads.json`."""
+    from . import reads
+    from .world import build
+
+    world = build(departments=scale.departments, units_per_department=scale.units_per_department)
+    results = {"meta": {"sections": ["reads"]}}
+    results["reads"], results["load"] = reads.run(world, scale, log)
+    return results
 
 
 def _merged_http(out: Path, results: dict) -> dict:

@@ -25,6 +25,8 @@ class Scale:
 
 SCALES = {
     "small": Scale("small", 16, 1, (1, 4, 8), 1, 2, 4, 2_000, 20_000, 200, 15, 6, 100, 25),
+    # The read paths at a fifth of the scale (`python -m bench reads` in a few minutes).
+    "medium": Scale("medium", 16, 1, (1, 4, 8), 1, 10, 10, 20_000, 200_000, 2_000, 30, 6, 100, 25),
     "default": Scale(
         "default", 80, 1, (1, 4, 8), 3, 10, 10, 100_000, 1_000_000, 2_000, 40, 30, 1_000, 25
     ),

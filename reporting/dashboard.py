@@ -1,35 +1,22 @@
 """The dashboard: where the nominations a user may see stand, and how long stages take.
 
-Every figure is one grouped query over the nominations the user may see (`policy.visible_q`),
-so the page costs the same few queries whatever the agency's size.
+Every figure is one grouped query over the nominations the user may see (`policy.visible_q`,
+`workflows.summary.counts`), so the page costs the same few queries whatever the agency's size;
+the widest views read a summary refreshed by the timers job instead, with its age on the page
+(`workflows.summary` says why a summary refreshed by the timers and not one kept by each action).
 """
 
-import datetime
-import statistics
-
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from viewflow.workflow.status import STATUS
 
 from nominations import policy
-from nominations.models import Nomination, Unit
+from nominations.models import Unit
 from nominations.models.bilingual import in_language
 from nominations.roles import Role
 from nominations.stages import FINAL, Status
-from workflows.models import OPEN, NominationTask
-
-
-class Median(Aggregate):
-    """PostgreSQL's exact median (percentile_cont)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
+from workflows import summary
 
 # Started and not yet at its end: under review, returned for revision, or awaiting a decision.
 IN_PROGRESS = [s.value for s in Status if s != Status.DRAFT and s not in FINAL]
@@ -42,23 +29,6 @@ def _bars(rows, label, value="n", ordered=False):
     return [(label(r), r[value], round(100 * r[value] / top, 1)) for r in rows]
 
 
-def _median_days_by_stage(tasks) -> list[tuple[str, float, int]]:
-    done = tasks.filter(status=STATUS.DONE, finished__isnull=False).exclude(stage="")
-    spent = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
-    if connection.vendor == "postgresql":
-        rows = done.values("stage").annotate(median=Median(spent), n=Count("id")).order_by()
-        medians = {r["stage"]: (r["median"], r["n"]) for r in rows}
-    else:  # SQLite has no percentile: the demo's few thousand tasks are fine in Python
-        spans: dict[str, list[datetime.timedelta]] = {}
-        for stage, created, finished in done.values_list("stage", "created", "finished"):
-            spans.setdefault(stage, []).append(finished - created)
-        medians = {s: (statistics.median(v), len(v)) for s, v in spans.items()}
-    return [
-        (Status(stage).label, round(median.total_seconds() / 86400, 1), n)
-        for stage, (median, n) in sorted(medians.items(), key=lambda kv: list(Status).index(kv[0]))
-    ]
-
-
 def scope(user) -> list[tuple[str, list[str]]]:
     """Whose figures the user sees: each unit they hold a role over, with those roles (one
     query). An inspector sees the whole agency, whatever unit the role names."""
@@ -69,13 +39,18 @@ def scope(user) -> list[tuple[str, list[str]]]:
     return [(u.name, sorted(Role(r).label for r in held[u.pk])) for u in units]
 
 
-def figures(user) -> dict:
-    nominations = Nomination.objects.filter(policy.visible_q(user))
-    tasks = NominationTask.objects.filter(nomination__in=nominations, flow_task_type="HUMAN")
-    today = timezone.localdate()
-    by_status = {r["status"]: r["n"] for r in nominations.values("status").annotate(n=Count("id"))}
-    overdue = tasks.filter(status__in=OPEN, due_on__lt=today)
-    median_days = _median_days_by_stage(tasks)
+def figures(user, counted: dict | None = None) -> dict:
+    """What the page shows: `counted` (`workflows.summary.counts`, or a summary's copy of it)
+    labelled in the reader's language; counted live if not given."""
+    c = summary.counts(user) if counted is None else counted
+    by_status = c["by_status"]
+    ordered_stages = {stage: i for i, stage in enumerate(Status)}
+    median_days = [
+        (Status(stage).label, days, n)
+        for stage, (days, n) in sorted(
+            c["median_days"].items(), key=lambda kv: ordered_stages[Status(kv[0])]
+        )
+    ]
     return {
         "scope": scope(user),
         "agency_wide": Role.INSPECTOR in policy.roles_of(user),
@@ -94,25 +69,18 @@ def figures(user) -> dict:
             label=lambda r: r["stage"],
         ),
         "by_award_type": _bars(
-            nominations.values("award_type__name_vi", "award_type__name_en")
-            .annotate(n=Count("id"))
-            .order_by(),
-            label=lambda r: in_language(r["award_type__name_vi"], r["award_type__name_en"]),
+            [{"vi": vi, "en": en, "n": n} for vi, en, n in c["by_award_type"]],
+            label=lambda r: in_language(r["vi"], r["en"]),
         ),
         "by_unit": _bars(
-            nominations.values("proposing_unit__name_vi", "proposing_unit__name_en")
-            .annotate(n=Count("id"))
-            .order_by(),
-            label=lambda r: in_language(r["proposing_unit__name_vi"], r["proposing_unit__name_en"]),
+            [{"vi": vi, "en": en, "n": n} for vi, en, n in c["by_unit"]],
+            label=lambda r: in_language(r["vi"], r["en"]),
         ),
         "overdue": _bars(
-            [
-                {"stage": Status(r["stage"]).label, "n": r["n"]}
-                for r in overdue.values("stage").annotate(n=Count("id")).order_by()
-            ],
+            [{"stage": Status(stage).label, "n": n} for stage, n in c["overdue"].items()],
             label=lambda r: r["stage"],
         ),
-        "overdue_total": overdue.count(),
+        "overdue_total": c["overdue_total"],
         "median_days": median_days,
         # Drawn in the order of the route, like the table under it.
         "median_bars": _bars(
@@ -127,4 +95,14 @@ def figures(user) -> dict:
 @login_required
 @require_GET
 def dashboard(request):
-    return render(request, "workflows/dashboard.html", {"f": figures(request.user)})
+    """The widest views (a party committee, an inspector: the whole agency) read their scope's
+    summary kept by the timers job and say how old it is; the others are counted live."""
+    kept = summary.summary_for(request.user)
+    return render(
+        request,
+        "workflows/dashboard.html",
+        {
+            "f": figures(request.user, kept.figures if kept else None),
+            "as_of": timezone.localtime(kept.refreshed_at) if kept else None,
+        },
+    )

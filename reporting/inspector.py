@@ -13,7 +13,6 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +36,9 @@ from nominations.web import refuses_domain_errors
 from workflows.selectors import overdue_tasks
 
 PAGE_SIZE = 50
+# The search counts its matches no further than this ("10000+"): counting a million events on
+# every page would cost more than the page itself.
+COUNT_CAP = 10_000
 
 
 def inspector_required(view):
@@ -53,6 +55,14 @@ def inspector_required(view):
     return wrapped
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written inline rather than through one template include
+    each: the search form's units, actions, awards and campaigns are a few hundred options,
+    drawn on every search (the same markup: value, selected, label)."""
+
+    template_name = "laurel/forms/quick_select.html"
+
+
 class EventSearchForm(forms.Form):
     nomination = forms.CharField(
         label=gettext_lazy("Nomination"),
@@ -62,16 +72,23 @@ class EventSearchForm(forms.Form):
     )
     actor = forms.CharField(label=gettext_lazy("Person"), required=False)
     unit = forms.ModelChoiceField(
-        Unit.objects.order_by("path"), label=gettext_lazy("Unit"), required=False
+        Unit.objects.order_by("path"),
+        label=gettext_lazy("Unit"),
+        required=False,
+        widget=QuickSelect,
     )
-    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False, widget=QuickSelect)
     award_type = forms.ModelChoiceField(
-        AwardType.objects.order_by("code"), label=gettext_lazy("Award"), required=False
+        AwardType.objects.order_by("code"),
+        label=gettext_lazy("Award"),
+        required=False,
+        widget=QuickSelect,
     )
     campaign = forms.ModelChoiceField(
         Campaign.objects.order_by("-year", "code"),
         label=gettext_lazy("Campaign"),
         required=False,
+        widget=QuickSelect,
     )
     since = forms.DateField(
         label=gettext_lazy("From"),
@@ -167,16 +184,43 @@ def events(request):
     export = request.GET.get("export")
     if export in ("csv", "json", "xlsx"):
         return _export(request, found, criteria, export, f"laurel-events.{export}")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged by `seq` ("newer than #n" / "older than #n"), not by OFFSET: every page costs what
+    # the first does. The cursor is in the address beside the filters, so a page can be shared.
+    page = trail.keyset_page(
+        found,
+        before=_cursor(request.GET.get("before")),
+        after=_cursor(request.GET.get("after")),
+        size=PAGE_SIZE,
+    )
     names = _Names()
-    page.object_list = [names.label(e) for e in page.object_list]
+    page.events = [names.label(e) for e in page.events]
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "before", "after"):
+        query.pop(key, None)
+    filters = query.urlencode()
     return render(
         request,
         "inspector/events.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "count": trail.capped_count(found, COUNT_CAP),
+            "count_cap": COUNT_CAP,
+            "query": filters,
+            "newest_url": f"?{filters}",
+            "oldest_url": f"?{filters}{'&' if filters else ''}after=0",
+        },
     )
+
+
+def _cursor(value: str | None) -> int | None:
+    """A page cursor from the address: an event's number, or None (an unreadable one is
+    ignored: the newest page is shown)."""
+    try:
+        number = int(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and number >= 0 else None
 
 
 @inspector_required

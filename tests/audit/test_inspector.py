@@ -2,19 +2,24 @@
 integrity panel; inspectors change nothing; secret-ballot choices never show."""
 
 import csv
+import html
 import io
 import json
+import re
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from audit import services as audit
 from audit.events import Event
 from audit.models import AuditEvent, VerificationRun
 from nominations import services as dossier
 from nominations.models import Evidence, Nomination
+from reporting import inspector as inspector_views
 from workflows.models import NominationTask
 from workflows.views import ACTIONS
 
@@ -82,14 +87,63 @@ def test_search_finds_events_by_actor_action_unit_award_campaign_and_dates(
     assert "0 events" in body(inspector.get(url, {"until": "2000-01-01"}))
 
 
-def test_search_results_are_paginated(inspector, world):
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]*)" rel="{rel}"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _seqs(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<td class="d-none d-md-table-cell">(\d+)</td>', page)]
+
+
+def test_search_pages_by_event_number_newer_and_older_with_the_filters_kept(inspector, world):
+    # 120 events in the same instant (the page's edge falls inside it), 60 of one action among
+    # them: the filter must survive paging, and no event is skipped or shown twice.
+    with time_machine.travel(timezone.now(), tick=False), transaction.atomic():
+        for i in range(120):
+            action = Event.TASK_TAKEN if i % 2 else Event.TASK_RELEASED
+            audit.record(action, actor=world.admin, subject_type="t", subject_id=i)
+    taken = list(
+        AuditEvent.objects.filter(action=Event.TASK_TAKEN)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+    )
+    assert len(set(AuditEvent.objects.filter(seq__in=taken).values_list("occurred_at"))) == 1
+    url = reverse("inspector_events")
+    first = body(inspector.get(url, {"action": Event.TASK_TAKEN}))
+    assert "60 events" in first
+    assert _seqs(first) == taken[:50]
+    assert _link(first, "prev") is None and _link(first, "first") is None
+    older = _link(first, "next")
+    assert older == f"?action={Event.TASK_TAKEN.value}&before={taken[49]}"
+
+    second = body(inspector.get(url + older))  # the address alone: a shared link works
+    assert _seqs(second) == taken[50:]
+    assert "60 events" in second
+    assert _link(second, "next") is None
+    newer = _link(second, "prev")
+    assert newer == f"?action={Event.TASK_TAKEN.value}&after={taken[50]}"
+    assert _seqs(body(inspector.get(url + newer))) == taken[:50]
+
+    oldest = body(inspector.get(url + _link(first, "last")))
+    assert _seqs(oldest) == taken[-50:]
+    assert _link(oldest, "next") is None
+    assert _seqs(body(inspector.get(url + _link(oldest, "prev")))) == taken[:10]
+    # An unreadable cursor is ignored: the newest page, not an error.
+    assert (
+        _seqs(body(inspector.get(url, {"action": Event.TASK_TAKEN, "before": "x"}))) == (taken[:50])
+    )
+
+
+def test_the_search_counts_no_further_than_its_cap(inspector, world, monkeypatch):
     with transaction.atomic():
-        for i in range(60):
+        for i in range(12):
             audit.record(Event.TASK_TAKEN, actor=world.admin, subject_type="t", subject_id=i)
-    first = body(inspector.get(reverse("inspector_events")))
-    assert "Page 1 of 2" in first
-    second = body(inspector.get(reverse("inspector_events"), {"page": 2}))
-    assert "Page 2 of 2" in second and "#1<" in second.replace("#1 ", "#1<")
+    monkeypatch.setattr(inspector_views, "COUNT_CAP", 10)
+    page = body(inspector.get(reverse("inspector_events"), {"action": Event.TASK_TAKEN}))
+    assert "More than 10 events" in page
+    assert "12 events" not in page
+    assert len(_seqs(page)) == 12
 
 
 def test_exports_hold_the_events_and_are_themselves_audited(inspector, world, history):
@@ -256,3 +310,13 @@ def test_the_search_page_costs_the_same_queries_for_ten_or_fifty_events(
     # (one of them: the inspector's second factor, checked still to be theirs on every request)
     with django_assert_max_num_queries(14):
         inspector.get(reverse("inspector_events"))
+
+
+@pytest.mark.postgres
+def test_the_search_count_has_its_covering_index_on_postgresql(db):
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'audit_search_count_idx'")
+        (definition,) = cur.fetchone()
+    assert "(action varchar_pattern_ops, unit_path varchar_pattern_ops, occurred_at)" in (
+        definition
+    )

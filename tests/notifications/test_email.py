@@ -13,6 +13,7 @@ from django.utils import timezone
 from notifications.management.commands.run_timers import Command as RunTimers
 from notifications.models import MAX_EMAIL_ATTEMPTS, Kind, Notification, Preference
 from notifications.services import notify_until_caught_up, send_pending_emails
+from workflows.models import DashboardSummary
 
 from .backends import FlakyBackend
 
@@ -127,9 +128,12 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     walk(new(), "submit", "return_for_revision")
     out = io.StringIO()
     call_command("run_timers", stdout=out)
+    summaries = DashboardSummary.objects.count()  # one per scope of the reviewers and inspector
+    assert summaries > 0
     assert out.getvalue().strip() == (
         "run_timers: 3 events read, 3 notifications written; 0 reminders, 0 escalations; "
         "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
+        f"{summaries} dashboard summaries refreshed; "
         "3 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     before = list(Notification.objects.values_list("pk", "email_state", "email_sent_at"))
@@ -138,6 +142,7 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     assert out.getvalue().strip() == (
         "run_timers: 0 events read, 0 notifications written; 0 reminders, 0 escalations; "
         "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
+        "0 dashboard summaries refreshed; "
         "0 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
     assert len(mail.outbox) == 3

@@ -1,11 +1,18 @@
 """The dashboard counts what the user may see, and costs the same queries at any size."""
 
+import datetime
+import json
+import re
+
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from nominations import services as dossier
 from reporting.dashboard import figures
 from tests.factories import person
-from workflows.models import NominationTask
+from workflows import summary
+from workflows.models import DashboardSummary, NominationTask
 
 
 def make(world, walk, n, *steps):
@@ -64,3 +71,78 @@ def test_the_dashboard_page_renders_charts_with_constant_queries(
     make(world, walk, 6, "submit", "approve")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+# --- the summaries of the widest views, refreshed by the timers job -------------------------
+
+
+def test_a_refreshed_summary_holds_what_a_direct_count_gives(world, walk):
+    make(world, walk, 2)
+    make(world, walk, 3, "submit", "approve")
+    make(world, walk, 1, "submit", "approve", "approve")
+    NominationTask.objects.filter(status="NEW").update(due_on="2000-01-03")
+    assert summary.refresh() > 0
+    for user in (world.party_reviewer, world.leader, world.inspector):
+        kept = summary.summary_for(user)
+        assert kept is not None
+        assert kept.figures == json.loads(json.dumps(summary.counts(user)))
+        assert figures(user, kept.figures) == figures(user)
+    # The inspector's summary counts the whole agency, the leader's what reached leadership.
+    assert figures(world.inspector, summary.summary_for(world.inspector).figures)["total"] == 6
+    assert figures(world.leader, summary.summary_for(world.leader).figures)["total"] == 1
+    # A unit's roles are counted live, never summarised.
+    assert summary.summary_for(world.proposer) is None
+    assert summary.summary_for(world.unit_head) is None
+
+
+def test_the_summary_is_refreshed_once_old_and_not_shown_once_stale(world, walk):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert summary.refresh() > 0
+        assert summary.refresh() == 0  # fresh: the next runs of the minute write nothing
+    make(world, walk, 1, "submit", "approve")
+    with time_machine.travel(start + summary.REFRESH_AFTER / 2, tick=False):
+        assert summary.refresh() == 0
+        assert summary.summary_for(world.inspector).figures["by_status"] == {}
+    with time_machine.travel(start + summary.REFRESH_AFTER * 2, tick=False):
+        assert summary.refresh() > 0
+        assert summary.summary_for(world.inspector).figures["by_status"] == {
+            "party_committee_review": 1
+        }
+    with time_machine.travel(start + summary.SHOWN_UNTIL * 2, tick=False):
+        assert summary.summary_for(world.inspector) is None  # the timers stopped: counted live
+
+
+def test_the_party_committee_reads_its_summary_with_its_age(client, world, walk):
+    make(world, walk, 2, "submit", "approve")
+    when = timezone.make_aware(datetime.datetime(2026, 11, 30, 9, 41))
+    with time_machine.travel(when, tick=False):
+        summary.refresh()
+    make(world, walk, 1, "submit", "approve")  # after the refresh: not in the summary yet
+    client.force_login(world.party_reviewer)
+    with time_machine.travel(when + datetime.timedelta(minutes=3), tick=False):
+        body = client.get(reverse("dashboard")).content.decode()
+    assert re.search(r'data-testid="kpi-total">2<', body)
+    as_of = re.search(r'data-testid="dashboard-as-of">(.*?)</p>', body, re.S).group(1)
+    assert "As of 09:41" in as_of
+    # Counted live (no summary kept), the page says no age and counts all three.
+    DashboardSummary.objects.all().delete()
+    body = client.get(reverse("dashboard")).content.decode()
+    assert re.search(r'data-testid="kpi-total">3<', body)
+    assert "dashboard-as-of" not in body
+
+
+def test_the_summarised_page_costs_the_same_queries_at_any_size(
+    client, world, walk, django_assert_max_num_queries
+):
+    client.force_login(world.inspector)
+    make(world, walk, 1, "submit")
+    summary.refresh()
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(reverse("dashboard")).status_code == 200
+    make(world, walk, 6, "submit", "approve")
+    DashboardSummary.objects.all().delete()
+    summary.refresh()
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        assert client.get(reverse("dashboard")).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -144,3 +144,21 @@ def test_the_bell_costs_the_same_queries_for_one_unread_or_thirty(client, world,
     notify_until_caught_up()
     assert _queries(_get(client, reverse("inbox"))) == one
     assert 'data-testid="unread-count">30<' in client.get(reverse("inbox")).content.decode()
+
+
+@pytest.mark.postgres
+def test_the_waiting_queue_is_walked_in_due_order_from_its_index_on_postgresql(world, walk):
+    """The inbox's page of the shared queue reads `task_waiting_idx` in due order and stops
+    after the page, rather than sorting every waiting task of the role: with sorting and the
+    other scans priced out, the plan must still be an index scan of it (the index's condition
+    matches the query's; a change to either would break this)."""
+    _at_party_committee(world, walk, 3)
+    page = views.waiting_for(world.party_reviewer)[:25]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("SET LOCAL enable_bitmapscan = off")
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "Index Scan using task_waiting_idx on workflows_nominationtask" in plan

@@ -12,7 +12,7 @@ from django.db import DatabaseError
 
 from approvals import notice
 from notifications import heartbeat, services
-from workflows import deadlines, holds
+from workflows import deadlines, holds, summary
 
 
 class Command(BaseCommand):
@@ -51,6 +51,7 @@ class Command(BaseCommand):
         timed = deadlines.run()
         closed = notice.close_ended()
         past_end = holds.remind_past_end()
+        summaries = summary.refresh()  # the widest dashboards' figures (workflows/summary.py)
         # 1 again: tell of what step 2 recorded, in this same run.
         again = services.notify_until_caught_up(batch)
         parts.append(
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         parts.append(f"{timed.reminders} reminders, {timed.escalations} escalations")
         parts.append(f"{closed} public notices closed")
         parts.append(f"{past_end} holds past their expected end (reminded, not lifted)")
+        parts.append(f"{summaries} dashboard summaries refreshed")
         # 3. Email what is due (one email per notification, or the daily digests).
         mailed = services.send_pending_emails()
         parts.append(

@@ -180,7 +180,7 @@ def test_the_event_search_exports_xlsx_for_inspectors_only(client, world, walk):
     client.force_login(world.inspector)
     query = {"action": "nomination.submitted"}
     page = client.get(reverse("inspector_events"), query)
-    shown = [e.seq for e in page.context["page"].object_list]
+    shown = [e.seq for e in page.context["page"].events]
     exported = rows_of(client.get(reverse("inspector_events"), {**query, "export": "xlsx"}))
     assert exported[0][:3] == ["seq", "occurred_at", "action"]
     assert sorted(int(r[0]) for r in exported[1:]) == sorted(shown) and shown

@@ -162,3 +162,16 @@ class CorrectionForm(forms.Form):
         self.fields["nominations"].label_from_instance = lambda n: (
             f"{n.reference} — {n.nominee_name} — {n.award_type}"
         )
+
+
+class DraftUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Edited Word file (.docx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document",
+            }
+        ),
+    )

@@ -670,6 +670,13 @@ def decision_sign(request):
     return redirect("decision_detail", pk=decision.pk)
 
 
+def _final_files(decision: SignedDecision) -> list[DraftDocument]:
+    newest: dict[tuple[int, str], DraftDocument] = {}
+    for draft in decision.final_files.order_by("-uploaded_at", "-id"):
+        newest.setdefault((draft.session_id, draft.kind), draft)
+    return list(newest.values())
+
+
 def _decision_or_404(pk) -> SignedDecision:
     try:
         return selectors.signed_decisions().get(pk=pk)
@@ -696,6 +703,10 @@ def decision_detail(request, pk):
                 {e.nomination.award_type_id: e.nomination.award_type for e in entries}.values()
             ),
             "corrections": decision.corrections.all(),
+            # The edited drafts it kept (newest of each kind), for readers of the council.
+            "final_files": _final_files(decision)
+            if council_policy.may_read_sessions(request.user, decision.agency)
+            else [],
             # Printed on the decision and its certificates; the public page verifies it.
             "code": code,
             "code_shown": verification.grouped(code) if code else "",

@@ -172,6 +172,14 @@ def test_the_secretary_uploads_an_edited_draft_audited_and_the_signed_decision_k
     )
     draft.refresh_from_db()
     assert draft.decision == decision  # the final file of the signed decision
+    client.force_login(world.signer)
+    shown = client.get(reverse("decision_detail", args=[decision.pk])).content.decode()
+    assert file_url in shown  # the decision lists the final file
+    client.force_login(world.staff)  # not a reader of the council: no link to a file it refuses
+    assert (
+        file_url not in client.get(reverse("decision_detail", args=[decision.pk])).content.decode()
+    )
+    assert client.get(file_url).status_code == 404
 
     client.force_login(world.secretary)
     refused = client.post(upload, {"draft_decision-file": _edited("Sửa sau khi ký")})

@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from nominations.models import Nomination
 from nominations.people import display_name
@@ -124,9 +126,11 @@ def fields_of(kind: str) -> list[str]:
 
 def render(source, context: dict) -> bytes:
     """The template (a path or a file object) with its fields filled. Raises jinja2's
-    TemplateError (UndefinedError for a field not in the context)."""
+    TemplateError (UndefinedError for a field not in the context, SecurityError for an attempt
+    to reach past the fields)."""
     template = DocxTemplate(source)
-    env = Environment(undefined=StrictUndefined, autoescape=True)
+    # Sandboxed: an uploaded template reaches the fields it is given and nothing of Python's.
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     template.render(context, jinja_env=env, autoescape=True)
     out = io.BytesIO()
     template.save(out)
@@ -145,6 +149,10 @@ def check(kind: str, source) -> None:
                 "The fields of this document are: %(fields)s."
             )
             % {"error": e.message, "fields": ", ".join(fields_of(kind))}
+        ) from None
+    except SecurityError as e:
+        raise ValidationError(
+            _("The template reaches beyond its merge fields (%(error)s).") % {"error": e}
         ) from None
     except TemplateError as e:
         raise ValidationError(

@@ -240,6 +240,17 @@ def test_the_admin_refuses_a_template_with_an_unknown_field(client, superuser):
     assert "not well formed" in broken.content.decode()
     assert not DocumentTemplate.objects.exists()
 
+    escaping = client.post(
+        add,
+        {
+            "kind": "minutes",
+            "file": _template("{{ agency.__class__.__mro__[1].__subclasses__() }}"),
+            "active_from": "2026-01-01",
+        },
+    )
+    assert "reaches beyond its merge fields" in escaping.content.decode()
+    assert not DocumentTemplate.objects.exists()
+
     accepted = client.post(
         add,
         {

@@ -190,8 +190,9 @@ def test_the_secretary_uploads_an_edited_draft_audited_and_the_signed_decision_k
 def test_only_the_secretary_uploads_and_only_a_word_file(client, world, closed):
     session = closed(2)
     upload = reverse("council_draft_upload", args=[session.pk, "minutes"])
-    client.force_login(world.member)
-    assert client.post(upload, {"minutes-file": _edited("x")}).status_code == 403
+    for reader in (world.member, world.inspector, world.signer):  # they read, they do not edit
+        client.force_login(reader)
+        assert client.post(upload, {"minutes-file": _edited("x")}).status_code == 403, reader
     client.force_login(world.secretary)
     bad = SimpleUploadedFile("bien-ban.docx", b"not a word file", DOCX)
     response = client.post(upload, {"minutes-file": bad})

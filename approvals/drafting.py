@@ -20,6 +20,7 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from nominations.exceptions import TransitionRefused
 from nominations.models import Nomination
 from nominations.people import display_name
 
@@ -183,6 +184,16 @@ def _draft(kind: str, context: dict, award_type_id: int | None = None) -> bytes:
     source = template_for(kind, award_type_id)
     try:
         return render(source, context)
+    except TemplateError as e:
+        # A template that passed its check but fails on this document's data (an index past
+        # the end of a list, …): said in words, never a server error.
+        raise TransitionRefused(
+            _(
+                "The template of this document cannot be filled with its data (%(error)s); "
+                "an administrator should correct it under Document templates."
+            )
+            % {"error": e}
+        ) from None
     finally:
         if hasattr(source, "close"):
             source.close()

@@ -449,6 +449,7 @@ def _closed_session_or_404(request, pk, kind: str) -> CouncilSession:
 
 @login_required
 @require_GET
+@refuses_domain_errors
 def session_draft(request, pk, kind):
     """The minutes or the draft decision, drafted afresh from the template (DOCX)."""
     session = _closed_session_or_404(request, pk, kind)

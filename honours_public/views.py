@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from approvals import drafting, verification
 from nominations.policy import may_see_record
 from nominations.views import get_visible
+from nominations.web import refuses_domain_errors
 
 from . import documents, selectors
 from .forms import CodeForm, RollFilter
@@ -122,6 +123,7 @@ def achievement_report_pdf(request, pk: int):
 
 @login_required
 @require_GET
+@refuses_domain_errors
 def achievement_report_docx(request, pk: int):
     """The same report as an editable Word file, from the administrators' template for the
     award type (or the built-in one): for whoever may see the nomination."""

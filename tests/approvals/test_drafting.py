@@ -276,6 +276,17 @@ def test_an_administrators_template_replaces_the_built_in_one(client, world, clo
     assert f"Mẫu riêng của cơ quan: {world.agency.name_vi}, 2 hồ sơ" in text
 
 
+def test_a_template_that_cannot_be_filled_is_refused_in_words(client, world, closed):
+    session = closed(2)
+    DocumentTemplate.objects.create(  # as if it had slipped past the admin's check
+        kind="minutes", file=_template("{{ items[5].nominee }}"), active_from="2020-01-01"
+    )
+    client.force_login(world.secretary)
+    response = client.get(reverse("council_draft", args=[session.pk, "minutes"]))
+    assert response.status_code == 409
+    assert "an administrator should correct it" in response.content.decode()
+
+
 @pytest.mark.parametrize("kind", ["minutes", "draft_decision"])
 def test_a_long_agenda_costs_no_more_queries(client, world, closed, kind):
     small, large = closed(2), closed(20)

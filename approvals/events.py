@@ -16,7 +16,15 @@ from nominations.people import display_name
 from nominations.roles import Role
 
 from .arithmetic import Quorum
-from .models import AgendaItem, CouncilSession, Objection, Recusal, SessionMember, SignedDecision
+from .models import (
+    AgendaItem,
+    CouncilSession,
+    DraftDocument,
+    Objection,
+    Recusal,
+    SessionMember,
+    SignedDecision,
+)
 
 
 def _session(session: CouncilSession) -> dict:
@@ -248,6 +256,26 @@ def objection_dismissed(
 ) -> AuditEvent:
     return _objection_resolved(
         Event.OBJECTION_DISMISSED, objection, nomination, actor, role, origin
+    )
+
+
+def draft_uploaded(
+    draft: DraftDocument, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.DRAFT_UPLOADED,
+        actor=actor,
+        role=role,
+        **_session(draft.session),
+        comment=draft.original_name,
+        data={
+            "draft": draft.pk,
+            "kind": draft.kind,
+            "file": draft.original_name,
+            "size": draft.size,
+            "sha256": draft.sha256,
+        },
+        origin=origin,
     )
 
 

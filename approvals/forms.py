@@ -210,3 +210,16 @@ class RecoveryForm(forms.Form):
         label=_("Money recovered (VND)"), min_value=0, max_value=10**15, initial=0
     )
     recovered_on = forms.DateField(label=_("Money recovered on"), required=False, widget=_DATE)
+
+
+class DraftUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Edited Word file (.docx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document",
+            }
+        ),
+    )

@@ -40,6 +40,7 @@ from .models import (
     CouncilSession,
     DecisionCounter,
     DecisionEntry,
+    DraftDocument,
     Objection,
     OpenBallot,
     Recusal,
@@ -633,6 +634,11 @@ def sign_decision(
                 decision_number=decision.reference,
                 conferred_on=today,
             )
+        # The edited drafts of the sessions that approved these awards become the decision's
+        # final files, and no longer change (approvals.services.upload_draft).
+        DraftDocument.objects.filter(
+            session__items__nomination__in=[n.pk for n in locked], decision__isnull=True
+        ).update(decision=decision)
         audit.append(
             events.decision_signed(decision, confers=locked, actor=actor, role=role, origin=origin)
         )

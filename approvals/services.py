@@ -4,14 +4,20 @@ status; closing the vote, resolving an objection and signing a decision do, and 
 `approvals.outcomes`, which moves the nominations through `workflows.services`."""
 
 import datetime
+import hashlib
+import io
+import logging
 from collections.abc import Iterable
 from fractions import Fraction
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
 
 from audit import services as audit
 from audit.services import Origin
@@ -27,11 +33,16 @@ from .models import (
     BallotReceipt,
     Choice,
     CouncilSession,
+    DecisionEntry,
+    DraftDocument,
     Objection,
     OpenBallot,
     Recusal,
     SessionMember,
 )
+from .models.drafts import SESSION_DRAFTS
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_QUORUM = Fraction(2, 3)
 
@@ -397,3 +408,68 @@ def file_objection(
         objection = Objection.objects.create(nomination=n, filed_by=actor, reasons=reasons)
         audit.append(events.objection_filed(objection, n, actor=actor, origin=origin))
     return objection
+
+
+# --- edited drafts ----------------------------------------------------------------------------
+
+
+def upload_draft(
+    session: CouncilSession,
+    *,
+    kind: str,
+    upload,
+    actor: Actor,
+    origin: Origin | None = None,
+) -> DraftDocument:
+    """The session's secretary replaces a drafted document (the minutes, the draft decision) by
+    the edited Word file, before the decision is signed; audited with the file's hash."""
+    role = policy.authorize_secretary(actor, session)
+    if kind not in SESSION_DRAFTS:
+        raise InvalidInput(_("Only the minutes and the draft decision can be uploaded."))
+    if not session.is_closed:
+        raise TransitionRefused(_("The drafts exist once voting has closed."))
+    if upload is None or not upload.size:
+        raise InvalidInput(_("Choose the edited Word file (.docx)."))
+    if upload.size > settings.LAUREL_MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    content = upload.read()
+    try:
+        Document(io.BytesIO(content))
+    except Exception:
+        raise InvalidInput(_("This file is not a Word document (.docx).")) from None
+    with transaction.atomic():
+        session = lock_session(session)
+        if DecisionEntry.objects.filter(
+            nomination__agenda_items__session=session, effect=DecisionEntry.Effect.CONFER
+        ).exists():
+            raise TransitionRefused(
+                _("The decision is signed: its final documents no longer change.")
+            )
+        draft = DraftDocument(
+            session=session,
+            kind=kind,
+            original_name=(upload.name or "draft.docx")[-255:],
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=actor,
+        )
+        try:
+            draft.file.save("draft.docx", ContentFile(content), save=False)
+        except OSError:
+            logger.exception("Draft storage refused a write for council session %s", session.pk)
+            raise InvalidInput(
+                _(
+                    "The document could not be stored: the file storage is not accepting "
+                    "files right now. Nothing was attached; please try again later."
+                )
+            ) from None
+        try:
+            draft.save()
+            audit.append(events.draft_uploaded(draft, actor=actor, role=role, origin=origin))
+        except Exception:
+            draft.file.delete(save=False)
+            raise
+    return draft

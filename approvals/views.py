@@ -7,7 +7,7 @@ see what is `approvals.policy`'s and the selectors'."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,13 +24,14 @@ from nominations.policy import assignments
 from nominations.stages import Status
 from nominations.web import refuses_domain_errors
 
-from . import arithmetic, outcomes, selectors, verification
+from . import arithmetic, drafting, outcomes, selectors, verification
 from . import policy as council_policy
 from . import services as council_services
 from .forms import (
     AttendanceForm,
     BallotForm,
     CorrectionForm,
+    DraftUploadForm,
     NotCommendedForm,
     ReasonsForm,
     ResolutionForm,
@@ -38,7 +39,15 @@ from .forms import (
     SignForm,
     WrittenOpinionForm,
 )
-from .models import AgendaItem, CouncilSession, DecisionEntry, Objection, SignedDecision
+from .models import (
+    AgendaItem,
+    CouncilSession,
+    DecisionEntry,
+    DraftDocument,
+    Objection,
+    SignedDecision,
+)
+from .models.drafts import SESSION_DRAFTS
 from .notice import holidays_for, notice_ends_on
 
 
@@ -154,12 +163,28 @@ def session_detail(request, pk):
                 for a in (session.minutes or {}).get("attendance", [])
                 if not a["present"]
             ],
+            "drafts": _drafts_of(session, is_secretary) if session.is_closed else None,
             # Once closed the minutes keep the quorum as it was; before, the service's rule.
             "quorum": (session.minutes or {}).get("quorum")
             if session.is_closed
             else council_services.quorum_of(seats, pending),
         },
     )
+
+
+def _drafts_of(session, is_secretary: bool) -> list[dict]:
+    """The drafted documents of a closed session: each kind, its newest edited file (if any)
+    and, for the secretary, the form to upload an edited one."""
+    latest = drafting.latest_drafts(session)
+    return [
+        {
+            "kind": kind,
+            "label": kind.label,
+            "edited": latest.get(kind),
+            "form": DraftUploadForm(prefix=kind) if is_secretary else None,
+        }
+        for kind in SESSION_DRAFTS
+    ]
 
 
 def _not_commended(items: list[AgendaItem], *, can_record: bool) -> None:
@@ -473,6 +498,66 @@ def session_agenda_export(request, pk, fmt):
     )
 
 
+# --- drafted documents ---------------------------------------------------------------------
+
+
+def _closed_session_or_404(request, pk, kind: str) -> CouncilSession:
+    session = _session_or_404(request, pk)
+    if kind not in SESSION_DRAFTS:
+        raise Http404(_("No such document."))
+    if not session.is_closed:
+        raise Http404(_("The minutes exist once voting has closed."))
+    return session
+
+
+@login_required
+@require_GET
+@refuses_domain_errors
+def session_draft(request, pk, kind):
+    """The minutes or the draft decision, drafted afresh from the template (DOCX)."""
+    session = _closed_session_or_404(request, pk, kind)
+    drafted = drafting.session_draft(session, kind, timezone.localdate())
+    response = HttpResponse(drafted.content, content_type=drafting.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{drafted.name}"'
+    return response
+
+
+@login_required
+@require_POST
+@refuses_domain_errors
+def session_draft_upload(request, pk, kind):
+    session = _closed_session_or_404(request, pk, kind)
+    form = DraftUploadForm(request.POST, request.FILES, prefix=kind)
+    if not form.is_valid():
+        raise _form_error(form)
+    council_services.upload_draft(
+        session,
+        kind=kind,
+        upload=form.cleaned_data["file"],
+        actor=request.user,
+        origin=Origin.from_request(request),
+    )
+    messages.success(request, _("The edited draft is attached to the session."))
+    return redirect("council_session", pk=pk)
+
+
+@login_required
+@require_GET
+def session_draft_file(request, pk, draft_pk):
+    """An edited draft as uploaded, for whoever may read the session."""
+    session = _session_or_404(request, pk)
+    try:
+        draft = session.drafts.get(pk=draft_pk)
+    except DraftDocument.DoesNotExist:
+        raise Http404(_("No such document.")) from None
+    return FileResponse(
+        draft.file.open("rb"),
+        as_attachment=True,
+        filename=draft.original_name,
+        content_type=drafting.DOCX,
+    )
+
+
 # --- ballots -------------------------------------------------------------------------------
 
 
@@ -649,6 +734,13 @@ def decision_sign(request):
     return redirect("decision_detail", pk=decision.pk)
 
 
+def _final_files(decision: SignedDecision) -> list[DraftDocument]:
+    newest: dict[tuple[int, str], DraftDocument] = {}
+    for draft in decision.final_files.order_by("-uploaded_at", "-id"):
+        newest.setdefault((draft.session_id, draft.kind), draft)
+    return list(newest.values())
+
+
 def _decision_or_404(pk) -> SignedDecision:
     try:
         return selectors.signed_decisions().get(pk=pk)
@@ -675,6 +767,10 @@ def decision_detail(request, pk):
                 {e.nomination.award_type_id: e.nomination.award_type for e in entries}.values()
             ),
             "corrections": decision.corrections.all(),
+            # The edited drafts it kept (newest of each kind), for readers of the council.
+            "final_files": _final_files(decision)
+            if council_policy.may_read_sessions(request.user, decision.agency)
+            else [],
             # Printed on the decision and its certificates; the public page verifies it.
             "code": code,
             "code_shown": verification.grouped(code) if code else "",

@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     OBJECTION_UPHELD = "objection.upheld", _("Objection upheld")
     OBJECTION_DISMISSED = "objection.dismissed", _("Objection dismissed")
     NOTICE_ENDED = "council.notice_ended", _("Public notice ended; ready for the decision")
+    DRAFT_UPLOADED = "council.draft_uploaded", _("Edited draft document uploaded")
     DECISION_SIGNED = "decision.signed", _("Decision signed")
     AWARD_REVOKED = "award.revoked", _("Award revoked by a correcting decision")
     REVOCATION_PROPOSED = "revocation.proposed", _("Revocation of the award proposed")

@@ -57,6 +57,11 @@ urlpatterns = [
         honours.achievement_report_pdf,
         name="achievement_report_pdf",
     ),
+    path(
+        "nominations/<int:pk>/achievement-report.docx",
+        honours.achievement_report_docx,
+        name="achievement_report_docx",
+    ),
     path("nominations/<int:pk>/hold/", workflows.hold, name="nomination_hold"),
     path("nominations/<int:pk>/lift-hold/", workflows.lift_hold, name="nomination_lift_hold"),
     path("nominations/<int:pk>/<slug:action>/", workflows.act, name="nomination_act"),
@@ -130,6 +135,21 @@ urlpatterns = [
         council.session_agenda_export,
         {"fmt": "xlsx"},
         name="council_agenda_xlsx",
+    ),
+    path(
+        "council/sessions/<int:pk>/drafts/<slug:kind>.docx",
+        council.session_draft,
+        name="council_draft",
+    ),
+    path(
+        "council/sessions/<int:pk>/drafts/<slug:kind>/upload/",
+        council.session_draft_upload,
+        name="council_draft_upload",
+    ),
+    path(
+        "council/sessions/<int:pk>/drafts/file/<int:draft_pk>/",
+        council.session_draft_file,
+        name="council_draft_file",
     ),
     path(
         "council/sessions/<int:pk>/items/<int:item_pk>/defer/",

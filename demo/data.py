@@ -573,6 +573,12 @@ DECISION_TITLE = "Quyết định về việc tặng danh hiệu thi đua và h�
 DECISION_GROUNDS = (
     "Căn cứ Luật Thi đua, Khen thưởng 2022; xét đề nghị của Hội đồng Thi đua – Khen thưởng."
 )
+# The secretary's edit to the drafted minutes before the decision (approvals.drafting): the
+# discussion, which the template cannot know, added to the generated file and uploaded.
+MINUTES_DISCUSSION = (
+    "Ý kiến thảo luận: các thành viên thống nhất đánh giá cao sáng kiến số hóa hồ sơ; "
+    "đề nghị Thư ký bổ sung bảng tổng hợp vào hồ sơ trình ký."
+)
 # (nominee on public notice, staff member objecting, reasons)
 OBJECTION = (
     "quanlm",

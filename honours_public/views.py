@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from approvals import verification
+from approvals import drafting, verification
 from nominations.policy import may_see_record
 from nominations.views import get_visible
+from nominations.web import refuses_domain_errors
 
 from . import documents, selectors
 from .forms import CodeForm, RollFilter
@@ -98,10 +99,9 @@ def certificate_pdf(request, code: str, position: int):
     return _pdf_response(content, f"{_file_name(found)}-{position}.pdf")
 
 
-@login_required
-@require_GET
-def achievement_report_pdf(request, pk: int):
-    """Not public: the dossier's achievement report, for whoever may see the nomination."""
+def _achievement_report_of(request, pk: int):
+    """The nomination (404 unless the user may see it), its nominee's profile and the prior
+    awards the reader may see, for the achievement report in either format."""
     nomination = get_visible(request, pk)
     holder_unit = (
         nomination.nominee_unit
@@ -109,9 +109,31 @@ def achievement_report_pdf(request, pk: int):
         else getattr(getattr(nomination.nominee_person, "profile", None), "unit", None)
     )
     whole = may_see_record(request.user, holder_unit.path if holder_unit else None)
-    content = documents.achievement_report_pdf(
-        nomination,
-        selectors.prior_awards(nomination, whole_record=whole),
-        timezone.localdate(),
-    )
+    return nomination, selectors.prior_awards(nomination, whole_record=whole)
+
+
+@login_required
+@require_GET
+def achievement_report_pdf(request, pk: int):
+    """Not public: the dossier's achievement report, for whoever may see the nomination."""
+    nomination, prior = _achievement_report_of(request, pk)
+    content = documents.achievement_report_pdf(nomination, prior, timezone.localdate())
     return _pdf_response(content, f"bao-cao-thanh-tich-{nomination.reference}.pdf")
+
+
+@login_required
+@require_GET
+@refuses_domain_errors
+def achievement_report_docx(request, pk: int):
+    """The same report as an editable Word file, from the administrators' template for the
+    award type (or the built-in one): for whoever may see the nomination."""
+    nomination, prior = _achievement_report_of(request, pk)
+    profile = (
+        getattr(nomination.nominee_person, "profile", None)
+        if nomination.nominee_person_id
+        else None
+    )
+    drafted = drafting.achievement_report(nomination, profile, prior, timezone.localdate())
+    response = HttpResponse(drafted.content, content_type=drafting.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{drafted.name}"'
+    return response

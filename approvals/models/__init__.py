@@ -12,6 +12,7 @@ from .council import (
     SignedDecision,
     Tally,
 )
+from .drafts import DocumentKind, DocumentTemplate, DraftDocument
 
 __all__ = [
     "AgendaItem",
@@ -20,6 +21,9 @@ __all__ = [
     "CouncilSession",
     "DecisionCounter",
     "DecisionEntry",
+    "DocumentKind",
+    "DocumentTemplate",
+    "DraftDocument",
     "Objection",
     "OpenBallot",
     "Recusal",

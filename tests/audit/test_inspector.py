@@ -207,6 +207,8 @@ def _post_targets(history):
         "evidence_pk": evidence.pk if evidence else 1,
         "task_pk": task.pk,
         "item_pk": 1,
+        "kind": "minutes",  # a council session's drafted document
+        "draft_pk": 1,
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

@@ -1,6 +1,6 @@
-"""The achievement report (báo cáo thành tích) as PDF, drawn from the dossier: for whoever may see
-the nomination (it is not public), in Vietnamese, with the nominee, the achievements and the
-awards already on the nominee's record."""
+"""The achievement report (báo cáo thành tích) as PDF and DOCX, drawn from the dossier: for
+whoever may see the nomination (it is not public), in Vietnamese, with the nominee, the
+achievements and the awards already on the nominee's record."""
 
 import io
 import unicodedata
@@ -9,8 +9,10 @@ import pypdf
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.models import DocumentTemplate
 from nominations import services as dossier
 from nominations.models import ConferredAward, RecordSource
+from tests.approvals.test_drafting import DOCX, _template, assert_filled, text_of
 from tests.factories import person
 
 
@@ -91,3 +93,88 @@ def test_a_reader_who_may_not_read_the_record_sees_only_published_awards(client,
     assert "Trần Văn Đức" in text
     assert "007/2024/QĐ-AGENCY" in text
     assert "45/QĐ-VP" not in text
+
+
+# --- the same report as DOCX, from the template of the decree's form --------------------------
+
+
+def _docx_text(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX
+    text = text_of(response.content)
+    assert_filled(text)
+    return text
+
+
+def test_the_report_as_docx_for_an_individual(client, world):
+    nomination = _nomination(world)
+    client.force_login(world.proposer)
+    detail = client.get(reverse("nomination_detail", args=[nomination.pk])).content.decode()
+    url = reverse("achievement_report_docx", args=[nomination.pk])
+    assert url in detail  # beside the PDF
+
+    text = _docx_text(client.get(url))
+
+    for words in (
+        "BÁO CÁO THÀNH TÍCH",
+        "I. SƠ LƯỢC LÝ LỊCH",
+        "NGƯỜI BÁO CÁO THÀNH TÍCH",
+        "Theo mẫu tại Phụ lục của Nghị định 152/2025/NĐ-CP",
+        "Trần Văn Đức",
+        "Chuyên viên chính",
+        "Chủ trì xây dựng phần mềm quản lý hồ sơ khen thưởng của đơn vị.",
+        "Hướng dẫn nghiệp vụ cho 12 đồng nghiệp mới.",
+        "Sáng kiến số hóa biên bản họp Hội đồng.",
+        world.full.name_vi.upper(),
+        "45/QĐ-VP",
+    ):
+        assert words in text
+
+
+def test_the_report_as_docx_for_a_collective(client, world):
+    world.unit.name_vi = "Phòng Kế hoạch – Tài chính"
+    world.unit.save()
+    nomination = dossier.create_draft(
+        actor=world.proposer,
+        campaign=world.campaign,
+        award_type=world.collective,
+        proposing_unit=world.unit,
+        nominee_unit=world.unit,
+        achievements="Tập thể hoàn thành xuất sắc nhiệm vụ;\nkhông có cá nhân vi phạm kỷ luật.",
+    )
+    client.force_login(world.proposer)
+
+    text = _docx_text(client.get(reverse("achievement_report_docx", args=[nomination.pk])))
+
+    assert "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH" in text
+    assert "THỦ TRƯỞNG ĐƠN VỊ CẤP TRÊN TRỰC TIẾP" in text
+    assert "Tên tập thể: Phòng Kế hoạch – Tài chính" in text
+    assert "Tập thể hoàn thành xuất sắc nhiệm vụ;" in text
+    assert "không có cá nhân vi phạm kỷ luật." in text
+    assert "SƠ LƯỢC LÝ LỊCH" not in text
+
+
+def test_the_docx_report_is_not_public(client, plain_client, world):
+    nomination = _nomination(world)
+    url = reverse("achievement_report_docx", args=[nomination.pk])
+    assert plain_client.get(url).status_code == 302
+    client.force_login(world.other_proposer)
+    assert client.get(url).status_code == 404
+
+
+def test_an_award_types_own_template_is_used_for_its_reports(client, world):
+    nomination = _nomination(world)
+    DocumentTemplate.objects.create(
+        kind="report_person",
+        award_type=world.full,
+        file=_template("Mẫu riêng cho {{ award }}: {{ nominee.name }}"),
+        active_from="2020-01-01",
+    )
+    DocumentTemplate.objects.create(  # for every award type: the specific one comes first
+        kind="report_person",
+        file=_template("Mẫu chung: {{ nominee.name }}"),
+        active_from="2020-01-01",
+    )
+    client.force_login(world.proposer)
+    text = _docx_text(client.get(reverse("achievement_report_docx", args=[nomination.pk])))
+    assert text.strip() == f"Mẫu riêng cho {world.full.name_vi}: Trần Văn Đức"

@@ -14,6 +14,7 @@ has none.
 
 import contextlib
 import datetime
+import io
 import textwrap
 import unicodedata
 from collections import Counter
@@ -22,15 +23,24 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from docx import Document
 
+from approvals import drafting, revocations
 from approvals import outcomes as council_acts
-from approvals import revocations
 from approvals import services as council
-from approvals.models import AgendaItem, CouncilSession, Objection, Recusal, SignedDecision
+from approvals.models import (
+    AgendaItem,
+    CouncilSession,
+    DocumentKind,
+    Objection,
+    Recusal,
+    SignedDecision,
+)
 from demo import data as demo
 from demo.deadlines import seed_deadlines
 from demo.eligibility import seed_eligibility
@@ -487,6 +497,7 @@ class Command(BaseCommand):
                 council.cast_ballot(item, actor=member, choice=choice)
         council_acts.close_voting(session, actor=secretary)
         self.count("council sessions", "created")
+        self.edit_minutes(session, secretary)
         for waiting in at_council:
             status = Nomination.objects.values_list("status", flat=True).get(
                 pk=waiting.nomination.pk
@@ -497,6 +508,23 @@ class Command(BaseCommand):
                     f"The demo council's vote gave {status} to {waiting.nomination.reference}, "
                     f"not {expected}: adjust the demo ballots."
                 )
+
+    def edit_minutes(self, session, secretary) -> None:
+        """The secretary downloads the drafted minutes, adds the discussion and uploads them:
+        the decision signed later keeps that file."""
+        session = CouncilSession.objects.get(pk=session.pk)  # closed, with its minutes
+        drafted = drafting.session_draft(session, DocumentKind.MINUTES, timezone.localdate())
+        edited = Document(io.BytesIO(drafted.content))
+        edited.add_paragraph(demo.MINUTES_DISCUSSION)
+        out = io.BytesIO()
+        edited.save(out)
+        council.upload_draft(
+            session,
+            kind=DocumentKind.MINUTES,
+            upload=SimpleUploadedFile(drafted.name, out.getvalue(), drafting.DOCX),
+            actor=secretary,
+        )
+        self.count("edited drafts", "created")
 
     def sign_decision(self, campaign, signer) -> None:
         if not self.to_confer:

@@ -8,6 +8,7 @@ it is accepted (`check`). The documents are set in Vietnamese, the language the 
 in, whatever the reader's language, as the PDFs (honours_public/documents.py)."""
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -180,13 +181,18 @@ def template_for(kind: str, award_type_id: int | None = None, day: date | None =
 DOCUMENT_LANGUAGE = "vi"
 
 
-def _draft(kind: str, context: dict, award_type_id: int | None = None) -> bytes:
-    source = template_for(kind, award_type_id)
+class _Unfillable(Exception):
+    """A template that passed its check but fails on this document's data (an index past the
+    end of a list, …). Raised inside the document's language; said to the reader in theirs."""
+
+
+@contextmanager
+def _in_document_language():
+    """Draft in the document's language; refuse an unfillable template in the reader's."""
     try:
-        return render(source, context)
-    except TemplateError as e:
-        # A template that passed its check but fails on this document's data (an index past
-        # the end of a list, …): said in words, never a server error.
+        with translation.override(DOCUMENT_LANGUAGE):
+            yield
+    except _Unfillable as e:
         raise TransitionRefused(
             _(
                 "The template of this document cannot be filled with its data (%(error)s); "
@@ -194,6 +200,14 @@ def _draft(kind: str, context: dict, award_type_id: int | None = None) -> bytes:
             )
             % {"error": e}
         ) from None
+
+
+def _draft(kind: str, context: dict, award_type_id: int | None = None) -> bytes:
+    source = template_for(kind, award_type_id)
+    try:
+        return render(source, context)
+    except TemplateError as e:
+        raise _Unfillable(str(e)) from None
     finally:
         if hasattr(source, "close"):
             source.close()
@@ -293,7 +307,7 @@ def decision_context(session: CouncilSession, today: date) -> tuple[dict, set[in
 
 def session_draft(session: CouncilSession, kind: str, today: date) -> Drafted:
     """A closed session's minutes or draft decision, drafted afresh from the template."""
-    with translation.override(DOCUMENT_LANGUAGE):
+    with _in_document_language():
         return _session_draft(session, kind, today)
 
 
@@ -323,7 +337,7 @@ def achievement_report(nomination, profile, prior_awards: list, today: date) -> 
     """The achievement report as DOCX, from the dossier, with the fields of the PDF, laid out
     as the forms in the annex of Decree 152/2025/NĐ-CP (one for an individual, one for a
     collective)."""
-    with translation.override(DOCUMENT_LANGUAGE):
+    with _in_document_language():
         return _achievement_report(nomination, profile, prior_awards, today)
 
 

@@ -27,6 +27,7 @@ def test_the_demo_session_has_its_minutes_and_draft_decision(db, client):
     for name in approved:
         assert name in minutes and name in decision
     edited = DraftDocument.objects.get(session=session, kind="minutes")
-    assert edited.decision == SignedDecision.objects.get()
+    # the decision that conferred the awards, not the demo's revocation
+    assert edited.decision == SignedDecision.objects.get(corrects__isnull=True)
     kept = client.get(reverse("council_draft_file", args=[session.pk, edited.pk]))
     assert demo.MINUTES_DISCUSSION in text_of(b"".join(kept.streaming_content))

@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
@@ -33,6 +35,18 @@ def status_label(value: str) -> str:
 def display_name(user) -> str:
     """A person as every page names them: `nominations.people.display_name`."""
     return people.display_name(user) if user else ""
+
+
+@register.filter
+def isodate(value):
+    """An event's date as recorded in its data (ISO 8601 text), as a date the `date` filter
+    shows in the reader's format; anything else as it stands."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 @register.filter

@@ -396,6 +396,7 @@ def test_the_inbox_and_the_nomination_page_show_reminded_and_escalated(world, su
     assert "Reminder of the task&#x27;s due date" in page
     assert "Overdue task escalated" in page
     assert "escalated to the Leadership reviewer" in page
+    assert "Due on 09 Dec 2026, 3 working days overdue" in page  # the reader's date format
     assert "reassign-form" not in page  # the unit head is who the task waits on, not above it
 
 

@@ -35,7 +35,16 @@ from .exceptions import DomainError, InvalidInput
 from .forms import NominationForm
 from .models import AwardType, Campaign, Nomination, Unit
 from .people import display_name
-from .record_import import HOLDER_USERNAME, UNIT_CODE, Column, Lookups, Read, Sheet, write_sheet
+from .record_import import (
+    HOLDER_USERNAME,
+    UNIT_CODE,
+    Column,
+    Lookups,
+    Read,
+    RecordRefused,
+    Sheet,
+    write_sheet,
+)
 from .record_import import read as read_workbook
 from .record_import import sign as sign_rows
 from .record_import import unsign as unsign_rows
@@ -89,12 +98,9 @@ COLUMN_OF_FIELD = {
 }
 
 
-class ListRefused(InvalidInput):
-    """The list cannot be imported: its problems, and every row with its errors."""
-
-    def __init__(self, message, *, checked: "Checked | None" = None, reasons=()):
-        super().__init__(message, reasons=reasons)
-        self.checked = checked
+class ListRefused(RecordRefused):
+    """The list cannot be imported: its problems, and every row with its errors (`checked`:
+    this module's `Checked`), carried as the record import carries its own."""
 
 
 @dataclass

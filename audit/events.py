@@ -47,6 +47,22 @@ class Event(models.TextChoices):
     NOTICE_ENDED = "council.notice_ended", _("Public notice ended; ready for the decision")
     DRAFT_UPLOADED = "council.draft_uploaded", _("Edited draft document uploaded")
     DECISION_SIGNED = "decision.signed", _("Decision signed")
+    # Awards decided at a higher level: the request (tờ trình) and the higher level's outcome.
+    REQUEST_SIGNED = "request.signed", _("Request to the higher level signed")
+    FORWARDED = "nomination.forwarded", _("Forwarded to the higher level")
+    HIGHER_CONFERRED = "nomination.higher_conferred", _("Conferred by the higher level")
+    HIGHER_NOT_CONFERRED = "nomination.higher_not_conferred", _("Not conferred by the higher level")
+    HIGHER_RETURNED = (
+        "nomination.higher_returned",
+        _("Returned by the higher level for more documents"),
+    )
+    BUNDLE_EXPORTED = "exchange.bundle_exported", _("Exchange bundle exported")
+    BUNDLE_IMPORTED = "exchange.bundle_imported", _("Exchange bundle imported")
+    BUNDLE_REFUSED = "exchange.bundle_refused", _("Exchange bundle refused")
+    # Consultations (hiệp y) with other bodies before the council decides.
+    CONSULTATION_OPENED = "consultation.opened", _("Consultation requested")
+    CONSULTATION_OPINION = "consultation.opinion_recorded", _("Consultation opinion recorded")
+    CONSULTATION_COMPLETED = "consultation.completed", _("Consultation completed")
     AWARD_REVOKED = "award.revoked", _("Award revoked by a correcting decision")
     REVOCATION_PROPOSED = "revocation.proposed", _("Revocation of the award proposed")
     REVOCATION_CONCLUDED = (

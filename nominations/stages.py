@@ -22,6 +22,10 @@ class Status(models.TextChoices):
     COUNCIL_REJECTED = "council_rejected", _("Not approved by the council")
     AWARDED = "awarded", _("Awarded")
     ON_HOLD = "on_hold", _("On hold")
+    # Awards decided at a higher level (`AwardType.decided_at_higher_level`): after the
+    # council, the nomination goes up in a signed request and waits on that level's outcome.
+    FORWARDED = "forwarded", _("Forwarded to the higher level")
+    NOT_CONFERRED = "not_conferred", _("Not conferred by the higher level")
 
 
 class Stage(models.TextChoices):
@@ -54,12 +58,23 @@ HOLDABLE = [*Stage, Status.RETURNED, *AWAITING_DECISION]
 # may be withdrawn if it was held in one of the others (`Nomination.withdraw`'s guard).
 WITHDRAWABLE = [Status.DRAFT, Status.RETURNED, *Stage, Status.ON_HOLD]
 
-FINAL = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.AWARDED]
+FINAL = [
+    Status.REJECTED,
+    Status.WITHDRAWN,
+    Status.COUNCIL_REJECTED,
+    Status.NOT_CONFERRED,
+    Status.AWARDED,
+]
 
 # Statuses in which a nomination no longer claims its nominee's award: another nomination of the
 # same nominee for the same award in the same campaign may then be made (one achievement, one
 # award).
-CLOSED_UNAWARDED = [Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED]
+CLOSED_UNAWARDED = [
+    Status.REJECTED,
+    Status.WITHDRAWN,
+    Status.COUNCIL_REJECTED,
+    Status.NOT_CONFERRED,
+]
 
 # How far along its journey a status is. Returned, rejected and withdrawn nominations have no rank
 # of their own: they keep the furthest rank reached (`Nomination.progress`).
@@ -72,6 +87,9 @@ PROGRESS: dict[str, int] = {
     Status.APPROVED: 5,
     Status.COUNCIL_APPROVED: 5,
     Status.COUNCIL_REJECTED: 5,
+    # Up at the higher level it is still short of the award; stored progress never moves back.
+    Status.FORWARDED: 5,
+    Status.NOT_CONFERRED: 5,
     Status.AWARDED: 6,
 }
 

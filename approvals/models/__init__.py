@@ -1,3 +1,4 @@
+from .consultation import Consultation, ConsultationOpinion, ConsultedBody
 from .council import (
     AgendaItem,
     BallotReceipt,
@@ -13,20 +14,27 @@ from .council import (
     Tally,
 )
 from .drafts import DocumentKind, DocumentTemplate, DraftDocument
+from .forwarding import ForwardEntry, ForwardRequest, RequestCounter
 
 __all__ = [
     "AgendaItem",
     "BallotReceipt",
     "Choice",
+    "Consultation",
+    "ConsultationOpinion",
+    "ConsultedBody",
     "CouncilSession",
     "DecisionCounter",
     "DecisionEntry",
     "DocumentKind",
     "DocumentTemplate",
     "DraftDocument",
+    "ForwardEntry",
+    "ForwardRequest",
     "Objection",
     "OpenBallot",
     "Recusal",
+    "RequestCounter",
     "SessionMember",
     "SignedDecision",
     "Tally",

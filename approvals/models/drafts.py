@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class DocumentKind(models.TextChoices):
     MINUTES = "minutes", _("Council minutes")
     DRAFT_DECISION = "draft_decision", _("Draft decision")
+    REQUEST_LETTER = "request_letter", _("Request letter to the higher level")
     REPORT_PERSON = "report_person", _("Achievement report of an individual")
     REPORT_COLLECTIVE = "report_collective", _("Achievement report of a collective")
 

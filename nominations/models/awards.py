@@ -109,6 +109,22 @@ class AwardType(models.Model):
         help_text=_("Only those who registered for the campaign's year may be proposed."),
     )
 
+    # Awards the agency proposes but a higher level confers (the Prime Minister's Certificate of
+    # Merit, orders, national titles): after the council they go up in a signed request (tờ
+    # trình, `approvals.forwarding`) instead of into the agency's own decision.
+    decided_at_higher_level = models.BooleanField(
+        _("decided at a higher level"),
+        default=False,
+        help_text=_(
+            "After the council, nominations are forwarded in a request to the level that "
+            "confers the award, instead of being decided by this agency."
+        ),
+    )
+    higher_authority_vi = models.CharField(
+        _("conferred by (Vietnamese)"), max_length=200, blank=True
+    )
+    higher_authority_en = models.CharField(_("conferred by (English)"), max_length=200, blank=True)
+
     legal_basis_vi = models.CharField(_("legal basis (Vietnamese)"), max_length=300, blank=True)
     legal_basis_en = models.CharField(_("legal basis (English)"), max_length=300, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
@@ -121,6 +137,7 @@ class AwardType(models.Model):
 
     name = bilingual("name")
     legal_basis = bilingual("legal_basis")
+    higher_authority = bilingual("higher_authority")
 
     def __str__(self):
         return self.name

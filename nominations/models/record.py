@@ -67,6 +67,7 @@ class RecordSource(models.TextChoices):
     ENTERED = "entered", _("Entered by an administrator")
     IMPORTED = "imported", _("Imported from past years' records")
     WORKFLOW = "workflow", _("Written by Laurel's workflow")
+    HIGHER_LEVEL = "higher_level", _("Conferred by the higher level on Laurel's request")
 
 
 class AnnualRating(models.Model):

@@ -11,6 +11,7 @@ from nominations import sign_in_views as sign_in
 from nominations import views as nominations
 from notifications import views as notifications
 from reporting import dashboard, inspector, quota_report
+from reporting import statistics_views as statistics
 from workflows import views as workflows
 
 urlpatterns = [
@@ -26,6 +27,13 @@ urlpatterns = [
     path("inbox/", workflows.inbox, name="inbox"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("reports/quotas/", quota_report.quota_report, name="quota_report"),
+    path("reports/statistics/", statistics.statistics_index, name="statistics"),
+    path("reports/statistics/<slug:slug>/", statistics.statistics_form, name="statistics_form"),
+    path(
+        "reports/statistics/<slug:slug>/<int:row>/<str:column>/",
+        statistics.statistics_figure,
+        name="statistics_figure",
+    ),
     path("tasks/<int:task_pk>/take/", workflows.take, name="task_take"),
     path("tasks/<int:task_pk>/release/", workflows.release, name="task_release"),
     path("tasks/<int:task_pk>/reassign/", workflows.reassign, name="task_reassign"),

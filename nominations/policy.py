@@ -190,6 +190,20 @@ def quota_report_scope(user) -> list[str]:
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
 
+# Who reads the statutory statistics (Ministry of Home Affairs forms): the emulation office (the
+# council's secretary), the leadership and the signer, and inspectors, over the units they hold
+# the role at. Unit proposers and heads report through the office, not on these forms.
+STATISTICS_READERS = frozenset(
+    {Role.COUNCIL_SECRETARY, Role.LEADERSHIP_REVIEWER, Role.DECISION_SIGNER, Role.INSPECTOR}
+)
+
+
+def statistics_scope(user) -> list[str]:
+    """The unit paths whose statutory statistics the user may read (empty: none)."""
+    paths = sorted({a.path for a in assignments(user) if a.role in STATISTICS_READERS})
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
 def can_view(user, nomination: Nomination) -> bool:
     return Nomination.objects.filter(visible_q(user), pk=nomination.pk).exists()
 

@@ -49,6 +49,7 @@ def navigation(request):
             "council": bool(roles & policy.COUNCIL_READERS),
             "inspector": Role.INSPECTOR in roles,
             "quotas": bool(roles & policy.QUOTA_READERS),
+            "statistics": bool(roles & policy.STATISTICS_READERS),
             # The emulation registration's list, and the import of past years' records.
             "registrations": bool(roles & (policy.RECORD_READERS | {Role.INSPECTOR})),
             "imports": bool(roles & policy.RECORD_IMPORTERS),

@@ -56,6 +56,11 @@ def period(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year - 1, 12, 1), datetime.date(year, 11, 30)
 
 
+def reporting_year(day: datetime.date) -> int:
+    """The reporting year whose period holds `day` (December belongs to the next year's)."""
+    return day.year + 1 if day.month == 12 else day.year
+
+
 def default_year(today: datetime.date) -> int:
     """The year whose report is being prepared: in December, the one due on the 15th."""
     return today.year

@@ -308,11 +308,6 @@ def _method_rows(first: int) -> list[Row]:
     return [Row(f"{first + i:02d}", label, None, indent=1) for i, label in enumerate(labels)]
 
 
-NOT_RECORDED = gettext_lazy(
-    "Laurel does not record households, enterprises, the nominee's post or the method of "
-    "commendation: those rows are blank."
-)
-
 FORMS = [
     StatForm(
         slug="0601",

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from nominations.models import ConferredAward, Unit
+from demo import statistics as demo_statistics
+from nominations.models import ConferredAward, RecordSource, Unit
 from reporting import statistics as stats
 
 
@@ -15,7 +16,7 @@ from reporting import statistics as stats
 def demo(db):
     call_command("seed_demo", stdout=io.StringIO())
     agency = Unit.objects.get(kind=Unit.Kind.AGENCY, parent__isnull=True)
-    latest = ConferredAward.objects.order_by("-conferred_on").first()
+    latest = ConferredAward.objects.exclude(source=RecordSource.IMPORTED).latest("conferred_on")
     return agency, stats.reporting_year(latest.conferred_on)
 
 
@@ -51,3 +52,28 @@ def test_the_demo_years_forms_match_an_independent_count_of_its_records(demo):
     assert cells[("02", "total")] + cells[("05", "total")] == merit
     # A revoked award of the demo is on no form's count.
     assert ConferredAward.objects.filter(revoked_at__isnull=False).exists()
+
+
+def test_last_years_forms_count_the_awards_the_office_entered_from_its_records(demo):
+    agency, year = demo
+    last = year - 1
+    start, end = stats.period(last)
+    grid = stats.compute(stats.FORMS_BY_SLUG["0602"], last, agency)
+    state = sql(AWARDS + " AND t.level = 'state'", [start, end])
+    assert grid.total() == state == 3
+    cells = {(r.code, c.column.key): c.value for _i, r, cs in grid.rows for c in cs}
+    assert cells[("01", "bang-khen-thu-tuong.c")] == 1
+    assert cells[("01", "bang-khen-thu-tuong.i")] == 1
+    assert cells[("01", "huan-chuong-lao-dong-hang-ba.i")] == 1
+    merit = sql(AWARDS + " AND t.code = 'bang-khen'", [start, end])
+    assert stats.compute(stats.FORMS_BY_SLUG["0603"], last, agency).total() == merit == 3
+
+
+def test_seeding_again_imports_last_years_awards_once(demo):
+    before = ConferredAward.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert ConferredAward.objects.count() == before
+    assert (
+        len(demo_statistics.PAST_AWARDS)
+        == ConferredAward.objects.filter(source=RecordSource.IMPORTED).count()
+    )

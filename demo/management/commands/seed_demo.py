@@ -48,6 +48,7 @@ from demo.holds import seed_holds
 from demo.notify import seed_notify
 from demo.quotas import seed_quotas
 from demo.record import seed_record
+from demo.statistics import seed_statistics
 from nominations import services as dossier
 from nominations.exceptions import DomainError
 from nominations.models import (
@@ -213,6 +214,7 @@ class Command(BaseCommand):
             seed_eligibility(self, campaign, awards, self.people, units)
             created = self.seed_nominations(campaign, units, awards)
             seed_quotas(campaign, self.count)
+            seed_statistics(office=self.people[demo.SECRETARY], campaign=campaign, count=self.count)
             seed_deadlines(self.tally)
             seed_notify(self.tally)
         self.report(campaign, created)

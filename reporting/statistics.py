@@ -472,12 +472,6 @@ class Grid:
                 i = j
         return rows
 
-    def cell(self, row: int, key: str) -> Cell:
-        for i, _row, cells in self.rows:
-            if i == row:
-                return next(c for c in cells if c.column.key == key)
-        raise KeyError(row)
-
     def total(self) -> int:
         return self.rows[0][2][0].value or 0
 

@@ -209,6 +209,10 @@ def _post_targets(history):
         "item_pk": 1,
         "kind": "minutes",  # a council session's drafted document
         "draft_pk": 1,
+        # a statutory statistics form, and one of its figures
+        "slug": "0602",
+        "row": 0,
+        "column": "total",
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

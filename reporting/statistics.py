@@ -131,6 +131,10 @@ MINISTRY_RULES = [
     ("huy-hieu", "badge"),
     ("bang-khen", "certificate_of_merit"),
 ]
+# Form 0602 splits state-level awards by the body that sent the request to the Prime Minister:
+# a ministry or central body (row 02), or a province (row 03). Laurel's agency is one body; this
+# says which, for the rows to put its awards in.
+AGENCY_IS_CENTRAL_BODY = True
 STATE_LEVELS = (AwardLevel.STATE,)
 # The agency's own awards are a ministry's (or a province's) when the agency is one.
 MINISTRY_LEVELS = (AwardLevel.AGENCY, AwardLevel.MINISTRY)
@@ -363,8 +367,18 @@ FORMS = [
                 gettext_lazy("1. By the body that submitted the request to the Prime Minister"),
                 heading=True,
             ),
-            Row("02", gettext_lazy("Ministries, central bodies"), Q(), indent=1),
-            Row("03", gettext_lazy("Provinces and centrally run cities"), NOTHING, indent=1),
+            Row(
+                "02",
+                gettext_lazy("Ministries, central bodies"),
+                Q() if AGENCY_IS_CENTRAL_BODY else NOTHING,
+                indent=1,
+            ),
+            Row(
+                "03",
+                gettext_lazy("Provinces and centrally run cities"),
+                NOTHING if AGENCY_IS_CENTRAL_BODY else Q(),
+                indent=1,
+            ),
             Row("", gettext_lazy("2. By beneficiary"), heading=True),
             *_beneficiary_rows(6),
             Row("", gettext_lazy("3. By method of commendation"), heading=True),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import Origin
@@ -66,7 +67,12 @@ def consultation_list(request):
         )
         messages.success(
             request,
-            _("Consultation requested on %(count)d nomination(s).") % {"count": len(opened)},
+            ngettext(
+                "Consultation requested on %(count)d nomination.",
+                "Consultation requested on %(count)d nominations.",
+                len(opened),
+            )
+            % {"count": len(opened)},
         )
         return redirect("consultations")
     rows = list(consultations.open_for_office(request.user))

@@ -193,9 +193,7 @@ def record_opinion(
                 % {"date": timezone.localdate(consultation.completed_at).isoformat()}
             )
         opinions = list(consultation.opinions.select_related("body").order_by("pk"))
-        opinion = next((o for o in opinions if o.pk == opinion.pk), None)
-        if opinion is None:
-            raise InvalidInput(_("No such body in this consultation."))
+        opinion = {o.pk: o for o in opinions}[opinion.pk]  # read fresh, under the lock
         if opinion.answer != Answer.PENDING:
             raise TransitionRefused(
                 _("The answer of %(body)s is already recorded (%(answer)s).")
@@ -385,4 +383,4 @@ def attach_to_items(items: list[AgendaItem]) -> None:
     ).order_by("opened_at", "id"):
         latest[c.nomination_id] = c  # later ones overwrite earlier ones
     for item in items:
-        item.consultation = latest.get(item.nomination_id)
+        item.consultation = latest.get(item.nomination_id)  # type: ignore[attr-defined]

@@ -92,6 +92,14 @@ def may_consult(user, agency) -> bool:
     return policy.holds(user, Role.COUNCIL_SECRETARY, agency)
 
 
+def may_consult_on(user, nomination) -> bool:
+    """`may_consult` over the nomination's agency, read only for who is a secretary at all (the
+    nomination's page asks it of every reader)."""
+    if Role.COUNCIL_SECRETARY not in policy.roles_of(user):
+        return False
+    return may_consult(user, nomination.campaign.agency)
+
+
 def authorize_consulting(user, agency) -> str:
     if not may_consult(user, agency):
         raise NotAllowed(

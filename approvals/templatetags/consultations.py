@@ -19,20 +19,21 @@ def consultations_panel(context, nomination):
     to open one and to record an answer."""
     user = context["request"].user
     found = consultations.consultations_of(nomination)
-    may_consult = council_policy.may_consult(user, nomination.campaign.agency)
+    may_consult = council_policy.may_consult_on(user, nomination)
     today = timezone.localdate()
     may_open = (
         may_consult
         and nomination.status in consultations.CONSULTABLE
         and not any(c.is_open for c in found)
     )
-    default_due = consultations.default_due_on(today)
     return {
         "nomination": nomination,
         "consultations": found,
         "may_consult": may_consult,
         "open_form": ConsultationForm(
-            bodies=active_bodies(), default_due=default_due, auto_id="consult-%s"
+            bodies=active_bodies(),
+            default_due=consultations.default_due_on(today),
+            auto_id="consult-%s",
         )
         if may_open
         else None,

@@ -64,6 +64,8 @@ def test_the_secretary_opens_a_consultation_from_the_nomination_page(
     client.force_login(world.secretary)
     page = _text(client.get(reverse("nomination_detail", args=[nomination.pk])))
     assert 'id="consultations"' in page and "Ask other bodies for their opinion" in page
+    section = page[page.index('id="consultations"') :]
+    assert 'name="csrfmiddlewaretoken"' in section[: section.index("</section>")]
     due = datetime.date.today() + datetime.timedelta(days=15)
     response = client.post(
         reverse("consultation_open", args=[nomination.pk]),

@@ -209,6 +209,7 @@ def _post_targets(history):
         "item_pk": 1,
         "kind": "minutes",  # a council session's drafted document
         "draft_pk": 1,
+        "opinion_pk": 1,  # a consulted body's answer (hiệp y)
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

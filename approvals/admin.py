@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import drafting
-from .models import DocumentTemplate
+from .models import ConsultedBody, DocumentTemplate
 
 
 class DocumentTemplateForm(forms.ModelForm):
@@ -47,3 +47,16 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
             },
         )
     ]
+
+
+@admin.register(ConsultedBody)
+class ConsultedBodyAdmin(admin.ModelAdmin):
+    """The bodies the office may consult (hiệp y). A body no longer consulted is made
+    inactive, not deleted: past consultations keep naming it."""
+
+    list_display = ["code", "name_vi", "name_en", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

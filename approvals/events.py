@@ -18,6 +18,8 @@ from nominations.roles import Role
 from .arithmetic import Quorum
 from .models import (
     AgendaItem,
+    Consultation,
+    ConsultationOpinion,
     CouncilSession,
     DraftDocument,
     Objection,
@@ -363,6 +365,85 @@ def notice_ended(item: AgendaItem, ends_on) -> AuditEvent:
         from_state=item.nomination.status,
         to_state=item.nomination.status,
         data={"notice_ended_on": ends_on.isoformat(), "session": item.session_id},
+    )
+
+
+# --- consultations (hiệp y) ---------------------------------------------------------------
+
+
+def _consultation(consultation: Consultation) -> dict:
+    nomination = consultation.nomination
+    return {
+        "subject_type": "consultation",
+        "subject_id": consultation.pk,
+        **nomination.audit_context(),
+        "from_state": nomination.status,
+        "to_state": nomination.status,
+    }
+
+
+def consultation_opened(
+    consultation: Consultation,
+    *,
+    bodies: Iterable,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.CONSULTATION_OPENED,
+        actor=actor,
+        role=role,
+        **_consultation(consultation),
+        data={
+            "bodies": [b.code for b in bodies],
+            "due_on": consultation.due_on.isoformat(),
+            "letter_number": consultation.letter_number,
+        },
+        origin=origin,
+    )
+
+
+def consultation_opinion(
+    opinion: ConsultationOpinion, *, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.CONSULTATION_OPINION,
+        actor=actor,
+        role=role,
+        **_consultation(opinion.consultation),
+        comment=opinion.reasons,
+        data={
+            "body": opinion.body.code,
+            "answer": opinion.answer,
+            "document": opinion.document_name,
+        },
+        origin=origin,
+    )
+
+
+def consultation_completed(
+    consultation: Consultation,
+    *,
+    answers: dict[str, str],
+    actor: Actor | None = None,
+    role: str = "",
+    origin: Origin | None = None,
+) -> AuditEvent:
+    """Every body has answered (the actor recorded the last answer), or the due date has passed
+    and the timers recorded the silent bodies as raising no objection (actor None). `answers`:
+    each body's code → its answer, as the consultation ends."""
+    return audit.build(
+        Event.CONSULTATION_COMPLETED,
+        actor=actor,
+        role=role,
+        **_consultation(consultation),
+        data={
+            "answers": answers,
+            "due_on": consultation.due_on.isoformat(),
+            "by_deadline": actor is None,
+        },
+        origin=origin,
     )
 
 

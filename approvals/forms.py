@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from nominations.models import RevocationGround
 from nominations.people import display_name
 
-from .models import Choice, Objection
+from .models import Choice, ConsultationOpinion, Objection
 
 
 class SessionForm(forms.Form):
@@ -221,5 +222,64 @@ class DraftUploadForm(forms.Form):
                 "accept": ".docx,application/vnd.openxmlformats-officedocument"
                 ".wordprocessingml.document",
             }
+        ),
+    )
+
+
+# --- consultations (hiệp y) ----------------------------------------------------------------
+
+
+class ConsultationForm(forms.Form):
+    """The office's letter asking bodies for their opinion: the bodies, the due date (empty: the
+    default number of working days) and the letter's number; on the list, the nominations too."""
+
+    nominations = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Nominations"), widget=forms.CheckboxSelectMultiple
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Bodies consulted"), widget=forms.CheckboxSelectMultiple
+    )
+    due_on = forms.DateField(label=_("Answers due"), required=False, widget=_DATE)
+    letter_number = forms.CharField(label=_("Letter number"), max_length=60, required=False)
+
+    def __init__(self, *args, bodies, nominations=None, default_due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].queryset = bodies
+        if nominations is None:
+            del self.fields["nominations"]
+        else:
+            self.fields["nominations"].queryset = nominations
+            self.fields["nominations"].label_from_instance = lambda n: (
+                f"{n.reference} — {n.nominee_name} ({n.award_type})"
+            )
+        if default_due is not None:
+            self.fields["due_on"].help_text = _(
+                "Leave empty for %(date)s (%(days)d working days from today)."
+            ) % {"date": default_due.isoformat(), "days": settings.LAUREL_CONSULTATION_DAYS}
+
+
+class OpinionForm(forms.Form):
+    """A body's written opinion as its letter says: agrees, or disagrees with its reasons."""
+
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[
+            (ConsultationOpinion.Answer.AGREE, ConsultationOpinion.Answer.AGREE.label),
+            (ConsultationOpinion.Answer.DISAGREE, ConsultationOpinion.Answer.DISAGREE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the body disagrees."),
+    )
+    # `accept` only helps the file picker; what a file really is is judged by uploads.sniff.
+    document = forms.FileField(
+        label=_("The body's letter"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt,.ods"}
         ),
     )

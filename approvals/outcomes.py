@@ -32,7 +32,7 @@ from nominations.people import display_name
 from nominations.stages import AWAITING_DECISION, Status
 from workflows import services as transitions
 
-from . import arithmetic, events
+from . import arithmetic, consultations, events
 from . import policy as council_policy
 from .models import (
     AgendaItem,
@@ -82,7 +82,7 @@ def close_voting(
             raise TransitionRefused(_("Voting has not been opened for this session."))
         seats, items = _lock_agenda(session)
         pending = _lock_nominations(items)
-        held = _defer_held(pending)
+        held = _defer_undecidable(pending)
         pending = [i for i in pending if i.pk not in held]
         quorum = _check_quorum(seats, pending)
         counts = _count_ballots(pending)
@@ -127,19 +127,25 @@ def _lock_nominations(items: list[AgendaItem]) -> list[AgendaItem]:
     return pending
 
 
-def _defer_held(pending: list[AgendaItem]) -> dict[int, tuple[AgendaItem, str]]:
-    """Defer the items whose nomination was put on hold while voting was open: the council does
-    not decide a held nomination (Decree 152/2025, Art. 4). Each goes on a later session's agenda
-    once the hold is lifted, the reason in the minutes. Item id → (item, reasons)."""
+def _defer_undecidable(pending: list[AgendaItem]) -> dict[int, tuple[AgendaItem, str]]:
+    """Defer the items the council may not decide yet, the reason in the minutes: those whose
+    nomination was put on hold while voting was open (Decree 152/2025, Art. 4), and those whose
+    consultation (hiệp y) is still open — neither every body has answered nor the due date has
+    passed. Each goes on a later session's agenda. Item id → (item, reasons)."""
     held = [i for i in pending if i.nomination.status == Status.ON_HOLD]
-    if not held:
+    reasons = held_deferral_reasons([i.nomination_id for i in held]) if held else {}
+    consulting = consultations.still_open_reasons(
+        i.nomination_id for i in pending if i.nomination_id not in reasons
+    )
+    reasons.update(consulting)
+    deferred = [i for i in pending if i.nomination_id in reasons]
+    if not deferred:
         return {}
-    reasons = held_deferral_reasons([i.nomination_id for i in held])
-    for item in held:
+    for item in deferred:
         item.status = AgendaItem.Status.DEFERRED
         item.deferral_reasons = reasons[item.nomination_id]
-    AgendaItem.objects.bulk_update(held, ["status", "deferral_reasons"])
-    return {item.pk: (item, item.deferral_reasons) for item in held}
+    AgendaItem.objects.bulk_update(deferred, ["status", "deferral_reasons"])
+    return {item.pk: (item, item.deferral_reasons) for item in deferred}
 
 
 def _check_quorum(seats: list[SessionMember], pending: list[AgendaItem]) -> arithmetic.Quorum:
@@ -532,9 +538,11 @@ def why_not_signable(
     has_open_objection: bool | None = None,
     holidays=None,
     held_kind: str | None = None,
+    consulting: str | None = None,
 ) -> str | None:
     """Why the decision cannot confer this nomination's award now, or None. Lists pass what
-    they read for all rows at once (open objections, holidays, the kind of an open hold)."""
+    they read for all rows at once (open objections, holidays, the kind of an open hold, why
+    its consultation is still open — "" if none is)."""
     if nomination.status == Status.ON_HOLD:
         if held_kind is None:
             hold = nomination.open_hold()
@@ -552,6 +560,10 @@ def why_not_signable(
         has_open_objection = nomination.objections.filter(status=Objection.Status.OPEN).exists()
     if has_open_objection:
         return _("%(ref)s has an open objection.") % {"ref": nomination.reference}
+    if consulting is None:
+        consulting = consultations.still_open_reasons([nomination.pk]).get(nomination.pk, "")
+    if consulting:
+        return f"{nomination.reference}: {consulting}"
     if not notice_over(nomination, today, holidays):
         ends = notice_ends_on(nomination, holidays)
         assert ends is not None  # a notice that is not over has a last day
@@ -758,11 +770,16 @@ def awaiting_signature(agency: Unit) -> list[tuple[Nomination, str | None]]:
         .order_by("id")
     )
     holidays = holidays_for(candidates)
+    consulting = consultations.still_open_reasons(n.pk for n in candidates)
     return [
         (
             n,
             why_not_signable(
-                n, has_open_objection=n.open_objection, holidays=holidays, held_kind=n.held_kind
+                n,
+                has_open_objection=n.open_objection,
+                holidays=holidays,
+                held_kind=n.held_kind,
+                consulting=consulting.get(n.pk, ""),
             ),
         )
         for n in candidates

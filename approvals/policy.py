@@ -81,3 +81,32 @@ def authorize_signing(user, agency) -> str:
     if not may_sign(user, agency):
         raise NotAllowed(_("Only the head of agency signs its decisions."))
     return Role.DECISION_SIGNER
+
+
+# --- consultations (hiệp y) ----------------------------------------------------------------
+
+
+def may_consult(user, agency) -> bool:
+    """The office (the agency's council secretary) asks the other bodies and records their
+    written opinions as the letters arrive."""
+    return policy.holds(user, Role.COUNCIL_SECRETARY, agency)
+
+
+def may_consult_on(user, nomination) -> bool:
+    """`may_consult` over the nomination's agency, read only for who is a secretary at all (the
+    nomination's page asks it of every reader)."""
+    if Role.COUNCIL_SECRETARY not in policy.roles_of(user):
+        return False
+    return may_consult(user, nomination.campaign.agency)
+
+
+def authorize_consulting(user, agency) -> str:
+    if not may_consult(user, agency):
+        raise NotAllowed(
+            _(
+                "Only the council secretary of %(agency)s asks other bodies for their opinion "
+                "and records their answers."
+            )
+            % {"agency": agency}
+        )
+    return Role.COUNCIL_SECRETARY

@@ -24,7 +24,7 @@ from nominations.policy import assignments
 from nominations.stages import Status
 from nominations.web import refuses_domain_errors
 
-from . import arithmetic, drafting, outcomes, selectors, verification
+from . import arithmetic, consultations, drafting, outcomes, selectors, verification
 from . import policy as council_policy
 from . import services as council_services
 from .forms import (
@@ -131,6 +131,7 @@ def session_detail(request, pk):
     seats = selectors.seats(session)
     is_secretary = session.secretary_id == request.user.pk
     items = selectors.agenda(session)
+    consultations.attach_to_items(items)
     absent = [s for s in seats if s.present is False]
     for item in items:  # one form per item, with its own field ids
         item.written_form = WrittenOpinionForm(absent=absent, prefix=f"item{item.pk}")
@@ -570,11 +571,9 @@ def ballot_page(request, pk):
     if seat is None:
         raise NotAllowed(_("Only the session's members vote."))
     state = selectors.my_ballot_state(request.user, session)
-    items = [
-        (item, state.get(item.pk, {}))
-        for item in selectors.agenda(session)
-        if item.status == AgendaItem.Status.PENDING
-    ]
+    pending = [i for i in selectors.agenda(session) if i.status == AgendaItem.Status.PENDING]
+    consultations.attach_to_items(pending)  # each item's opinions, before the member votes
+    items = [(item, state.get(item.pk, {})) for item in pending]
     votable = [mine for _item, mine in items if not mine.get("recused")]
     return render(
         request,

@@ -160,6 +160,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # never from a public URL.
 MEDIA_ROOT = Path(env.str("LAUREL_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 LAUREL_MAX_UPLOAD_BYTES = env.int("LAUREL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Working days the consulted bodies (hiệp y) are given to answer, when the office does not set
+# the due date itself: Laurel's default, not a figure of the law.
+LAUREL_CONSULTATION_DAYS = env.int("LAUREL_CONSULTATION_DAYS", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 STORAGES = {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from approvals import consultation_views as consultation
 from approvals import revocation_views as revocation
 from approvals import views as council
 from honours_public import views as honours
@@ -69,6 +70,21 @@ urlpatterns = [
         "nominations/<int:pk>/achievement-report.docx",
         honours.achievement_report_docx,
         name="achievement_report_docx",
+    ),
+    path(
+        "nominations/<int:pk>/consultations/open/",
+        consultation.consultation_open,
+        name="consultation_open",
+    ),
+    path(
+        "nominations/<int:pk>/consultations/opinions/<int:opinion_pk>/",
+        consultation.opinion_record,
+        name="consultation_opinion",
+    ),
+    path(
+        "nominations/<int:pk>/consultations/opinions/<int:opinion_pk>/document/",
+        consultation.opinion_document,
+        name="consultation_document",
     ),
     path("nominations/<int:pk>/hold/", workflows.hold, name="nomination_hold"),
     path("nominations/<int:pk>/lift-hold/", workflows.lift_hold, name="nomination_lift_hold"),
@@ -191,6 +207,7 @@ urlpatterns = [
     path("decisions/sign/", council.decision_sign, name="decision_sign"),
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
+    path("consultations/", consultation.consultation_list, name="consultations"),
     path("revocations/", revocation.revocation_list, name="revocations"),
     path("revocations/<int:pk>/", revocation.revocation_detail, name="revocation_detail"),
     path("revocations/<int:pk>/council/", revocation.revocation_council, name="revocation_council"),

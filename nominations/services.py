@@ -65,7 +65,27 @@ def _check_registration(nomination: Nomination) -> None:
         raise InvalidInput(reason)
 
 
-def _display_name(name: str | None) -> str:
+def check_upload(upload) -> str:
+    """The content type of an uploaded document, or the refusal: too large, empty, or not a
+    kind of document a dossier may hold (judged by its first bytes, `uploads.sniff`). Every
+    upload of a written document passes here: evidence, and the consulted bodies' opinions."""
+    if upload.size > settings.LAUREL_MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise InvalidInput(_("The file is empty."))
+    content_type = uploads.sniff(upload)
+    if content_type is None:
+        raise InvalidInput(
+            _("This kind of file cannot be attached. Allowed: %(kinds)s.")
+            % {"kinds": uploads.ALLOWED_DESCRIPTION}
+        )
+    return content_type
+
+
+def upload_name(name: str | None) -> str:
     """The uploaded file's name as shown to people (never used as a path)."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(c for c in base if c.isprintable()).strip(" .")
@@ -165,25 +185,13 @@ def add_evidence(
     """Attach a document to the dossier."""
     if kind not in Evidence.Kind.values:
         raise InvalidInput(_("Unknown document type."))
-    if upload.size > settings.LAUREL_MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            _("The file is too large (at most %(mb)d MB).")
-            % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise InvalidInput(_("The file is empty."))
-    content_type = uploads.sniff(upload)
-    if content_type is None:
-        raise InvalidInput(
-            _("This kind of file cannot be attached. Allowed: %(kinds)s.")
-            % {"kinds": uploads.ALLOWED_DESCRIPTION}
-        )
+    content_type = check_upload(upload)
     with transaction.atomic():
         n, role = _lock_editable(nomination, actor)
         evidence = Evidence(
             nomination=n,
             kind=kind,
-            original_name=_display_name(upload.name),
+            original_name=upload_name(upload.name),
             content_type=content_type,
             size=upload.size,
             uploaded_by=actor,

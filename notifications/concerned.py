@@ -49,10 +49,13 @@ TASK_EVENTS = frozenset({Event.TASK_REMINDED, Event.TASK_ESCALATED, Event.TASK_R
 # Events the timers record (nobody acted), by kind, and the roles over the proposing unit told
 # of them: a notice over with no objection, to those who sign the decision and prepare it; a
 # hold past its expected end, to the council's secretaries (who may lift a hold at any stage)
-# besides the person who placed it (the event's `placed_by`).
+# besides the person who placed it (the event's `placed_by`); a consultation complete (by the
+# last answer, or by its due date), to the council's secretaries, who put it before the council
+# (the one who recorded the last answer is not told of their own act).
 TIMED = {
     Event.NOTICE_ENDED: (Kind.READY_TO_SIGN, (Role.DECISION_SIGNER, Role.COUNCIL_SECRETARY)),
     Event.HOLD_END_PASSED: (Kind.HOLD_END_PASSED, (Role.COUNCIL_SECRETARY,)),
+    Event.CONSULTATION_COMPLETED: (Kind.CONSULTATION_COMPLETED, (Role.COUNCIL_SECRETARY,)),
 }
 
 # The events whose data this reader needs (read for them alone: see `_read_data`).

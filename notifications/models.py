@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("Overdue tasks escalated")
     READY_TO_SIGN = "ready_to_sign", _("A public notice over: ready for the decision")
     HOLD_END_PASSED = "hold_end_passed", _("A hold past its expected end")
+    CONSULTATION_COMPLETED = "consulted", _("A consultation (hiệp y) completed")
 
 
 class Cursor(models.Model):

@@ -94,6 +94,10 @@ def sentence(n: Notification) -> str:
             "The public notice of %(nomination)s is over with no objection open: the decision "
             "can be signed."
         ),
+        Kind.CONSULTATION_COMPLETED: _(
+            "The consultation on %(nomination)s is complete: every body has answered or the "
+            "due date has passed. Read their opinions before the council decides."
+        ),
         Kind.HOLD_END_PASSED: _(
             "The hold on %(nomination)s is past its expected end date: lift it once the matter "
             "is resolved."

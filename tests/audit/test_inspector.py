@@ -213,6 +213,7 @@ def _post_targets(history):
         "slug": "0602",
         "row": 0,
         "column": "total",
+        "opinion_pk": 1,  # a consulted body's answer (hiệp y)
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

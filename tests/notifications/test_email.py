@@ -133,6 +133,7 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     assert out.getvalue().strip() == (
         "run_timers: 3 events read, 3 notifications written; 0 reminders, 0 escalations; "
         "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
+        "0 consultations completed by their due date; "
         f"{summaries} dashboard summaries refreshed; "
         "3 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )
@@ -142,6 +143,7 @@ def test_run_timers_twice_sends_and_writes_nothing_the_second_time(addressed, ne
     assert out.getvalue().strip() == (
         "run_timers: 0 events read, 0 notifications written; 0 reminders, 0 escalations; "
         "0 public notices closed; 0 holds past their expected end (reminded, not lifted); "
+        "0 consultations completed by their due date; "
         "0 dashboard summaries refreshed; "
         "0 emails sent, 0 failed (retried next run), 0 not wanted by email"
     )

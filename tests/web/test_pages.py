@@ -296,8 +296,8 @@ def test_detail_and_inbox_query_counts_are_bounded(
 ):
     walk(draft, "submit", "return_for_revision", "resubmit", "approve")
     client.force_login(world.party_reviewer)
-    # 20, and the navigation's unread-notifications count.
-    with django_assert_max_num_queries(21):
+    # 20, the navigation's unread-notifications count, and the consultations (hiệp y) section.
+    with django_assert_max_num_queries(22):
         assert client.get(detail(draft.pk)).status_code == 200
     # The tasks taken, the queue's size, its overdue and due-soon counts, its page (and, with
     # the cache off in tests, the badge's count).

@@ -42,6 +42,7 @@ from approvals.models import (
     SignedDecision,
 )
 from demo import data as demo
+from demo.consultations import seed_bodies, seed_consultations
 from demo.deadlines import seed_deadlines
 from demo.eligibility import seed_eligibility
 from demo.holds import seed_holds
@@ -211,6 +212,7 @@ class Command(BaseCommand):
             self.people = self.seed_people(units)
             campaign = self.seed_campaign(units[demo.AGENCY])
             awards = self.seed_award_types(campaign.rules_date)
+            seed_bodies(self.upsert)
             seed_eligibility(self, campaign, awards, self.people, units)
             created = self.seed_nominations(campaign, units, awards)
             seed_quotas(campaign, self.count)
@@ -453,6 +455,7 @@ class Command(BaseCommand):
             with clock.council(300):
                 self.object_during_notice()
             seed_holds(clock, self.count)
+            seed_consultations(clock, campaign, self.people[demo.SECRETARY], self.count, _upload)
             self.plan_next_session(campaign)
             self.revoke_one_award()
         except DomainError as exc:

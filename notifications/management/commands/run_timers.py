@@ -10,7 +10,7 @@ import contextlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from approvals import notice
+from approvals import consultations, notice
 from notifications import heartbeat, services
 from workflows import deadlines, holds, summary
 
@@ -46,11 +46,12 @@ class Command(BaseCommand):
         read = services.notify_until_caught_up(batch)
         # 2. The clock's jobs, before the emails so that what they record is told in the same
         #    run: reminders before and on the due date, escalation of overdue tasks, public
-        #    notices closing, holds past their expected end.
+        #    notices closing, holds past their expected end, consultations past their due date.
         #    Each appends its audit events; the second pass of step 1 below tells of them.
         timed = deadlines.run()
         closed = notice.close_ended()
         past_end = holds.remind_past_end()
+        consulted = consultations.close_overdue()
         summaries = summary.refresh()  # the widest dashboards' figures (workflows/summary.py)
         # 1 again: tell of what step 2 recorded, in this same run.
         again = services.notify_until_caught_up(batch)
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         parts.append(f"{timed.reminders} reminders, {timed.escalations} escalations")
         parts.append(f"{closed} public notices closed")
         parts.append(f"{past_end} holds past their expected end (reminded, not lifted)")
+        parts.append(f"{consulted} consultations completed by their due date")
         parts.append(f"{summaries} dashboard summaries refreshed")
         # 3. Email what is due (one email per notification, or the daily digests).
         mailed = services.send_pending_emails()

@@ -243,6 +243,18 @@ def _check_content(verified: Verified) -> None:
                     _("The document %(path)s is of an unknown kind or not in the bundle.")
                     % {"path": ev.get("path")}
                 )
+    if not verified.partner.unit.is_within(verified.campaign.agency):
+        reasons.append(
+            _(
+                "The unit that stands for %(partner)s here, %(unit)s, is not within %(agency)s, "
+                "whose campaign this is."
+            )
+            % {
+                "partner": verified.partner,
+                "unit": verified.partner.unit,
+                "agency": verified.campaign.agency,
+            }
+        )
     if not verified.campaign.accepts_submissions():
         reasons.append(
             _("The campaign %(campaign)s is not open for submissions.")
@@ -348,7 +360,7 @@ def sender_account(partner: Partner):
     if made:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        Profile.objects.create(user=user, unit=partner.unit, position="Laurel")
+    Profile.objects.get_or_create(user=user, defaults={"unit": partner.unit, "position": "Laurel"})
     RoleAssignment.objects.get_or_create(user=user, role=policy.SENDER_ROLE, unit=partner.unit)
     return user
 
@@ -412,6 +424,7 @@ def import_bundle(
     """The receiving office imports a verified bundle: each nominee becomes a nomination of the
     sender's unit here, with its documents, waiting at its route's first stage. All or nothing."""
     role = policy.authorize_bundle_import(actor, campaign.agency)
+    stored: list[str] = []  # the documents' files, deleted again if the import is refused
     try:
         with transaction.atomic():
             verified = verify(data, file_name, campaign=campaign)
@@ -441,13 +454,14 @@ def import_bundle(
                             (Evidence.Kind.REQUEST_LETTER, letter["original_name"], letter["path"])
                         )
                     for kind, name, path in documents:
-                        dossier.add_evidence(
+                        evidence = dossier.add_evidence(
                             n,
                             actor=sender,
                             kind=kind,
                             upload=_upload(verified.files[path], name),
                             origin=origin,
                         )
+                        stored.append(evidence.file.name)
                         n.refresh_from_db()
                     made.append(flow.submit(n, actor=sender, origin=origin))
                 except DomainError as exc:
@@ -487,8 +501,19 @@ def import_bundle(
                 origin=origin,
             )
     except BundleRefused as exc:
+        _forget(stored)
         record_refusal(
             data, file_name, exc, actor=actor, role=role, campaign=campaign, origin=origin
         )
         raise
+    except Exception:
+        _forget(stored)
+        raise
     return imported
+
+
+def _forget(names: list[str]) -> None:
+    """The files of a rolled-back import: no evidence row names them any more."""
+    storage = Evidence._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)

@@ -23,6 +23,7 @@ from nominations.exceptions import NotAllowed
 from nominations.models import Evidence, Nomination
 from nominations.stages import Status
 
+from ..factories import UnitFactory, person
 from .conftest import rezip
 
 
@@ -172,15 +173,17 @@ def test_the_imported_nominations_are_proposed_by_the_senders_account_not_the_im
 def test_a_person_forwarded_again_is_the_same_person_here(
     bundle_bytes, signed_request, partner, world, agency_key
 ):
-    first = _import(bundle_bytes, world).nominations.order_by("pk").first()
+    lan, quan = _import(bundle_bytes, world).nominations.order_by("pk")
     ForwardRequest.objects.filter(pk=signed_request.pk).update(number=2, title="Lần hai")
     again = bundle.build(ForwardRequest.objects.get(pk=signed_request.pk), key=agency_key)
-    Nomination.objects.filter(pk__in=[first.pk]).update(status=Status.REJECTED)
-    # The same nominee for the same award in one campaign is one award's claim (one_award):
-    # the second import is refused naming it, which shows the person was found, not made.
-    with pytest.raises(BundleRefused):
-        _import(again.data, world)
-    assert type(first.nominee_person).objects.filter(username="agency.lannt").count() == 1
+    Nomination.objects.filter(pk=lan.pk).update(status=Status.REJECTED)
+    # Found, not made again: so Quân's first nomination here still claims the award
+    # (one achievement, one award), while Lan's, rejected, no longer does.
+    refusal = _refused(again.data, world)
+    assert refusal.reasons[0].startswith("Nominee 2 (Quân Lê Minh): ")
+    assert quan.reference in refusal.reasons[0]
+    people = type(lan.nominee_person).objects
+    assert people.filter(username__in=["agency.lannt", "agency.quanlm"]).count() == 2
 
 
 # --- refusals -------------------------------------------------------------------------------
@@ -321,3 +324,27 @@ def test_the_command_refuses_in_one_line_and_a_non_zero_exit(
     assert "\n" not in message
     assert "evidence/1-meeting_minutes.pdf is missing from the bundle." in message
     assert not ImportedBundle.objects.exists()
+
+
+def test_a_refusal_half_way_keeps_no_document_file(bundle_bytes, partner, world, settings):
+    """The second nominee is refused after the first one's documents were stored: the import
+    is rolled back, and so are its files."""
+    other = UnitFactory(code="elsewhere", name_vi="Nơi khác", parent=world.agency)
+    # Quân is already someone of another unit here: the dossier cannot name him for this one.
+    person(other, username="agency.quanlm")
+    before = _head()
+    refusal = _refused(bundle_bytes, world)
+    assert "Nominee 2" in refusal.reasons[0]
+    assert "must work in the proposing unit" in refusal.reasons[0]
+    _nothing_but_the_refusal_was_written(before, "Nominee 2")
+    assert not Evidence.objects.filter(nomination__proposing_unit=partner.unit).exists()
+    stored = [p for p in (settings.MEDIA_ROOT / "evidence").rglob("*") if p.is_file()]
+    assert len(stored) == 3  # the sender's own three documents, none of the import's
+
+
+def test_a_partner_whose_unit_is_outside_the_campaigns_agency_is_refused(
+    bundle_bytes, partner, world
+):
+    partner.unit = UnitFactory(code="outside", name_vi="Cơ quan khác")
+    partner.save()
+    assert "is not within" in _refused(bundle_bytes, world).reasons[0]

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import ForwardRequest
 from audit.services import Origin
@@ -18,7 +18,7 @@ from nominations.exceptions import InvalidInput
 from nominations.models import Campaign
 from nominations.web import refuses_domain_errors
 
-from . import bundle, importing
+from . import bundle, importing, selectors
 from .forms import BundleImportForm
 from .importing import BundleRefused
 
@@ -29,6 +29,27 @@ INCOMING = "exchange/incoming/"
 
 def _incoming(sha256: str) -> str:
     return f"{INCOMING}{sha256}.zip"
+
+
+@login_required
+@require_GET
+@refuses_domain_errors
+def exchange_home(request):
+    """The signed requests the user may export, and the bundles imported where they import."""
+    exports = policy.may_export_bundles(request.user)
+    imports = policy.may_import_bundles(request.user)
+    if not (exports or imports):
+        policy.authorize_bundle_import(request.user)  # refuses, saying who may
+    return render(
+        request,
+        "exchange/home.html",
+        {
+            "requests": list(selectors.exportable_requests(request.user)[:200]) if exports else [],
+            "bundles": list(selectors.imported_bundles(request.user)[:200]) if imports else [],
+            "exports": exports,
+            "imports": imports,
+        },
+    )
 
 
 @login_required

@@ -647,6 +647,10 @@ def authorize_bundle_export(user, agency: Unit) -> str:
     )
 
 
+def may_export_bundles(user) -> bool:
+    return bool(roles_of(user) & set(BUNDLE_EXPORTERS))
+
+
 def may_import_bundles(user) -> bool:
     return BUNDLE_IMPORTER in roles_of(user)
 

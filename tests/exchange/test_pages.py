@@ -99,3 +99,32 @@ def test_other_roles_may_not_export(client, world, who, signed_request, agency_k
     client.force_login(getattr(world, who))
     assert client.post(f"/exchange/requests/{signed_request.pk}/bundle/").status_code == 403
     assert not AuditEvent.objects.filter(action=Event.BUNDLE_EXPORTED).exists()
+
+
+def test_the_exchange_page_lists_the_signed_requests_and_the_imported_bundles(
+    client, world, bundle_bytes, partner, django_assert_max_num_queries
+):
+    client.force_login(world.secretary)
+    assert _upload(client, world, bundle_bytes).status_code == 200
+    token = _upload(client, world, bundle_bytes).context["token"]
+    client.post("/exchange/import/confirm/", {"token": token})
+    with django_assert_max_num_queries(20):
+        page = client.get("/exchange/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "001/2026/TTr-AGENCY" in text
+    assert "Văn phòng (Laurel gửi)" in text
+    assert 'href="/exchange/import/"' in text
+
+
+def test_the_signer_sees_the_requests_to_export_but_not_the_import(client, world, signed_request):
+    client.force_login(world.signer)
+    text = client.get("/exchange/").content.decode()
+    assert f"/exchange/requests/{signed_request.pk}/bundle/" in text
+    assert 'href="/exchange/import/"' not in text
+
+
+@pytest.mark.parametrize("who", ["proposer", "leader", "inspector", "member"])
+def test_other_roles_do_not_see_the_exchange_page(client, world, who):
+    client.force_login(getattr(world, who))
+    assert client.get("/exchange/").status_code == 403

@@ -311,8 +311,9 @@ def record_refusal(
             Event.BUNDLE_REFUSED,
             actor=actor,
             role=role,
+            # The subject is the file; its first 16 hex digits name it (the whole is in data).
             subject_type="exchange_bundle",
-            subject_id=sha256(data),
+            subject_id=sha256(data)[:16],
             unit_path=campaign.agency.path if campaign else "",
             campaign_id=campaign.pk if campaign else None,
             comment=str(exc.message),
@@ -487,8 +488,8 @@ def import_bundle(
                 Event.BUNDLE_IMPORTED,
                 actor=actor,
                 role=role,
-                subject_type="exchange_bundle",
-                subject_id=verified.sha256,
+                subject_type="imported_bundle",
+                subject_id=imported.pk,
                 unit_path=partner.unit.path,
                 campaign_id=campaign.pk,
                 data={

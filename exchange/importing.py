@@ -214,6 +214,12 @@ def _check_content(verified: Verified) -> None:
     entries = verified.manifest.get("entries")
     if not isinstance(entries, list) or not entries:
         _refuse(_("The bundle names no nominee."))
+    shape = {"award_type": dict, "nominee": dict, "dossier": dict, "evidence": list, "path": list}
+    for position, e in enumerate(entries, start=1):
+        if not isinstance(e, dict) or any(not isinstance(e.get(k), t) for k, t in shape.items()):
+            _refuse(
+                _("The manifest's nominee %(position)s is incomplete.") % {"position": position}
+            )
     codes = {str((e.get("award_type") or {}).get("code")) for e in entries}
     verified.award_types = {a.code: a for a in AwardType.objects.filter(code__in=codes)}
     for e in entries:

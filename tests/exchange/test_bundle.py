@@ -348,3 +348,16 @@ def test_a_partner_whose_unit_is_outside_the_campaigns_agency_is_refused(
     partner.unit = UnitFactory(code="outside", name_vi="Cơ quan khác")
     partner.save()
     assert "is not within" in _refused(bundle_bytes, world).reasons[0]
+
+
+def test_a_signed_but_incomplete_manifest_is_refused_in_a_sentence(
+    signed_request, partner, world, agency_key
+):
+    """A sender's bug, not a forger's: signed, yet a nominee lacks its dossier."""
+    made = bundle.build(signed_request, key=agency_key)
+    manifest = made.manifest
+    del manifest["entries"][1]["dossier"]
+    body = bundle.manifest_bytes(manifest)
+    signature = base64.b64encode(agency_key.sign(body)) + b"\n"
+    data = rezip(made.data, replace={"manifest.json": body, "manifest.sig": signature})
+    assert _refused(data, world).reasons == ["The manifest's nominee 2 is incomplete."]

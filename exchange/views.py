@@ -124,6 +124,8 @@ def confirm(request):
             origin=Origin.from_request(request),
         )
     except BundleRefused as exc:
+        # The same bytes would be refused again: the kept upload serves nothing any more.
+        default_storage.delete(_incoming(token["sha256"]))
         return render(
             request,
             "exchange/preview.html",

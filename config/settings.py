@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "demo",
     "backups",
     "api",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -220,6 +220,7 @@ urlpatterns = [
     path("revocations/propose/<int:pk>/", revocation.revocation_propose, name="revocation_propose"),
     path("honours/", include("honours_public.urls")),
     path("api/", include("api.urls")),
+    path("exchange/", include("exchange.urls")),
     # One door in: the admin's own login form would skip the audit trail and the second step.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/logout/", sign_in.LogoutView.as_view()),

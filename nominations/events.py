@@ -22,15 +22,23 @@ def context(nomination: Nomination) -> dict:
 
 
 def created(
-    nomination: Nomination, *, actor: Actor, role: str, origin: Origin | None
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+    provenance: dict | None = None,
 ) -> AuditEvent:
+    data: dict = {"dossier": nomination.dossier_snapshot()}
+    if provenance:
+        data["imported_from"] = provenance
     return audit.build(
         Event.NOMINATION_CREATED,
         actor=actor,
         role=role,
         **context(nomination),
         to_state=nomination.status,
-        data={"dossier": nomination.dossier_snapshot()},
+        data=data,
         origin=origin,
     )
 

@@ -635,6 +635,55 @@ def authorize_nomination_import(user, unit: Unit | None = None) -> str:
     raise NotAllowed(_("Only a unit's proposer can import its list of nominations."))
 
 
+# Exchange between two Laurels (issue 16). The sending agency's council secretary, who prepares
+# a request to the higher level, or its decision signer, who signed it, exports its bundle. The
+# receiving agency's council secretary (its emulation office) imports bundles into a campaign of
+# that agency. The imported nominations are proposed by the sender, not by whoever imports them:
+# each is drafted and submitted by the sender's account (`SENDER_ROLE` over the local unit that
+# stands for the sender, an account nobody signs in with), so the importing secretary stays free
+# to judge them at the council, and every trail names the sender as their proposer.
+BUNDLE_EXPORTERS = (Role.COUNCIL_SECRETARY, Role.DECISION_SIGNER)
+BUNDLE_IMPORTER = Role.COUNCIL_SECRETARY
+SENDER_ROLE = Role.UNIT_PROPOSER
+
+
+def authorize_bundle_export(user, agency: Unit) -> str:
+    """The role in which the user exports the bundle of one of `agency`'s requests."""
+    for role in BUNDLE_EXPORTERS:
+        if holds(user, role, agency):
+            return role
+    raise NotAllowed(
+        _(
+            "Only the council secretary or the decision signer of %(agency)s exports its "
+            "requests' bundles."
+        )
+        % {"agency": agency}
+    )
+
+
+def may_export_bundles(user) -> bool:
+    return bool(roles_of(user) & set(BUNDLE_EXPORTERS))
+
+
+def may_import_bundles(user) -> bool:
+    return BUNDLE_IMPORTER in roles_of(user)
+
+
+def authorize_bundle_import(user, agency: Unit | None = None) -> str:
+    """The role in which the user imports bundles into `agency`'s campaigns (None: into any
+    campaign of theirs, as the import page asks), or NotAllowed."""
+    if (agency is None and may_import_bundles(user)) or (
+        agency is not None and holds(user, BUNDLE_IMPORTER, agency)
+    ):
+        return BUNDLE_IMPORTER
+    raise NotAllowed(
+        _(
+            "Only the council secretary (the emulation office) of the receiving agency "
+            "imports bundles."
+        )
+    )
+
+
 def units_user_may_register_for(user):
     """The units whose people and collectives the user registers to the emulation movement: the
     proposer's, as for nominations."""

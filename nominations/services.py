@@ -116,8 +116,11 @@ def create_draft(
     contributions: str = "",
     initiatives: str = "",
     origin: Origin | None = None,
+    provenance: dict | None = None,
 ) -> Nomination:
-    """A proposer starts a nomination for a person or collective of their unit."""
+    """A proposer starts a nomination for a person or collective of their unit. `provenance`:
+    where a nomination made from another Laurel's bundle came from (its sender, request and the
+    lower level's path), kept in the creation's event so its timeline shows the whole path."""
     nomination = Nomination(
         campaign=campaign,
         award_type=award_type,
@@ -134,7 +137,9 @@ def create_draft(
     with transaction.atomic():
         with one_award.guarded(nomination):
             nomination.save()
-        audit.append(events.created(nomination, actor=actor, role=role, origin=origin))
+        audit.append(
+            events.created(nomination, actor=actor, role=role, origin=origin, provenance=provenance)
+        )
     return nomination
 
 

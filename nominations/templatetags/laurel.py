@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from nominations import people, policy
-from nominations.models import HoldKind, Nomination
+from nominations.models import HoldKind, Nomination, StageDecision
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -47,6 +47,15 @@ def isodate(value):
         except ValueError:
             return value
     return value
+
+
+@register.filter
+def decision_label(value: str) -> str:
+    """A stage decision's outcome (`StageDecision.Outcome`), as recorded in an event's data."""
+    try:
+        return StageDecision.Outcome(value).label
+    except ValueError:
+        return value
 
 
 @register.filter

@@ -92,6 +92,7 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
         "demo",
         "backups",
         "api",
+        "exchange",
         "templates",
         "locale",
     ]:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from approvals.services import QuorumNotMet
+from exchange.importing import BundleRefused
 from nominations.exceptions import (
     ConflictingAction,
     DomainError,
@@ -31,6 +32,7 @@ STATUSES = {
     QuorumNotMet: 409,
     RecordRefused: 400,  # a workbook that cannot be imported
     ListRefused: 400,  # a list of nominations that cannot be imported
+    BundleRefused: 400,  # another Laurel's bundle that cannot be imported
 }
 
 

@@ -231,8 +231,8 @@ def _check_content(verified: Verified) -> None:
                 _("The award type “%(code)s” (%(name)s) does not exist in this Laurel.")
                 % {"code": award, "name": (e.get("award_type") or {}).get("name_vi", "")}
             )
-        elif (nominee.get("kind") == "collective" and not local.accepts_collectives) or (
-            nominee.get("kind") == "individual" and not local.accepts_individuals
+        elif (nominee.get("kind") == "collective" and not local.accepts_collectives()) or (
+            nominee.get("kind") == "individual" and not local.accepts_individuals()
         ):
             reasons.append(
                 _("The award type “%(code)s” does not take %(name)s's kind of nominee.")

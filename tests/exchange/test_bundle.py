@@ -20,7 +20,7 @@ from exchange import bundle, importing
 from exchange.importing import BundleRefused
 from exchange.models import ImportedBundle
 from nominations.exceptions import NotAllowed
-from nominations.models import Evidence, Nomination
+from nominations.models import Evidence, Nomination, NomineeKind
 from nominations.stages import Status
 
 from ..factories import UnitFactory, person
@@ -276,6 +276,17 @@ def test_an_award_type_unknown_here_is_refused(bundle_bytes, partner, world, hig
     higher.save()
     refusal = _refused(bundle_bytes, world)
     assert "The award type “pm-merit”" in refusal.reasons[0]
+
+
+def test_an_award_type_here_for_collectives_only_refuses_a_person(
+    bundle_bytes, partner, world, higher
+):
+    higher.nominee_kind = NomineeKind.COLLECTIVE
+    higher.save()
+    before = _head()
+    refusal = _refused(bundle_bytes, world)
+    assert "does not take" in refusal.reasons[0]
+    _nothing_but_the_refusal_was_written(before, "does not take")
 
 
 @pytest.mark.parametrize(

@@ -207,6 +207,11 @@ def pages(world, walk, draft):
         (world.inspector, reverse("inspector_events")),
         (world.inspector, reverse("inspector_reports")),
         (world.inspector, reverse("inspector_timeline", args=[at_council.pk])),
+        (world.secretary, reverse("consultations")),
+        (world.secretary, reverse("exchange")),
+        (world.secretary, reverse("exchange_import")),
+        (world.secretary, reverse("statistics")),
+        (world.secretary, reverse("statistics_form", args=["0602"])),
     ]
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .events import Event
+from .events import RETURNS, Event
 from .models import AuditEvent
 
 # What of an event's `data` pages and exports may show. Anything else stays out — in
@@ -234,7 +234,7 @@ def revisions(nomination_id: int) -> list[dict]:
     fields (value when returned → value when resubmitted) and documents added or removed."""
     cycles, current = [], None
     for event in timeline(nomination_id):
-        if event.action == Event.RETURNED:
+        if event.action in RETURNS:
             current = {
                 "returned": event,
                 "resubmitted": None,

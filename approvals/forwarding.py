@@ -188,20 +188,29 @@ def prepare_request(
     *,
     actor: Actor,
     agency: Unit,
-    campaign: Campaign,
     nominations: list[Nomination],
     title: str,
+    campaign: Campaign | None = None,
     addressed_to: str = "",
     grounds: str = "",
     origin: Origin | None = None,
 ) -> ForwardRequest:
-    """The office gathers nominations of one campaign whose award a higher level confers into a
-    request to that level, with its title, addressee (by default the level the award types
-    name) and grounds. It stays a draft, editable, until the head of agency signs it."""
+    """The office gathers nominations of one campaign (by default, the one they are of) whose
+    award a higher level confers into a request to that level, with its title, addressee (by
+    default the level the award types name) and grounds. It stays a draft, editable, until the
+    head of agency signs it."""
     role = council_policy.authorize_office(actor, agency)
     title, addressed_to = _clean_text(title, addressed_to)
     with transaction.atomic():
-        locked = _check_chosen(agency, campaign, _lock_chosen(nominations))
+        chosen = _lock_chosen(nominations)
+        if campaign is None:
+            campaigns = {n.campaign for n in chosen.values()}
+            if len(campaigns) > 1:
+                raise InvalidInput(
+                    _("A request forwards the nominations of one campaign: choose them apart.")
+                )
+            campaign = next(iter(campaigns))
+        locked = _check_chosen(agency, campaign, chosen)
         request = ForwardRequest.objects.create(
             agency=agency,
             campaign=campaign,

@@ -462,6 +462,7 @@ def record_outcome(
                 % {"ref": nomination.reference, "outcome": entry.get_outcome_display()}
             )
         if outcome == Outcome.CONFERRED:
+            assert decided_on is not None  # `_clean_outcome` requires it
             ConferredAward.objects.create(
                 nomination=nomination,
                 award_type=nomination.award_type,
@@ -496,7 +497,7 @@ def record_outcome(
                 "request": request.pk,
                 "request_number": request.reference,
                 "higher_decision_number": entry.higher_decision_number,
-                "higher_decision_date": decided_on.isoformat()
+                "higher_decision_date": entry.higher_decision_date.isoformat()
                 if entry.higher_decision_date
                 else None,
                 "document": bool(content),

@@ -27,6 +27,8 @@ from nominations.models import ConferredAward, Nomination, RecordSource, StageDe
 from nominations.roles import Role
 from nominations.selectors import record_of
 from nominations.stages import HIGHER_LEVEL_DAYS, Status
+from notifications.models import Kind, Notification
+from notifications.services import notify_until_caught_up
 from tests.factories import AwardTypeFactory, UnitFactory, person
 from workflows import deadlines
 from workflows import services as transitions
@@ -526,3 +528,19 @@ def test_an_outsider_of_the_agency_cannot_record_an_outcome(world, signed):
         forwarding.record_outcome(
             entry, actor=stranger, outcome=Outcome.NOT_CONFERRED, reasons="Không"
         )
+
+
+def test_the_office_is_told_of_the_wait_and_the_unit_of_the_higher_levels_return(world, signed):
+    _request, (entry,) = signed()
+    notify_until_caught_up()
+    n = entry.nomination
+    assert Notification.objects.filter(
+        recipient=world.secretary, nomination=n, kind=Kind.TASK
+    ).exists()
+    forwarding.record_outcome(
+        entry, actor=world.secretary, outcome=Outcome.RETURNED, reasons="Bổ sung hồ sơ."
+    )
+    notify_until_caught_up()
+    assert Notification.objects.filter(
+        recipient=world.proposer, nomination=n, kind=Kind.RETURNED
+    ).exists()

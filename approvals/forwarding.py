@@ -72,15 +72,15 @@ def to_forward(agency: Unit) -> list[tuple[Nomination, str | None]]:
     ]
 
 
-def requests_of(agency_paths: list[str]):
-    """The requests of the agencies under these paths, newest first, with how many nominees
-    each names and how many of each outcome. One query."""
+def requests_visible_to(user):
+    """The requests of the agencies where the user reads the council's work (its secretary,
+    members, signer, inspectors), newest first, with how many nominees each names and how many
+    of each outcome. One query."""
     by_outcome = {f"n_{o}": Count("entries", filter=Q(entries__outcome=o)) for o in Outcome.values}
-    scope = Q(pk__in=[])
-    for path in agency_paths:
-        scope |= Q(agency__path__startswith=path)
     return (
-        ForwardRequest.objects.filter(scope)
+        ForwardRequest.objects.filter(
+            nomination_policy.scope_q(user, nomination_policy.COUNCIL_READERS, "agency__path")
+        )
         .select_related("agency", "campaign", "prepared_by", "signed_by")
         .annotate(n_entries=Count("entries"), **by_outcome)
         .order_by("-prepared_at", "-id")

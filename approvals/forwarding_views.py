@@ -59,7 +59,7 @@ def request_list(request):
         request,
         "forwarding/requests.html",
         {
-            "requests": forwarding.requests_of([a.path for a in readable]),
+            "requests": forwarding.requests_visible_to(request.user),
             "to_forward": to_forward,
             "form": form,
             "ready": ready,

@@ -216,6 +216,7 @@ _ROLE_OFF_TASK = {
 # closed the council's vote) does not bar it. Proposing the nomination or being its nominee
 # still does.
 RECORDING_ACTIONS = frozenset({"higher_confer", "higher_not_confer", "higher_return"})
+RECORDING_STATUSES = [Status.FORWARDED]
 
 
 # Actions that complete no task, and the roles that may do them besides whoever the nomination
@@ -344,11 +345,19 @@ def conflict_q(user, prefix: str = "") -> Q:
     held_at = Hold.objects.filter(
         nomination_id=OuterRef("nomination_id"), lifted_at__isnull=True
     ).values("held_status")
+    # Awaiting the higher level, the office only records that level's outcome
+    # (`RECORDING_ACTIONS`): having judged the nomination before does not bar it.
+    recording = Q(**{f"{prefix}status__in": RECORDING_STATUSES})
     return (
         q
         | (in_council & Q(Exists(judged.exclude(from_status__in=COUNCIL_STAGE))))
         | (held & Q(Exists(judged.exclude(from_status__in=held_at))))
-        | (~in_council & ~held & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status")))))
+        | (
+            ~in_council
+            & ~held
+            & ~recording
+            & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status"))))
+        )
     )
 
 

@@ -33,6 +33,7 @@ from tests.factories import AwardTypeFactory, UnitFactory, person
 from workflows import deadlines
 from workflows import services as transitions
 from workflows.models import OPEN, NominationTask
+from workflows.selectors import inbox_for
 
 Outcome = ForwardEntry.Outcome
 
@@ -544,3 +545,12 @@ def test_the_office_is_told_of_the_wait_and_the_unit_of_the_higher_levels_return
     assert Notification.objects.filter(
         recipient=world.proposer, nomination=n, kind=Kind.RETURNED
     ).exists()
+
+
+def test_the_office_that_closed_the_vote_finds_the_wait_in_its_inbox(world, signed):
+    _request, (entry,) = signed()
+    # The secretary recorded the council's approval; recording the higher level's outcome is
+    # no second judgement, so the task is theirs to see and take.
+    tasks = list(inbox_for(world.secretary).filter(nomination_id=entry.nomination_id))
+    assert [t.stage for t in tasks] == [Status.FORWARDED]
+    assert not inbox_for(world.signer).filter(nomination_id=entry.nomination_id).exists()

@@ -209,6 +209,7 @@ def _post_targets(history):
         "item_pk": 1,
         "kind": "minutes",  # a council session's drafted document
         "draft_pk": 1,
+        "entry_pk": 1,  # a nominee of a request to the higher level
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

@@ -5,7 +5,15 @@ shape of a request for the schema and turn JSON into what a form reads."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from approvals.models import AgendaItem, Choice, CouncilSession, Objection, SignedDecision
+from approvals.models import (
+    AgendaItem,
+    Choice,
+    CouncilSession,
+    ForwardEntry,
+    ForwardRequest,
+    Objection,
+    SignedDecision,
+)
 from audit.models import Checkpoint, VerificationRun
 from nominations.models import (
     AwardType,
@@ -441,3 +449,65 @@ class CheckpointOut(serializers.ModelSerializer):
 class IntegrityOut(serializers.Serializer):
     last_run = VerificationRunOut(allow_null=True)
     last_checkpoint = CheckpointOut(allow_null=True)
+
+
+class ForwardEntryOut(serializers.ModelSerializer):
+    nomination = serializers.IntegerField(source="nomination_id")
+    reference = serializers.CharField(source="nomination.reference")
+    nominee = serializers.CharField(source="nomination.nominee_name")
+    award_type = serializers.IntegerField(source="nomination.award_type_id")
+    recorded_by = PersonField(allow_null=True)
+
+    class Meta:
+        model = ForwardEntry
+        fields = [
+            "position",
+            "nomination",
+            "reference",
+            "nominee",
+            "award_type",
+            "outcome",
+            "higher_decision_number",
+            "higher_decision_date",
+            "reasons",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class ForwardRequestOut(serializers.ModelSerializer):
+    """A request to the higher level (tờ trình); its number is taken when it is signed."""
+
+    reference = serializers.CharField()
+    agency = serializers.IntegerField(source="agency_id")
+    campaign = serializers.IntegerField(source="campaign_id")
+    prepared_by = PersonField()
+    signed_by = PersonField(allow_null=True)
+
+    class Meta:
+        model = ForwardRequest
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "agency",
+            "campaign",
+            "year",
+            "number",
+            "title",
+            "addressed_to",
+            "grounds",
+            "prepared_by",
+            "prepared_at",
+            "signed_by",
+            "signed_at",
+            "settled_at",
+            "letter_sha256",
+        ]
+
+
+class ForwardRequestDetailOut(ForwardRequestOut):
+    entries = ForwardEntryOut(many=True, source="entries_shown")
+
+    class Meta(ForwardRequestOut.Meta):
+        fields = [*ForwardRequestOut.Meta.fields, "entries"]

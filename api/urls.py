@@ -65,6 +65,8 @@ urlpatterns = [
     ),
     path("decisions/", views.Decisions.as_view(), name="api_decisions"),
     path("decisions/<int:pk>/", views.DecisionDetail.as_view(), name="api_decision"),
+    path("requests/", views.ForwardRequests.as_view(), name="api_forward_requests"),
+    path("requests/<int:pk>/", views.ForwardRequestDetail.as_view(), name="api_forward_request"),
     path("awards/", views.ConferredAwards.as_view(), name="api_awards"),
     path("audit/events/", views.AuditEvents.as_view(), name="api_audit_events"),
     path("audit/integrity/", views.Integrity.as_view(), name="api_integrity"),

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import outcomes
+from approvals import forwarding, outcomes
 from approvals import selectors as council
 from approvals import services as council_services
 from approvals.forms import (
@@ -588,6 +588,27 @@ class Decisions(ListBase):
             origin=_origin(request),
         )
         return Response(s.SignedDecisionOut(decision).data, status=201)
+
+
+class ForwardRequests(ListBase):
+    """Requests to the higher level (tờ trình) of the agencies where the reader works with the
+    council: drafts, signed and settled ones."""
+
+    serializer_class = s.ForwardRequestOut
+
+    def get_queryset(self):
+        return forwarding.requests_visible_to(self.request.user)
+
+
+class ForwardRequestDetail(Base):
+    @extend_schema(responses=s.ForwardRequestDetailOut)
+    def get(self, request, pk):
+        """A request with its nominees and the higher level's outcome for each."""
+        found = forwarding.requests_visible_to(request.user).filter(pk=pk).first()
+        if found is None:
+            raise Http404(_("No such request."))
+        found.entries_shown = forwarding.entries_of(found)
+        return Response(s.ForwardRequestDetailOut(found).data)
 
 
 class DecisionDetail(Base):

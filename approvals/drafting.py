@@ -38,6 +38,7 @@ OUTCOMES = {
     "pending": "Chưa biểu quyết",
 }
 NUMBER_PLACEHOLDER = "……/{year}/QĐ-{code}"
+REQUEST_NUMBER_PLACEHOLDER = "……/{year}/TTr-{code}"
 SIGNER_TITLE = "Thủ trưởng cơ quan"
 
 
@@ -105,6 +106,25 @@ _REPORT = {
     "contributions": Listing("—"),
     "initiatives": Listing("—"),
     "prior_awards": [{"year": 2025, "award": "Lao động tiên tiến", "decision_number": "012/2025"}],
+}
+SAMPLES[DocumentKind.REQUEST_LETTER] = {
+    **_COMMON,
+    "agency": "Sở Nội vụ",
+    "agency_code": "SNV",
+    "number": "……/2026/TTr-SNV",
+    "title": "Về việc đề nghị tặng Bằng khen của Thủ tướng Chính phủ",
+    "addressed_to": "Thủ tướng Chính phủ",
+    "grounds": Listing("Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng."),
+    "signer_title": SIGNER_TITLE,
+    "campaign": "Thi đua năm 2026",
+    "nominees": [
+        {
+            "reference": "N-00001",
+            "nominee": "Nguyễn Thị Hương",
+            "unit": "Phòng Tổ chức",
+            "award": "Bằng khen của Thủ tướng Chính phủ",
+        }
+    ],
 }
 SAMPLES[DocumentKind.REPORT_PERSON] = {
     **_REPORT,
@@ -375,3 +395,51 @@ def _achievement_report(nomination, profile, prior_awards: list, today: date) ->
     }
     content = _draft(kind, context, nomination.award_type_id)
     return Drafted(content, f"bao-cao-thanh-tich-{nomination.reference}.docx")
+
+
+# --- a request letter to the higher level (tờ trình) ------------------------------------------
+
+
+def request_letter(request, entries: list, today: date) -> Drafted:
+    """The request letter (`approvals.forwarding`), drafted from the template: the nominees it
+    names, the level it is addressed to, and its number once signed (left blank before)."""
+    with _in_document_language():
+        return _request_letter(request, entries, today)
+
+
+def _request_letter(request, entries: list, today: date) -> Drafted:
+    agency = request.agency
+    code = agency.code.upper()
+    nominees = [
+        {
+            "reference": e.nomination.reference,
+            "nominee": e.nomination.nominee_name,
+            "unit": str(e.nomination.proposing_unit),
+            "award": str(e.nomination.award_type),
+        }
+        for e in entries
+    ]
+    context = {
+        "place": agency.name,
+        "today": _day(today),
+        "agency": agency.name,
+        "agency_code": code,
+        "number": request.reference
+        or REQUEST_NUMBER_PLACEHOLDER.format(year=today.year, code=code),
+        "title": request.title,
+        "addressed_to": request.addressed_to,
+        "grounds": Listing(request.grounds or "—"),
+        "signer_title": SIGNER_TITLE,
+        "campaign": str(request.campaign),
+        "nominees": nominees,
+    }
+    award_types = {e.nomination.award_type_id for e in entries}
+    # A template for one award type serves a request whose nominees are all proposed for it.
+    award = next(iter(award_types)) if len(award_types) == 1 else None
+    content = _draft(DocumentKind.REQUEST_LETTER, context, award)
+    name = (
+        f"to-trinh-{request.number:03d}-{request.year}.docx"
+        if request.number
+        else (f"du-thao-to-trinh-{request.pk}.docx")
+    )
+    return Drafted(content, name)

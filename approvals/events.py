@@ -22,6 +22,7 @@ from .models import (
     ConsultationOpinion,
     CouncilSession,
     DraftDocument,
+    ForwardRequest,
     Objection,
     Recusal,
     SessionMember,
@@ -530,5 +531,90 @@ def recovery_recorded(
         role=role,
         **_revocation(revocation, nomination),
         data={"decision": revocation.decision_number, "changes": changes},
+        origin=origin,
+    )
+
+
+# --- requests to the higher level (`approvals.forwarding`) ----------------------------------
+
+
+def _request(request: ForwardRequest) -> dict:
+    return {
+        "subject_type": "forward_request",
+        "subject_id": request.pk,
+        "campaign_id": request.campaign_id,
+        "unit_path": request.agency.path,
+    }
+
+
+def _nominees(nominations: Iterable[Nomination]) -> list[dict]:
+    return [{"nomination": n.pk, "nominee": n.nominee_name} for n in nominations]
+
+
+def request_prepared(
+    request: ForwardRequest,
+    *,
+    nominations: list[Nomination],
+    edited: bool,
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.REQUEST_PREPARED,
+        actor=actor,
+        role=role,
+        **_request(request),
+        comment=request.title,
+        data={
+            "edited": edited,
+            "title": request.title,
+            "addressed_to": request.addressed_to,
+            "grounds": request.grounds,
+            "nominees": _nominees(nominations),
+        },
+        origin=origin,
+    )
+
+
+def letter_uploaded(
+    request: ForwardRequest, *, size: int, actor: Actor, role: str, origin: Origin | None
+) -> AuditEvent:
+    return audit.build(
+        Event.DRAFT_UPLOADED,
+        actor=actor,
+        role=role,
+        **_request(request),
+        comment=request.letter_name,
+        data={
+            "kind": "request_letter",
+            "file": request.letter_name,
+            "size": size,
+            "sha256": request.letter_sha256,
+        },
+        origin=origin,
+    )
+
+
+def request_signed(
+    request: ForwardRequest,
+    *,
+    forwards: list[Nomination],
+    actor: Actor,
+    role: str,
+    origin: Origin | None,
+) -> AuditEvent:
+    return audit.build(
+        Event.REQUEST_SIGNED,
+        actor=actor,
+        role=role,
+        **_request(request),
+        comment=request.title,
+        data={
+            "number": request.reference,
+            "addressed_to": request.addressed_to,
+            "letter_sha256": request.letter_sha256,
+            "forwards": _nominees(forwards),
+        },
         origin=origin,
     )

@@ -283,3 +283,68 @@ class OpinionForm(forms.Form):
             attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt,.ods"}
         ),
     )
+
+
+# --- requests to the higher level ------------------------------------------------------------
+
+
+def _nomination_label(n) -> str:
+    return f"{n.reference} — {n.nominee_name} — {n.award_type}"
+
+
+class ForwardRequestForm(forms.Form):
+    nominations = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Nominations the request forwards"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Title of the request"), max_length=300)
+    addressed_to = forms.CharField(
+        label=_("Addressed to"),
+        max_length=300,
+        required=False,
+        help_text=_("Left empty: the level that confers the awards."),
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = candidates
+        self.fields["nominations"].label_from_instance = _nomination_label
+
+
+class LetterUploadForm(forms.Form):
+    file = forms.FileField(label=_("Edited letter (.docx)"))
+
+
+class HigherOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The higher level's outcome"),
+        choices=[
+            ("conferred", _("Conferred")),
+            ("not_conferred", _("Not conferred")),
+            ("returned", _("Returned for more documents")),
+        ],
+    )
+    decision_number = forms.CharField(
+        label=_("Decision number"),
+        max_length=60,
+        required=False,
+        help_text=_("When conferred, e.g. 1234/QĐ-TTg."),
+    )
+    decided_on = forms.DateField(
+        label=_("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When not conferred or returned."),
+    )
+    document = forms.FileField(label=_("Document received"), required=False)

@@ -610,6 +610,12 @@ def sign_decision(
             if problem:
                 problems.append(problem)
                 continue
+            # An award decided at a higher level goes up in a request instead (the lifecycle's
+            # guard on `confer` says so, naming that level).
+            decided_above = n.failed_guards("confer")
+            if decided_above:
+                problems.extend(decided_above)
+                continue
             conflict = nomination_policy.conflict_of_interest(actor, n)
             if conflict:
                 problems.append(f"{n.reference}: {conflict}")

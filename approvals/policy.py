@@ -110,3 +110,35 @@ def authorize_consulting(user, agency) -> str:
             % {"agency": agency}
         )
     return Role.COUNCIL_SECRETARY
+
+
+# --- requests to the higher level (`approvals.forwarding`) ----------------------------------
+# The office — the council's secretary, the emulation council's standing secretariat — prepares
+# the request and records the higher level's outcomes; the head of agency signs it, as a
+# decision. The council's readers (its members, the signer, inspectors) read them.
+
+
+def may_prepare_requests(user, agency) -> bool:
+    return policy.holds(user, Role.COUNCIL_SECRETARY, agency)
+
+
+def authorize_office(user, agency) -> str:
+    if not may_prepare_requests(user, agency):
+        raise NotAllowed(
+            _(
+                "Only the council secretary of %(agency)s prepares its requests to the higher "
+                "level and records their outcomes."
+            )
+            % {"agency": agency}
+        )
+    return Role.COUNCIL_SECRETARY
+
+
+def authorize_request_signing(user, agency) -> str:
+    if not may_sign(user, agency):
+        raise NotAllowed(_("Only the head of agency signs its requests to the higher level."))
+    return Role.DECISION_SIGNER
+
+
+def may_read_requests(user, agency) -> bool:
+    return may_read_sessions(user, agency)

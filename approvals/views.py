@@ -696,15 +696,23 @@ def signing_agency(user) -> Unit | None:
 @require_GET
 def decision_list(request):
     agency = signing_agency(request.user)
-    awaiting, form = [], None
+    awaiting, to_forward, form = [], [], None
     if agency is not None:
         awaiting = outcomes.awaiting_signature(agency)
+        # Awards a higher level confers go up in a request instead (`approvals.forwarding`).
+        to_forward = [(n, w) for n, w in awaiting if n.award_type.decided_at_higher_level]
+        awaiting = [(n, w) for n, w in awaiting if not n.award_type.decided_at_higher_level]
         ready = [n.pk for n, why in awaiting if why is None]
         form = SignForm(candidates=Nomination.objects.filter(pk__in=ready))
     return render(
         request,
         "council/decisions.html",
-        {"decisions": selectors.signed_decisions(), "awaiting": awaiting, "form": form},
+        {
+            "decisions": selectors.signed_decisions(),
+            "awaiting": awaiting,
+            "to_forward": to_forward,
+            "form": form,
+        },
     )
 
 

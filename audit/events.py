@@ -47,6 +47,7 @@ class Event(models.TextChoices):
     NOTICE_ENDED = "council.notice_ended", _("Public notice ended; ready for the decision")
     DRAFT_UPLOADED = "council.draft_uploaded", _("Edited draft document uploaded")
     DECISION_SIGNED = "decision.signed", _("Decision signed")
+    REQUEST_PREPARED = "request.prepared", _("Request to the higher level prepared or edited")
     # Awards decided at a higher level: the request (tờ trình) and the higher level's outcome.
     REQUEST_SIGNED = "request.signed", _("Request to the higher level signed")
     FORWARDED = "nomination.forwarded", _("Forwarded to the higher level")
@@ -110,6 +111,11 @@ JUDGEMENTS = frozenset(
         Event.CONFERRED,
     }
 )
+
+# The events that send a dossier back to its unit for revision (a reviewer's return, an upheld
+# objection's, or the higher level's return for more documents): the resubmission is compared
+# with the dossier as returned.
+RETURNS = frozenset({Event.RETURNED, Event.HIGHER_RETURNED})
 
 # What changes the dossier between a return and the resubmission.
 DOSSIER_EDITS = frozenset({Event.DOSSIER_EDITED, Event.EVIDENCE_ADDED, Event.EVIDENCE_REMOVED})

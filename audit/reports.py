@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .events import DOSSIER_EDITS, JUDGEMENTS, OBJECTION_CLOSED, Event
+from .events import DOSSIER_EDITS, JUDGEMENTS, OBJECTION_CLOSED, RETURNS, Event
 from .models import AuditEvent
 
 
@@ -107,7 +107,7 @@ def resubmissions_without_change() -> list[Finding]:
     state: dict[int, tuple[int, bool]] = {}  # nomination → (seq of the return, changed since)
     rows = (
         AuditEvent.objects.filter(
-            action__in={Event.RETURNED, Event.RESUBMITTED, *DOSSIER_EDITS},
+            action__in={*RETURNS, Event.RESUBMITTED, *DOSSIER_EDITS},
             nomination_id__isnull=False,
         )
         .order_by("seq")
@@ -115,7 +115,7 @@ def resubmissions_without_change() -> list[Finding]:
         .iterator(chunk_size=5000)
     )
     for seq, nomination, action, actor in rows:
-        if action == Event.RETURNED:
+        if action in RETURNS:
             state[nomination] = (seq, False)
         elif action in DOSSIER_EDITS:
             if nomination in state:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .events import Event
+from .events import RETURNS, Event
 from .models import AuditEvent
 
 # What of an event's `data` pages and exports may show. Anything else stays out — in
@@ -38,6 +38,10 @@ SHOWN_DATA = {
     "result",
     "decision",
     "decision_number",
+    "request",
+    "request_number",
+    "higher_decision_number",
+    "higher_decision_date",
     "hold_kind",
     "expected_end",
     "held_since",
@@ -234,7 +238,7 @@ def revisions(nomination_id: int) -> list[dict]:
     fields (value when returned → value when resubmitted) and documents added or removed."""
     cycles, current = [], None
     for event in timeline(nomination_id):
-        if event.action == Event.RETURNED:
+        if event.action in RETURNS:
             current = {
                 "returned": event,
                 "resubmitted": None,

@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "AgendaItemStatusEnum": "approvals.models.AgendaItem.Status",
         "UnitKindEnum": "nominations.models.Unit.Kind",
         "EvidenceKindEnum": "nominations.models.Evidence.Kind",
+        "ForwardRequestStatusEnum": "approvals.models.ForwardRequest.Status",
+        "ForwardEntryOutcomeEnum": "approvals.models.ForwardEntry.Outcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from approvals import consultation_views as consultation
+from approvals import forwarding_views as forwarding
 from approvals import revocation_views as revocation
 from approvals import views as council
 from honours_public import views as honours
@@ -208,6 +209,32 @@ urlpatterns = [
     path("decisions/<int:pk>/", council.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/correct/", council.decision_correct, name="decision_correct"),
     path("consultations/", consultation.consultation_list, name="consultations"),
+    path("requests/", forwarding.request_list, name="forward_requests"),
+    path("requests/new/", forwarding.request_new, name="forward_request_new"),
+    path("requests/<int:pk>/", forwarding.request_detail, name="forward_request"),
+    path("requests/<int:pk>/edit/", forwarding.request_edit, name="forward_request_edit"),
+    path("requests/<int:pk>/letter/", forwarding.request_letter, name="forward_request_letter"),
+    path(
+        "requests/<int:pk>/letter/edited/",
+        forwarding.request_letter_file,
+        name="forward_request_letter_file",
+    ),
+    path(
+        "requests/<int:pk>/letter/upload/",
+        forwarding.request_letter_upload,
+        name="forward_request_letter_upload",
+    ),
+    path("requests/<int:pk>/sign/", forwarding.request_sign, name="forward_request_sign"),
+    path(
+        "requests/<int:pk>/entries/<int:entry_pk>/outcome/",
+        forwarding.entry_outcome,
+        name="forward_entry_outcome",
+    ),
+    path(
+        "requests/<int:pk>/entries/<int:entry_pk>/document/",
+        forwarding.entry_document,
+        name="forward_entry_document",
+    ),
     path("revocations/", revocation.revocation_list, name="revocations"),
     path("revocations/<int:pk>/", revocation.revocation_detail, name="revocation_detail"),
     path("revocations/<int:pk>/council/", revocation.revocation_council, name="revocation_council"),

@@ -219,7 +219,18 @@ _ROLE_OFF_TASK = {
     "objection_return": Role.COUNCIL_SECRETARY,
     "objection_reject": Role.COUNCIL_SECRETARY,
     "confer": Role.DECISION_SIGNER,
+    "forward": Role.DECISION_SIGNER,
+    "higher_confer": Role.COUNCIL_SECRETARY,
+    "higher_not_confer": Role.COUNCIL_SECRETARY,
+    "higher_return": Role.COUNCIL_SECRETARY,
 }
+
+# The office records what the higher level decided: a record of someone else's judgement, not a
+# judgement of its own, so having judged the nomination at an earlier stage (the secretary who
+# closed the council's vote) does not bar it. Proposing the nomination or being its nominee
+# still does.
+RECORDING_ACTIONS = frozenset({"higher_confer", "higher_not_confer", "higher_return"})
+RECORDING_STATUSES = [Status.FORWARDED]
 
 
 # Actions that complete no task, and the roles that may do them besides whoever the nomination
@@ -348,11 +359,19 @@ def conflict_q(user, prefix: str = "") -> Q:
     held_at = Hold.objects.filter(
         nomination_id=OuterRef("nomination_id"), lifted_at__isnull=True
     ).values("held_status")
+    # Awaiting the higher level, the office only records that level's outcome
+    # (`RECORDING_ACTIONS`): having judged the nomination before does not bar it.
+    recording = Q(**{f"{prefix}status__in": RECORDING_STATUSES})
     return (
         q
         | (in_council & Q(Exists(judged.exclude(from_status__in=COUNCIL_STAGE))))
         | (held & Q(Exists(judged.exclude(from_status__in=held_at))))
-        | (~in_council & ~held & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status")))))
+        | (
+            ~in_council
+            & ~held
+            & ~recording
+            & Q(Exists(judged.exclude(from_status=OuterRef(f"{prefix}status"))))
+        )
     )
 
 
@@ -453,7 +472,9 @@ def _authorize(user, action: str, nomination: Nomination, principals: dict, judg
     if action not in _UNIT_ACTIONS:
         # Delegation is no way around separation of duties: both people are checked.
         for person in filter(None, [user, principal]):
-            if judged is None:
+            if action in RECORDING_ACTIONS:
+                reason = conflict_of_interest(person, nomination, acted_elsewhere=False)
+            elif judged is None:
                 reason = conflict_of_interest(person, nomination)
             else:
                 stages = judged.get((person.pk, nomination.pk), set())

@@ -69,9 +69,7 @@ def decisions_of(nomination_id: int):
 
 def last_return(nomination_id: int) -> StageDecision | None:
     return (
-        StageDecision.objects.filter(
-            nomination_id=nomination_id, outcome=StageDecision.Outcome.RETURNED
-        )
+        StageDecision.objects.filter(nomination_id=nomination_id, outcome__in=StageDecision.RETURNS)
         .select_related("actor", "reason_code")  # the page names who returned it, and why
         .order_by("-decided_at", "-id")
         .first()

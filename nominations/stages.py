@@ -116,6 +116,10 @@ ACTION_LABELS = {
     "confer": _("confer the award of"),
     "hold": _("put on hold"),
     "lift_hold": _("lift the hold on"),
+    "forward": _("forward to the higher level"),
+    "higher_confer": _("record the higher level's conferral of"),
+    "higher_not_confer": _("record the higher level's refusal of"),
+    "higher_return": _("record the higher level's return of"),
 }
 
 ACTIONS = list(ACTION_LABELS)
@@ -126,13 +130,23 @@ ACTIONS = list(ACTION_LABELS)
 # Working days a unit has to revise a returned dossier, and the signer to sign.
 REVISION_DAYS = 10
 SIGNATURE_DAYS = 10
+# A forwarded nomination waits on a level Laurel does not drive: its office learns the outcome
+# when that level decides, typically within a quarter. The task is reminded, never escalated
+# (`workflows.deadlines`): nobody in the agency can make the higher level answer sooner.
+HIGHER_LEVEL_DAYS = 60
 
 # The waiting tasks (the flow's nodes of the same names).
 REVIEW, REVISE, COUNCIL, SIGN = "review", "revise", "council", "sign"
+HIGHER = "higher"
 
 # The tasks taken from a shared queue, and the action whose authority lets a user take each.
 # The unit's revision is not: the unit's proposers simply resubmit.
-TAKE_ACTION = {REVIEW: "approve", COUNCIL: "council_approve", SIGN: "confer"}
+TAKE_ACTION = {
+    REVIEW: "approve",
+    COUNCIL: "council_approve",
+    SIGN: "confer",
+    HIGHER: "higher_confer",
+}
 
 # The task each action completes, for the actions done by whoever the task waits on.
 ACTION_TASK = {
@@ -142,12 +156,18 @@ ACTION_TASK = {
     "council_approve": COUNCIL,
     "council_reject": COUNCIL,
     "confer": SIGN,
+    # An award decided at a higher level: the signed request takes the place of the decision,
+    # and the office records what that level decided.
+    "forward": SIGN,
+    "higher_confer": HIGHER,
+    "higher_not_confer": HIGHER,
+    "higher_return": HIGHER,
 }
 
 
 @dataclass(frozen=True)
 class Waiting:
-    task: str  # REVIEW, REVISE, COUNCIL or SIGN
+    task: str  # REVIEW, REVISE, COUNCIL, SIGN or HIGHER
     stage: str
     role: str
     deadline_days: int

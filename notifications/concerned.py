@@ -29,6 +29,7 @@ TASK_ARRIVES = frozenset(
         Event.APPROVED,
         Event.COUNCIL_APPROVED,
         Event.HOLD_LIFTED,
+        Event.FORWARDED,  # the office awaits the higher level's outcome
     }
 )
 
@@ -38,6 +39,10 @@ OUTCOMES = {
     Event.REJECTED: Kind.REJECTED,  # also after an upheld objection
     Event.COUNCIL_REJECTED: Kind.NOT_APPROVED,
     Event.CONFERRED: Kind.AWARDED,
+    # The higher level's outcomes, as the office records them (`approvals.forwarding`).
+    Event.HIGHER_CONFERRED: Kind.AWARDED,
+    Event.HIGHER_NOT_CONFERRED: Kind.REJECTED,
+    Event.HIGHER_RETURNED: Kind.RETURNED,
     Event.HOLD_PLACED: Kind.HELD,
     Event.OBJECTION_FILED: Kind.OBJECTION,
 }

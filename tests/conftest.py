@@ -185,6 +185,7 @@ def reviewer_for(world: World, nomination: Nomination):
         "returned": world.proposer,
         "approved": world.signer,
         "council_approved": world.signer,
+        "forwarded": world.secretary,
     }[nomination.status]
 
 

@@ -53,6 +53,11 @@ class Rule:
     escalate_after_days: int | None
 
 
+# Awaiting the higher level's outcome (`stages.HIGHER_LEVEL_DAYS`): the office is reminded to
+# ask, but nobody in the agency can make that level decide, so it is never escalated.
+HIGHER_LEVEL_RULE = Rule(DEFAULT_REMIND, None)
+
+
 def _rules(award_type_ids) -> dict[tuple[int, str], Rule]:
     """(award type, stage) → its route stage's rule, for a batch's award types (one query)."""
     return {
@@ -117,7 +122,12 @@ def run_batch(today: datetime.date, after: int, horizon: datetime.date, batch: i
         reminders = escalations = 0
         for task in tasks:
             n = task.nomination
-            rule = rules.get((n.award_type_id, task.stage), Rule(DEFAULT_REMIND, DEFAULT_ESCALATE))
+            if task.stage == Status.FORWARDED:
+                rule = HIGHER_LEVEL_RULE
+            else:
+                rule = rules.get(
+                    (n.award_type_id, task.stage), Rule(DEFAULT_REMIND, DEFAULT_ESCALATE)
+                )
             what = due_now(task, rule, today)
             if what is None:
                 continue

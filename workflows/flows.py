@@ -1,6 +1,7 @@
 """The nomination's flow: after submission the nomination always waits on exactly one human
-task — a stage review, the unit's revision, the council, or the signature of the decision —
-until it ends (rejected, withdrawn, not approved by the council, or awarded).
+task — a stage review, the unit's revision, the council, the signature of the decision, or, for
+an award decided at a higher level, the office's record of that level's outcome — until it ends
+(rejected, withdrawn, not approved by the council, not conferred, or awarded).
 
 This class is the flow's definition, its graph and its tables (`NominationProcess`,
 `NominationTask`); it is not run through viewflow's generic activations. Each action writes its
@@ -13,7 +14,7 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.lock import select_for_update_lock
 
-from nominations.stages import COUNCIL, REVIEW, REVISE, SIGN, Waiting
+from nominations.stages import COUNCIL, HIGHER, REVIEW, REVISE, SIGN, Waiting
 
 from .models import NominationProcess, NominationTask
 
@@ -56,6 +57,7 @@ class NominationFlow(flow.Flow):
         .Case(this.revise, _waits_at(REVISE))
         .Case(this.council, _waits_at(COUNCIL))
         .Case(this.sign, _waits_at(SIGN))
+        .Case(this.higher, _waits_at(HIGHER))
         .Default(this.end)
     )
 
@@ -63,6 +65,7 @@ class NominationFlow(flow.Flow):
     revise = WaitingTask().Annotation(title="Revise and resubmit").Next(this.route)
     council = WaitingTask().Annotation(title="Council vote").Next(this.route)
     sign = WaitingTask().Annotation(title="Sign the decision").Next(this.route)
+    higher = WaitingTask().Annotation(title="Await the higher level's outcome").Next(this.route)
 
     end = flow.End()
 

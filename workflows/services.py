@@ -729,6 +729,60 @@ def confer(
     )
 
 
+def forward(
+    nomination: Nomination,
+    *,
+    actor: Actor,
+    origin: Origin | None = None,
+    data: dict | None = None,
+) -> Nomination:
+    """The signed request forwards the nomination to the level that confers its award (see
+    `approvals.forwarding.sign_request`); it then waits on that level's outcome."""
+    return _act(
+        nomination,
+        "forward",
+        StageDecision.Outcome.FORWARDED,
+        actor=actor,
+        origin=origin,
+        check_owner=False,
+        data=data,
+    )
+
+
+# The higher level's outcomes, as the office records them: the transition and its record.
+HIGHER_OUTCOMES = {
+    "conferred": ("higher_confer", StageDecision.Outcome.HIGHER_CONFERRED),
+    "not_conferred": ("higher_not_confer", StageDecision.Outcome.HIGHER_NOT_CONFERRED),
+    "returned": ("higher_return", StageDecision.Outcome.HIGHER_RETURNED),
+}
+
+
+def record_higher_outcome(
+    nomination: Nomination,
+    *,
+    outcome: str,
+    actor: Actor,
+    reasons: str = "",
+    origin: Origin | None = None,
+    data: dict | None = None,
+) -> Nomination:
+    """The office records what the higher level decided about a forwarded nomination:
+    conferred (awarded), not conferred (closed, with the reason), or returned for more documents
+    (back to the proposing unit, with the reason). See `approvals.forwarding.record_outcome`."""
+    action, decided = HIGHER_OUTCOMES[outcome]
+    return _act(
+        nomination,
+        action,
+        decided,
+        actor=actor,
+        reasons=reasons,
+        origin=origin,
+        transition_kwargs={} if outcome == "conferred" else {"reasons": reasons},
+        check_owner=False,
+        data=data,
+    )
+
+
 # --- holds ----------------------------------------------------------------------------------
 # A hold completes no task and starts none: the task the nomination waited on stays open, with
 # its owner, until the hold is lifted; meanwhile the lifecycle refuses every action but lifting

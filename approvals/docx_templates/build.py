@@ -184,6 +184,49 @@ def draft_decision() -> Document:
     return doc
 
 
+def request_letter() -> Document:
+    """The request (tờ trình) by which the agency proposes awards decided at a higher level."""
+    doc = _document()
+    _heading(doc, "{{ agency|upper }}", "Số: {{ number }}")
+    _para(doc, "TỜ TRÌNH", bold=True, align=CENTER, size=14)
+    _para(doc, "{{ title }}", bold=True, align=CENTER)
+    _para(doc, "Kính gửi: {{ addressed_to }}", bold=True, align=CENTER)
+    _para(doc, "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;", italic=True)
+    _para(
+        doc,
+        "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành"
+        " một số điều của Luật Thi đua, khen thưởng;",
+        italic=True,
+    )
+    _para(doc, "{{ grounds }}")
+    _para(
+        doc,
+        "{{ agency }} kính trình {{ addressed_to }} xem xét, khen thưởng"
+        " {{ nominees|length }} trường hợp có tên sau ({{ campaign }}):",
+    )
+    _loop_table(
+        doc,
+        ["TT", "Hồ sơ", "Người/tập thể được đề nghị", "Đơn vị", "Hình thức khen thưởng"],
+        "nominees",
+        [
+            "{{ loop.index }}",
+            "{{ row.reference }}",
+            "{{ row.nominee }}",
+            "{{ row.unit }}",
+            "{{ row.award }}",
+        ],
+    )
+    _para(doc, "")
+    _para(doc, "(Hồ sơ đề nghị khen thưởng của từng trường hợp kèm theo.)", italic=True)
+    _para(doc, "Kính trình {{ addressed_to }} xem xét, quyết định./.")
+    _signatures(
+        doc,
+        ["Nơi nhận:", "- Như trên;", "- Lưu: VT, TĐKT."],
+        ["{{ signer_title|upper }}", "(Ký, ghi rõ họ tên, đóng dấu)"],
+    )
+    return doc
+
+
 def _report(doc, *, collective: bool):
     _heading(doc, "{{ proposing_unit|upper }}", "")
     _para(doc, "BÁO CÁO THÀNH TÍCH", bold=True, align=CENTER, size=14)
@@ -235,6 +278,7 @@ def _report(doc, *, collective: bool):
 BUILDERS = {
     "minutes": minutes,
     "draft_decision": draft_decision,
+    "request_letter": request_letter,
     "report_person": lambda: _report(_document(), collective=False),
     "report_collective": lambda: _report(_document(), collective=True),
 }

@@ -26,6 +26,10 @@ class StageDecision(models.Model):
         CONFERRED = "conferred", _("Award conferred")
         HELD = "held", _("Put on hold")
         HOLD_LIFTED = "hold_lifted", _("Hold lifted")
+        FORWARDED = "forwarded", _("Forwarded to the higher level")
+        HIGHER_CONFERRED = "higher_conferred", _("Conferred by the higher level")
+        HIGHER_NOT_CONFERRED = "higher_not_conferred", _("Not conferred by the higher level")
+        HIGHER_RETURNED = "higher_returned", _("Returned by the higher level for more documents")
 
     # The audit event each outcome is recorded as.
     EVENTS = {
@@ -40,7 +44,14 @@ class StageDecision(models.Model):
         Outcome.CONFERRED: Event.CONFERRED,
         Outcome.HELD: Event.HOLD_PLACED,
         Outcome.HOLD_LIFTED: Event.HOLD_LIFTED,
+        Outcome.FORWARDED: Event.FORWARDED,
+        Outcome.HIGHER_CONFERRED: Event.HIGHER_CONFERRED,
+        Outcome.HIGHER_NOT_CONFERRED: Event.HIGHER_NOT_CONFERRED,
+        Outcome.HIGHER_RETURNED: Event.HIGHER_RETURNED,
     }
+    # The outcomes that send a dossier back to its unit for revision: a resubmission is compared
+    # with what the last of them returned.
+    RETURNS = [Outcome.RETURNED, Outcome.HIGHER_RETURNED]
     # The outcomes by which somebody judged the nomination at a stage (`from_status` is the
     # stage): nobody judges one nomination at two stages of its journey.
     JUDGING = [outcome for outcome, event in EVENTS.items() if event in JUDGEMENTS]

@@ -26,6 +26,8 @@ from ..stages import (
     ACTION_LABELS,
     AWAITING_DECISION,
     CLOSED_UNAWARDED,
+    HIGHER,
+    HIGHER_LEVEL_DAYS,
     HOLDABLE,
     PROGRESS,
     REVIEW_STAGES,
@@ -150,6 +152,26 @@ def held_where_withdrawable(nomination) -> bool:
         return True
     hold = nomination.open_hold()
     return hold is not None and hold.held_status in WITHDRAWABLE
+
+
+def _decided_above_sentence(nomination) -> str:
+    award_type = nomination.award_type
+    return _("%(ref)s is decided by %(authority)s: forward it in a request.") % {
+        "ref": nomination.reference,
+        "authority": award_type.higher_authority or _("the higher level"),
+    }
+
+
+@guard(_decided_above_sentence)
+def decided_by_this_agency(nomination) -> bool:
+    """The agency's own decision confers only the awards it decides (`AwardType
+    .decided_at_higher_level`); the others go up in a request (`approvals.forwarding`)."""
+    return not nomination.award_type.decided_at_higher_level
+
+
+@guard(_("This award is decided by this agency: sign a decision instead of forwarding it."))
+def decided_at_higher_level(nomination) -> bool:
+    return nomination.award_type.decided_at_higher_level
 
 
 DOSSIER_GUARDS = [
@@ -488,6 +510,9 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
             return Waiting(REVISE, Status.RETURNED, Role.UNIT_PROPOSER, REVISION_DAYS)
         if status in AWAITING_DECISION:
             return Waiting(SIGN, status, Role.DECISION_SIGNER, SIGNATURE_DAYS)
+        if status == Status.FORWARDED:
+            # The office (the council's secretary) records the higher level's outcome.
+            return Waiting(HIGHER, status, Role.COUNCIL_SECRETARY, HIGHER_LEVEL_DAYS)
         return None
 
     def failed_guards(self, action: str) -> list[str]:
@@ -611,8 +636,40 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         _require_reasons(reasons, reason_code, ReasonUse.NOT_COMMENDED)
         self._entered()
 
-    @transition(field=status, source=AWAITING_DECISION, target=Status.AWARDED)
+    @transition(
+        field=status,
+        source=AWAITING_DECISION,
+        target=Status.AWARDED,
+        conditions=[decided_by_this_agency],
+    )
     def confer(self):
+        self._entered()
+
+    # An award decided at a higher level: the signed request (tờ trình) forwards it, and the
+    # office records that level's outcome when it arrives (`approvals.forwarding`).
+    @transition(
+        field=status,
+        source=AWAITING_DECISION,
+        target=Status.FORWARDED,
+        conditions=[decided_at_higher_level],
+    )
+    def forward(self):
+        self._entered()
+
+    @transition(field=status, source=Status.FORWARDED, target=Status.AWARDED)
+    def higher_confer(self):
+        self._entered()
+
+    @transition(field=status, source=Status.FORWARDED, target=Status.NOT_CONFERRED)
+    def higher_not_confer(self, reasons: str):
+        _require_reasons(reasons)
+        self._entered()
+
+    # Returned for more documents: the unit revises and resubmits along its route, as for any
+    # return.
+    @transition(field=status, source=Status.FORWARDED, target=Status.RETURNED)
+    def higher_return(self, reasons: str):
+        _require_reasons(reasons)
         self._entered()
 
 

@@ -13,14 +13,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from nominations.stages import PROGRESS, STAGE_ORDER, Status
+from nominations.stages import AWAITING_DECISION, PROGRESS, STAGE_ORDER, Status
 
 register = template.Library()
 
 DONE, CURRENT, TODO, STOPPED = "done", "current", "todo", "stopped"
 
 # Statuses with which the journey ended short of an award.
-ENDED = {Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED}
+ENDED = {Status.REJECTED, Status.WITHDRAWN, Status.COUNCIL_REJECTED, Status.NOT_CONFERRED}
 
 ROW, TOP, WIDTH = 54, 22, 360
 
@@ -68,7 +68,29 @@ def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
         decision_note = _("after %(days)d working days of public notice") % {
             "days": award_type.public_notice_days
         }
-    steps.append(Step("decision", _("Decision"), decision_note, TODO, PROGRESS[Status.AWARDED]))
+    higher = award_type.decided_at_higher_level
+    if higher:
+        # The agency's part ends with the signed request; the award is the higher level's.
+        steps.append(
+            Step(
+                "decision",
+                _("Request to the higher level"),
+                decision_note,
+                TODO,
+                PROGRESS[Status.APPROVED],
+            )
+        )
+        steps.append(
+            Step(
+                Status.FORWARDED.value,
+                _("Higher level"),
+                award_type.higher_authority or _("the higher level"),
+                TODO,
+                PROGRESS[Status.AWARDED],
+            )
+        )
+    else:
+        steps.append(Step("decision", _("Decision"), decision_note, TODO, PROGRESS[Status.AWARDED]))
 
     if status == Status.AWARDED:
         for s in steps:
@@ -83,6 +105,8 @@ def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
         where = stopped_at if stopped_at in STAGE_ORDER else None
         if status == Status.COUNCIL_REJECTED:
             where = Status.COUNCIL_REVIEW.value
+        if status == Status.NOT_CONFERRED:
+            where = Status.FORWARDED.value
         if where is None and stopped_at in (Status.DRAFT, Status.RETURNED):
             where = "draft"
         rank = next((s.rank for s in steps if s.key == where), None)
@@ -94,7 +118,12 @@ def route_steps(nomination, *, stopped_at: str | None = None) -> list[Step]:
     else:
         # At a stage, or approved and awaiting the decision (which ranks past every stage).
         rank = PROGRESS.get(status, 0)
-        current = next((s for s in steps if s.key == status), steps[-1])
+        current = next((s for s in steps if s.key == status), None)
+        if status == Status.FORWARDED:  # the request is signed: only the higher level remains
+            rank = PROGRESS[Status.AWARDED]
+        if current is None:
+            awaiting_request = higher and status in AWAITING_DECISION
+            current = steps[-2] if awaiting_request else steps[-1]
         for s in steps:
             s.state = DONE if s.rank < rank and s is not current else TODO
         current.state = CURRENT

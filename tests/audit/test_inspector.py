@@ -214,6 +214,7 @@ def _post_targets(history):
         "row": 0,
         "column": "total",
         "opinion_pk": 1,  # a consulted body's answer (hiệp y)
+        "entry_pk": 1,  # a nominee of a request to the higher level
     }
     for pattern in get_resolver().url_patterns:
         name = getattr(pattern, "name", None)

@@ -67,7 +67,17 @@ ALLOWED = {
     # unit may still withdraw it. Nothing else applies to a held nomination.
     (Status.ON_HOLD, "lift_hold"): Status.UNIT_REVIEW,
     (Status.ON_HOLD, "withdraw"): Status.WITHDRAWN,
+    # Forwarded to the higher level (an award decided there: see the tests at the end), the
+    # nomination takes that level's outcome: conferred, not conferred, or returned for more
+    # documents to the unit.
+    (Status.FORWARDED, "higher_confer"): Status.AWARDED,
+    (Status.FORWARDED, "higher_not_confer"): Status.NOT_CONFERRED,
+    (Status.FORWARDED, "higher_return"): Status.RETURNED,
 }
+
+# Allowed from these statuses only for an award decided at a higher level, which the full route
+# of the table is not: its guard refuses them (the tests at the end).
+GUARDED = {(Status.APPROVED, "forward"), (Status.COUNCIL_APPROVED, "forward")}
 
 ACTION_NAMES = [
     "submit",
@@ -83,12 +93,20 @@ ACTION_NAMES = [
     "confer",
     "hold",
     "lift_hold",
+    "forward",
+    "higher_confer",
+    "higher_not_confer",
+    "higher_return",
 ]
 
 MATRIX = [(status, action) for status in Status for action in ACTIONS]
 
 ALLOWED_CASES = [(status, action) for status, action in MATRIX if (status, action) in ALLOWED]
-REFUSED_CASES = [(status, action) for status, action in MATRIX if (status, action) not in ALLOWED]
+REFUSED_CASES = [
+    (status, action)
+    for status, action in MATRIX
+    if (status, action) not in ALLOWED and (status, action) not in GUARDED
+]
 
 
 def _case_id(value):
@@ -96,7 +114,14 @@ def _case_id(value):
 
 
 def _kwargs(action: str, n: Nomination) -> dict:
-    if action in ("return_for_revision", "reject", "objection_return", "objection_reject"):
+    if action in (
+        "return_for_revision",
+        "reject",
+        "objection_return",
+        "objection_reject",
+        "higher_not_confer",
+        "higher_return",
+    ):
         return {"reasons": "Hồ sơ thiếu minh chứng."}
     if action == "hold":
         return {"reason": "Đang xem xét kỷ luật."}
@@ -155,6 +180,7 @@ def test_the_expected_table_names_only_known_statuses_and_actions():
 def test_the_matrix_covers_every_status_and_every_action():
     assert len(MATRIX) == len(Status) * len(ACTION_NAMES)
     assert len(ALLOWED_CASES) == len(ALLOWED)
+    assert len(REFUSED_CASES) == len(MATRIX) - len(ALLOWED) - len(GUARDED)
 
 
 # --- at the model level (django-fsm) -----------------------------------------------------------
@@ -425,3 +451,52 @@ def test_resubmitting_a_returned_dossier_without_achievements_is_refused_with_th
 
     assert refused.value.reasons == ["Write the achievements summary of the dossier."]
     assert _status_in_db(n) == Status.RETURNED
+
+
+# --- awards decided at a higher level -----------------------------------------------------------
+
+
+@pytest.fixture
+def higher_award(db):
+    return AwardTypeFactory(
+        decided_at_higher_level=True,
+        higher_authority_vi="Thủ tướng Chính phủ",
+        higher_authority_en="the Prime Minister",
+    )
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.COUNCIL_APPROVED])
+def test_an_award_decided_at_a_higher_level_is_forwarded_not_conferred(
+    nomination_in, higher_award, status
+):
+    n = nomination_in(status, award_type=higher_award)
+
+    with pytest.raises(TransitionRefused) as refused:
+        n.fire("confer")
+    assert refused.value.reasons == [
+        f"{n.reference} is decided by the Prime Minister: forward it in a request."
+    ]
+
+    n.fire("forward")
+    assert n.status == Status.FORWARDED
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.COUNCIL_APPROVED])
+def test_an_award_this_agency_decides_is_not_forwarded(nomination_in, status):
+    n = nomination_in(status)
+
+    with pytest.raises(TransitionRefused) as refused:
+        n.fire("forward")
+    assert refused.value.reasons == [
+        "This award is decided by this agency: sign a decision instead of forwarding it."
+    ]
+    assert _status_in_db(n) == status
+
+
+@pytest.mark.parametrize("action", ["higher_not_confer", "higher_return"])
+def test_the_higher_levels_refusal_or_return_needs_its_reasons(nomination_in, higher_award, action):
+    n = nomination_in(Status.FORWARDED, award_type=higher_award)
+
+    with pytest.raises(TransitionRefused, match="Reasons are required"):
+        n.fire(action, reasons=" ")
+    assert _status_in_db(n) == Status.FORWARDED

@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from nominations import services as dossier
 from nominations.models import Evidence, Hold, Nomination, StageDecision
 from nominations.stages import Status
-from tests.factories import person
+from tests.factories import AwardTypeFactory, person
 from workflows import services
 from workflows.models import NominationTask
 
@@ -70,7 +70,19 @@ WALKS = {
     ),
     # Put on hold (for a complaint) by the party committee at its review.
     Status.ON_HOLD: (["submit", "approve", "hold"], 2),
+    # An award decided at a higher level, forwarded by the signer's request; and not conferred
+    # there, as the office records.
+    Status.FORWARDED: (
+        ["submit", "approve", "approve", "approve", "council_approve", "forward"],
+        5,
+    ),
+    Status.NOT_CONFERRED: (
+        ["submit", "approve", "approve", "approve", "council_approve", "forward", "not_conferred"],
+        5,
+    ),
 }
+# The statuses reached on an award decided at a higher level.
+HIGHER_LEVEL = {Status.FORWARDED, Status.NOT_CONFERRED}
 # Where the nomination on hold was held (lifting the hold returns it there).
 HELD_AT = Status.PARTY_COMMITTEE_REVIEW
 
@@ -97,11 +109,14 @@ TAKER_AT = {
     Status.COUNCIL_REVIEW: "secretary",
     Status.APPROVED: "signer",
     Status.COUNCIL_APPROVED: "signer",
+    # The office awaits the higher level's outcome.
+    Status.FORWARDED: "secretary",
 }
 # Whom a nomination waits on, by the status where it stands.
 WAITS_ON = {**TAKER_AT, Status.RETURNED: "proposer"}
-# Where a hold may be placed: wherever the nomination waits on someone.
-HOLDABLE = set(WAITS_ON)
+# Where a hold may be placed: wherever the nomination waits on someone in the agency (not on
+# the higher level).
+HOLDABLE = set(WAITS_ON) - {Status.FORWARDED}
 # (status, action) → the status it leads to, for the unit's and reviewers' actions.
 TRANSITIONS = {
     (Status.DRAFT, "submit"): Status.UNIT_REVIEW,
@@ -146,7 +161,7 @@ def expected(who: str, status: str, action: str) -> int | str:
         # recorded the council's outcome, once it is awarded).
         if who not in {WAITS_ON.get(standing), "secretary"} or who == "proposer":
             return 403
-        if who == "secretary" and status == Status.AWARDED:
+        if who == "secretary" and status in {Status.AWARDED, *HIGHER_LEVEL}:
             return 403
         if action == "hold":
             return "ok" if status in HOLDABLE else 409
@@ -175,18 +190,21 @@ CELLS = [(who, status, action) for status in Status for who in USERS for action 
 
 
 def test_the_matrix_covers_every_role_action_and_status():
-    assert len(CELLS) == len(Status) * len(USERS) * len(ACTIONS) == 1573
+    assert len(CELLS) == len(Status) * len(USERS) * len(ACTIONS) == 1815
     print(f"\npermission matrix: {len(CELLS)} cells")
 
 
 @pytest.fixture
 def build(world, walk):
+    higher = AwardTypeFactory(decided_at_higher_level=True, higher_authority_vi="Thủ tướng")
+
     def _build(status) -> Nomination:
         steps, _ = WALKS[status]
+        award_type = world.short if status == Status.APPROVED else world.full
         nomination = dossier.create_draft(
             actor=world.proposer,
             campaign=world.campaign,
-            award_type=world.short if status == Status.APPROVED else world.full,
+            award_type=higher if status in HIGHER_LEVEL else award_type,
             proposing_unit=world.unit,
             nominee_person=person(world.unit),
             achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
@@ -196,6 +214,13 @@ def build(world, walk):
             return services.place_hold(
                 nomination, actor=world.party_reviewer, kind="complaint", reason="Đơn khiếu nại."
             ).nomination
+        if steps[-1:] == ["not_conferred"]:
+            return services.record_higher_outcome(
+                walk(nomination, *steps[:-1]),
+                outcome="not_conferred",
+                actor=world.secretary,
+                reasons="Chưa đủ điều kiện.",
+            )
         return walk(nomination, *steps)
 
     return _build

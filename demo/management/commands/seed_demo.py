@@ -42,6 +42,7 @@ from approvals.models import (
     SignedDecision,
 )
 from demo import data as demo
+from demo import forwarding as higher_level
 from demo.consultations import seed_bodies, seed_consultations
 from demo.deadlines import seed_deadlines
 from demo.eligibility import seed_eligibility
@@ -86,6 +87,12 @@ def _working_day(day: datetime.date, step: int) -> datetime.date:
     while day.weekday() >= 5:  # Saturday, Sunday
         day += datetime.timedelta(days=step)
     return day
+
+
+# The demo's award types and nominations: the agency's own, then the one a higher level
+# confers (`demo.forwarding`), whose nominations pass the same council session.
+AWARD_TYPES = [*demo.AWARD_TYPES, higher_level.AWARD_TYPE]
+PLANS = [*demo.PLANS, *higher_level.PLANS]
 
 
 class DemoClock:
@@ -328,7 +335,7 @@ class Command(BaseCommand):
     def seed_award_types(self, rules_date: datetime.date) -> dict[str, AwardType]:
         awards = {}
         legal_basis_vi, legal_basis_en, in_force_from = demo.legal_basis_on(rules_date)
-        for spec in demo.AWARD_TYPES:
+        for spec in AWARD_TYPES:
             values = {k: v for k, v in spec.items() if k not in ("code", "route")}
             values.update(
                 quorum_numerator=2,
@@ -400,10 +407,10 @@ class Command(BaseCommand):
         self.to_confer: list[Nomination] = []
         at_council: list[AtCouncil] = []
         journeys = []  # [index, plan, actors, nomination, steps still to take]
-        clock = DemoClock(rounds=max(len(plan.steps.split()) for plan in demo.PLANS))
+        clock = DemoClock(rounds=max(len(plan.steps.split()) for plan in PLANS))
         with clock.round(0, -15):  # the registrations, an hour before the first draft
             seed_record(people=self.people, units=units, campaign=campaign, count=self.count)
-        for index, plan in enumerate(demo.PLANS):
+        for index, plan in enumerate(PLANS):
             unit_code, proposer, head = demo.PROPOSING_UNITS[plan.unit]
             actors = {
                 **agency_actors,
@@ -456,11 +463,18 @@ class Command(BaseCommand):
                 self.object_during_notice()
             seed_holds(clock, self.count)
             seed_consultations(clock, campaign, self.people[demo.SECRETARY], self.count, _upload)
+            higher_level.seed_forwarding(
+                clock,
+                campaign,
+                self.count,
+                secretary=self.people[demo.SECRETARY],
+                signer=agency_actors[Role.DECISION_SIGNER],
+            )
             self.plan_next_session(campaign)
             self.revoke_one_award()
         except DomainError as exc:
             raise CommandError(f"The demo council was refused: {exc}") from exc
-        return len(demo.PLANS)
+        return len(PLANS)
 
     @contextlib.contextmanager
     def refusal(self, index, plan, step):

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from docx import Document
 
-from approvals import forwarding, outcomes
+from approvals import consultations, forwarding, outcomes
 from approvals import services as council_services
-from approvals.models import ForwardEntry, ForwardRequest, RequestCounter
+from approvals.models import ConsultedBody, ForwardEntry, ForwardRequest, RequestCounter
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.selectors import timeline
@@ -310,6 +310,25 @@ def test_signing_refuses_naming_each_nomination_that_can_no_longer_be_forwarded(
     assert _status(fine) == Status.COUNCIL_APPROVED
     request.refresh_from_db()
     assert request.number is None and not RequestCounter.objects.exists()
+    assert _events(Event.FORWARDED) == 0 and _events(Event.REQUEST_SIGNED) == 0
+
+
+def test_a_nomination_whose_consultation_is_open_is_not_forwarded(world, prepared):
+    """The request goes up after the other bodies have answered (hiệp y), as the decision does."""
+    request = prepared(2)
+    consulted, fine = _nominations(request)
+    tax = ConsultedBody.objects.create(code="thue", name_vi="Cục Thuế", name_en="Tax Department")
+    consultations.open_consultations(
+        [consulted], actor=world.secretary, bodies=[tax], due_on=datetime.date(2099, 1, 5)
+    )
+
+    with pytest.raises(TransitionRefused) as refused:
+        forwarding.sign_request(request, actor=world.signer)
+
+    text = " ".join(refused.value.reasons)
+    assert consulted.reference in text and "Tax Department" in text
+    assert fine.reference not in text
+    assert _status(consulted) == _status(fine) == Status.COUNCIL_APPROVED
     assert _events(Event.FORWARDED) == 0 and _events(Event.REQUEST_SIGNED) == 0
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import Origin
+from nominations import policy
 from nominations.exceptions import NotAllowed
 from nominations.models import Nomination, Unit
 from nominations.web import refuses_domain_errors
@@ -135,6 +136,8 @@ def request_detail(request, pk):
             "edit_form": edit_form,
             "upload_form": LetterUploadForm() if is_office and draft else None,
             "can_sign": draft and council_policy.may_sign(request.user, agency),
+            # The bundle for a higher level that runs Laurel too (`exchange`), once signed.
+            "can_export": not draft and policy.may_export_bundle(request.user, agency),
             "outcome_form": HigherOutcomeForm() if records else None,
             "pending": ForwardEntry.Outcome.PENDING,
         },

@@ -682,6 +682,11 @@ def authorize_bundle_export(user, agency: Unit) -> str:
     )
 
 
+def may_export_bundle(user, agency: Unit) -> bool:
+    """Whether the user may export `agency`'s request bundles (as `authorize_bundle_export`)."""
+    return any(holds(user, role, agency) for role in BUNDLE_EXPORTERS)
+
+
 def may_export_bundles(user) -> bool:
     return bool(roles_of(user) & set(BUNDLE_EXPORTERS))
 

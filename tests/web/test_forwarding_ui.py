@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from approvals import forwarding
 from approvals.models import ForwardEntry, ForwardRequest
+from audit import signing
 from audit.events import Event
 from audit.models import AuditEvent
 from nominations import services as dossier
@@ -202,3 +203,26 @@ def test_the_requests_list_costs_the_same_queries_however_many_requests(
     passed(3)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_signed_requests_page_offers_its_exchange_bundle_to_the_office_and_the_signer(
+    client, world, passed, settings, tmp_path
+):
+    settings.LAUREL_AUDIT_SIGNING_KEY = tmp_path / "signing.pem"
+    settings.LAUREL_AUDIT_PUBLIC_KEY = tmp_path / "public.pem"
+    signing.generate_key_pair(settings.LAUREL_AUDIT_SIGNING_KEY, settings.LAUREL_AUDIT_PUBLIC_KEY)
+    request = _prepare(world, passed())
+    page = reverse("forward_request", args=[request.pk])
+    client.force_login(world.secretary)
+    assert "Download the exchange bundle" not in client.get(page).text  # not while a draft
+
+    forwarding.sign_request(request, actor=world.signer)
+    client.force_login(world.member)
+    assert "Download the exchange bundle" not in client.get(page).text
+    for who in (world.secretary, world.signer):
+        client.force_login(who)
+        assert "Download the exchange bundle" in client.get(page).text
+    response = client.post(reverse("exchange_export", args=[request.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    request.refresh_from_db()
+    assert request.bundle_sha256 and request.bundle_sha256 in client.get(page).text

@@ -25,7 +25,8 @@ AWARD_TYPE = {
     "code": CODE,
     "name_vi": "Bằng khen của Thủ tướng Chính phủ",
     "name_en": "Prime Minister's Certificate of Merit",
-    "nominee_kind": NomineeKind.INDIVIDUAL,
+    # Conferred on people and on collectives alike (last year's, in demo.statistics, on both).
+    "nominee_kind": NomineeKind.EITHER,
     "level": AwardLevel.STATE,
     "secret_ballot": False,
     "vote_threshold_percent": 50,

@@ -16,13 +16,14 @@ from django.urls import reverse
 from approvals import consultations
 from approvals.models import Consultation, ConsultationOpinion, ConsultedBody
 from audit.models import AuditEvent
-from nominations import services as dossier
 from nominations.stages import Status
-from tests.factories import person
+from tests.web import test_permission_matrix as matrix
 from tests.web.test_permission_matrix import SEES_FROM_PROGRESS, USERS, WALKS
-from workflows import services
 
 Answer = ConsultationOpinion.Answer
+
+# The matrix's nominations at every status, built the same way (a fixture).
+build = matrix.build
 PDF = b"%PDF-1.4 the body's letter"
 
 
@@ -241,28 +242,6 @@ def expected(who: str, status: str) -> int | str:
     if who != "secretary":
         return 403
     return "ok" if status in CONSULTABLE else 409
-
-
-@pytest.fixture
-def build(world, walk):
-    def _build(status):
-        steps, _ = WALKS[status]
-        nomination = dossier.create_draft(
-            actor=world.proposer,
-            campaign=world.campaign,
-            award_type=world.short if status == Status.APPROVED else world.full,
-            proposing_unit=world.unit,
-            nominee_person=person(world.unit),
-            achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
-        )
-        if steps[-1:] == ["hold"]:
-            nomination = walk(nomination, *steps[:-1])
-            return services.place_hold(
-                nomination, actor=world.party_reviewer, kind="complaint", reason="Đơn khiếu nại."
-            ).nomination
-        return walk(nomination, *steps)
-
-    return _build
 
 
 @pytest.mark.parametrize("status", list(WALKS), ids=lambda s: s.value)

@@ -52,9 +52,10 @@ def seed_bodies(upsert) -> list[ConsultedBody]:
 
 
 def seed_consultations(clock, campaign, secretary, count, letter) -> None:
-    """On the council day, after its business (`clock.council`), the office consults on two
-    nominations the council deferred to its next session; the first's due date is that day,
-    so `close_overdue` completes it now (today is later). `letter(name, *lines)` makes the
+    """On the council day, after its business and the request to the higher level
+    (`clock.council`), the office consults on two nominations the council deferred to its next
+    session; the first's due date is that day, so `close_overdue` completes it now (today is
+    later). `letter(name, *lines)` makes the
     uploaded PDF of a body's letter."""
     waiting = list(
         Nomination.objects.filter(campaign=campaign, status=Status.COUNCIL_REVIEW)
@@ -65,7 +66,7 @@ def seed_consultations(clock, campaign, secretary, count, letter) -> None:
         return
     bodies = list(ConsultedBody.objects.filter(code__in=[code for code, *_ in BODIES]))
     completed, still_open = waiting
-    with clock.council(500):
+    with clock.council(600):
         (consultation,) = consultations.open_consultations(
             [completed],
             actor=secretary,
@@ -73,7 +74,7 @@ def seed_consultations(clock, campaign, secretary, count, letter) -> None:
             due_on=timezone.localdate(),
             letter_number=COMPLETED_LETTER,
         )
-    for minutes, (code, answer) in enumerate(COMPLETED.items(), start=510):
+    for minutes, (code, answer) in enumerate(COMPLETED.items(), start=610):
         if answer is None:
             continue
         choice, reasons = answer
@@ -90,12 +91,12 @@ def seed_consultations(clock, campaign, secretary, count, letter) -> None:
                     "Dong y" if choice == Answer.AGREE else "Khong dong y",
                 ),
             )
-    with clock.council(560):
+    with clock.council(660):
         (consultation,) = consultations.open_consultations(
             [still_open], actor=secretary, bodies=bodies, letter_number=OPEN_LETTER
         )
         police = consultation.opinions.get(body__code="cong-an")
-    with clock.council(570):
+    with clock.council(670):
         consultations.record_opinion(police, actor=secretary, answer=Answer.AGREE)
     # Now, the day after the first one's due date at the earliest: the timers record the
     # commission's silence as no objection and complete it (last, so the trail reads in order).

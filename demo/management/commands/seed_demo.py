@@ -462,7 +462,6 @@ class Command(BaseCommand):
             with clock.council(300):
                 self.object_during_notice()
             seed_holds(clock, self.count)
-            seed_consultations(clock, campaign, self.people[demo.SECRETARY], self.count, _upload)
             higher_level.seed_forwarding(
                 clock,
                 campaign,
@@ -470,6 +469,8 @@ class Command(BaseCommand):
                 secretary=self.people[demo.SECRETARY],
                 signer=agency_actors[Role.DECISION_SIGNER],
             )
+            # After the request (later on the council day), and last: its timers' step is now.
+            seed_consultations(clock, campaign, self.people[demo.SECRETARY], self.count, _upload)
             self.plan_next_session(campaign)
             self.revoke_one_award()
         except DomainError as exc:

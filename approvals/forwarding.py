@@ -30,6 +30,7 @@ from audit.types import Actor
 from nominations import policy as nomination_policy
 from nominations.exceptions import ConflictingAction, InvalidInput, TransitionRefused
 from nominations.models import Campaign, ConferredAward, Nomination, RecordSource, Unit
+from nominations.services import check_upload
 from nominations.stages import AWAITING_DECISION
 from workflows import services as transitions
 
@@ -419,13 +420,11 @@ def _clean_outcome(outcome, number, decided_on, reasons, today) -> tuple[str, st
 
 
 def _check_document(document) -> bytes | None:
+    """The higher level's letter, checked as every uploaded document is (`check_upload`)."""
     if document is None:
         return None
-    if document.size > settings.LAUREL_MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            _("The file is too large (at most %(mb)d MB).")
-            % {"mb": settings.LAUREL_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+    check_upload(document)
+    document.seek(0)
     return document.read()
 
 

@@ -467,6 +467,12 @@ def test_an_outcome_needs_its_number_and_date_or_its_reasons_and_writes_nothing_
         {"outcome": Outcome.NOT_CONFERRED, "reasons": "  "},
         {"outcome": Outcome.RETURNED},
         {"outcome": "maybe"},
+        {  # the higher level's letter must be a document, as every upload
+            "outcome": Outcome.CONFERRED,
+            "decision_number": "1/QĐ-TTg",
+            "decided_on": timezone.localdate(),
+            "document": SimpleUploadedFile("qd.exe", b"MZ\x90\x00 not a document"),
+        },
     ]
     for attempt in attempts:
         with pytest.raises(InvalidInput):

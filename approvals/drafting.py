@@ -407,7 +407,9 @@ def request_letter(request, entries: list, today: date) -> Drafted:
         return _request_letter(request, entries, today)
 
 
-def _request_letter(request, entries: list, today: date) -> Drafted:
+def request_letter_context(request, entries: list, today: date) -> dict:
+    """What the request letter says, whichever its format (this DOCX; the PDF of
+    `honours_public.documents`). Read in the document's language."""
     agency = request.agency
     code = agency.code.upper()
     nominees = [
@@ -419,7 +421,7 @@ def _request_letter(request, entries: list, today: date) -> Drafted:
         }
         for e in entries
     ]
-    context = {
+    return {
         "place": agency.name,
         "today": _day(today),
         "agency": agency.name,
@@ -433,6 +435,10 @@ def _request_letter(request, entries: list, today: date) -> Drafted:
         "campaign": str(request.campaign),
         "nominees": nominees,
     }
+
+
+def _request_letter(request, entries: list, today: date) -> Drafted:
+    context = request_letter_context(request, entries, today)
     award_types = {e.nomination.award_type_id for e in entries}
     # A template for one award type serves a request whose nominees are all proposed for it.
     award = next(iter(award_types)) if len(award_types) == 1 else None

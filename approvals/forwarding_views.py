@@ -94,7 +94,8 @@ def request_new(request):
     return redirect("forward_request", pk=prepared.pk)
 
 
-def _request_or_refuse(request, pk) -> ForwardRequest:
+def readable_request(request, pk) -> ForwardRequest:
+    """The request, for a reader of the council's requests (404 unknown, refused otherwise)."""
     found = ForwardRequest.objects.select_related("agency", "campaign", "prepared_by", "signed_by")
     forward_request = found.filter(pk=pk).first()
     if forward_request is None:
@@ -108,7 +109,7 @@ def _request_or_refuse(request, pk) -> ForwardRequest:
 @require_GET
 @refuses_domain_errors
 def request_detail(request, pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     entries = forwarding.entries_of(forward_request)
     agency = forward_request.agency
     is_office = council_policy.may_prepare_requests(request.user, agency)
@@ -148,7 +149,7 @@ def request_detail(request, pk):
 @require_POST
 @refuses_domain_errors
 def request_edit(request, pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     council_policy.authorize_office(request.user, forward_request.agency)
     form = ForwardRequestForm(
         request.POST,
@@ -174,7 +175,7 @@ def request_edit(request, pk):
 @refuses_domain_errors
 def request_letter(request, pk):
     """The letter drafted afresh from the template (DOCX)."""
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     drafted = forwarding.draft_letter(forward_request)
     response = HttpResponse(drafted.content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{drafted.name}"'
@@ -186,7 +187,7 @@ def request_letter(request, pk):
 @refuses_domain_errors
 def request_letter_file(request, pk):
     """The edited letter the office uploaded (the one signed)."""
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     if not forward_request.letter:
         raise Http404(_("No edited letter was uploaded."))
     return FileResponse(
@@ -201,7 +202,7 @@ def request_letter_file(request, pk):
 @require_POST
 @refuses_domain_errors
 def request_letter_upload(request, pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     form = LetterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         raise _form_error(form)
@@ -219,7 +220,7 @@ def request_letter_upload(request, pk):
 @require_POST
 @refuses_domain_errors
 def request_sign(request, pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     signed = forwarding.sign_request(
         forward_request, actor=request.user, origin=Origin.from_request(request)
     )
@@ -242,7 +243,7 @@ def _entry_of(forward_request: ForwardRequest, entry_pk) -> ForwardEntry:
 @require_POST
 @refuses_domain_errors
 def entry_outcome(request, pk, entry_pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     entry = _entry_of(forward_request, entry_pk)
     form = HigherOutcomeForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -265,7 +266,7 @@ def entry_outcome(request, pk, entry_pk):
 @require_GET
 @refuses_domain_errors
 def entry_document(request, pk, entry_pk):
-    forward_request = _request_or_refuse(request, pk)
+    forward_request = readable_request(request, pk)
     entry = _entry_of(forward_request, entry_pk)
     if not entry.document:
         raise Http404(_("No document was attached."))

@@ -215,6 +215,11 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", forwarding.request_edit, name="forward_request_edit"),
     path("requests/<int:pk>/letter/", forwarding.request_letter, name="forward_request_letter"),
     path(
+        "requests/<int:pk>/letter.pdf",
+        honours.request_letter_pdf,
+        name="forward_request_letter_pdf",
+    ),
+    path(
         "requests/<int:pk>/letter/edited/",
         forwarding.request_letter_file,
         name="forward_request_letter_file",

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from approvals import verification
+from approvals import drafting, verification
 
 FONTS = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
 DOCUMENT_LANGUAGE = "vi"
@@ -90,4 +90,15 @@ def achievement_report_pdf(nomination, prior_awards: list, today) -> bytes:
             "today": today,
             "code": nomination.reference,
         },
+    )
+
+
+def request_letter_pdf(request, entries: list, today) -> bytes:
+    """The request to the higher level (tờ trình) as PDF: what its Word draft says
+    (`drafting.request_letter_context`), laid out as the letter is, for reading and printing."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        letter = drafting.request_letter_context(request, entries, today)
+    return _pdf(
+        "honours/documents/request_letter.html",
+        {"letter": letter, "forward_request": request, "when": today},
     )

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from approvals import drafting, verification
+from approvals import drafting, forwarding, verification
+from approvals.forwarding_views import readable_request
 from nominations.policy import may_see_record
 from nominations.views import get_visible
 from nominations.web import refuses_domain_errors
@@ -137,3 +138,20 @@ def achievement_report_docx(request, pk: int):
     response = HttpResponse(drafted.content, content_type=drafting.DOCX)
     response["Content-Disposition"] = f'attachment; filename="{drafted.name}"'
     return response
+
+
+@login_required
+@require_GET
+@refuses_domain_errors
+def request_letter_pdf(request, pk: int):
+    """Not public: the request to the higher level as PDF, for the council and its office (as
+    the request's page)."""
+    forward_request = readable_request(request, pk)
+    entries = forwarding.entries_of(forward_request)
+    content = documents.request_letter_pdf(forward_request, entries, timezone.localdate())
+    name = (
+        f"to-trinh-{forward_request.number:03d}-{forward_request.year}.pdf"
+        if forward_request.number
+        else f"du-thao-to-trinh-{forward_request.pk}.pdf"
+    )
+    return _pdf_response(content, name)

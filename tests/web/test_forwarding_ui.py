@@ -3,6 +3,7 @@ to forward, the head of agency signs it, the office records each nominee's outco
 nomination's page shows the whole path. Other roles are refused with 403."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from approvals import forwarding
 from approvals.models import ForwardEntry, ForwardRequest
@@ -226,3 +228,31 @@ def test_a_signed_requests_page_offers_its_exchange_bundle_to_the_office_and_the
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     request.refresh_from_db()
     assert request.bundle_sha256 and request.bundle_sha256 in client.get(page).text
+
+
+def test_the_request_letter_reads_as_pdf_with_its_nominees_and_number_once_signed(
+    client, world, passed
+):
+    nominations = passed(2)
+    request = _prepare(world, nominations)
+    url = reverse("forward_request_letter_pdf", args=[request.pk])
+    client.force_login(world.proposer)
+    assert client.get(url).status_code == 403
+
+    client.force_login(world.secretary)
+    assert url in client.get(reverse("forward_request", args=[request.pk])).text
+    draft = _pdf_text(client.get(url))
+    assert "Đề nghị tặng Bằng khen của Thủ tướng Chính phủ" in draft
+    assert "Thủ tướng Chính phủ" in draft and "(bản dự thảo, chưa ký)" in draft
+    assert all(n.reference in draft for n in nominations)
+
+    forwarding.sign_request(request, actor=world.signer)
+    request.refresh_from_db()
+    signed = _pdf_text(client.get(url))
+    assert request.reference in signed and "chưa ký" not in signed
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    return " ".join(" ".join(p.extract_text().split()) for p in pages)

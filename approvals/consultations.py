@@ -11,7 +11,6 @@ run by `run_timers`). While a consultation is open the council does not decide t
 confer its award (`approvals.outcomes.why_not_signable`)."""
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -28,13 +27,11 @@ from nominations.calendar import add_working_days
 from nominations.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from nominations.models import Nomination
 from nominations.roles import Role
-from nominations.services import check_upload, upload_name
+from nominations.services import check_upload, store_file, upload_name
 from nominations.stages import AWAITING_DECISION, Stage, Status
 
 from . import events, policy
 from .models import AgendaItem, Consultation, ConsultationOpinion, ConsultedBody
-
-logger = logging.getLogger(__name__)
 
 Answer = ConsultationOpinion.Answer
 
@@ -206,16 +203,9 @@ def record_opinion(
         opinion.recorded_at = timezone.now()
         if upload is not None and content_type is not None:
             opinion.document_name = upload_name(upload.name)
-            try:
-                opinion.document.save("upload", upload, save=False)
-            except OSError:
-                logger.exception("Storage refused a consultation opinion's file (%s)", opinion.pk)
-                raise InvalidInput(
-                    _(
-                        "The document could not be stored: the file storage is not accepting "
-                        "files right now. Nothing was attached; please try again later."
-                    )
-                ) from None
+            store_file(
+                opinion.document, "upload", upload, what=f"consultation opinion {opinion.pk}"
+            )
         try:
             opinion.save()
             trail = [events.consultation_opinion(opinion, actor=actor, role=role, origin=origin)]

@@ -14,7 +14,6 @@ written as every other move's."""
 import datetime
 import hashlib
 import io
-import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,7 +29,7 @@ from audit.types import Actor
 from nominations import policy as nomination_policy
 from nominations.exceptions import ConflictingAction, InvalidInput, TransitionRefused
 from nominations.models import Campaign, ConferredAward, Nomination, RecordSource, Unit
-from nominations.services import check_upload
+from nominations.services import check_upload, store_file, upload_name
 from nominations.stages import AWAITING_DECISION
 from workflows import services as transitions
 
@@ -38,8 +37,6 @@ from . import drafting, events
 from . import policy as council_policy
 from .models import ForwardEntry, ForwardRequest, RequestCounter
 from .outcomes import awaiting_signature, why_not_signable
-
-logger = logging.getLogger(__name__)
 
 Outcome = ForwardEntry.Outcome
 
@@ -305,17 +302,13 @@ def upload_letter(
         request = _lock_request(request)
         _refuse_unless_draft(request)
         previous = request.letter.name if request.letter else ""
-        try:
-            request.letter.save("letter.docx", ContentFile(content), save=False)
-        except OSError:
-            logger.exception("Letter storage refused a write for request %s", request.pk)
-            raise InvalidInput(
-                _(
-                    "The document could not be stored: the file storage is not accepting "
-                    "files right now. Nothing was attached; please try again later."
-                )
-            ) from None
-        request.letter_name = (upload.name or "letter.docx")[-255:]
+        store_file(
+            request.letter,
+            "letter.docx",
+            ContentFile(content),
+            what=f"letter of request {request.pk}",
+        )
+        request.letter_name = upload_name(upload.name)
         request.letter_sha256 = hashlib.sha256(content).hexdigest()
         try:
             request.save(update_fields=["letter", "letter_name", "letter_sha256"])
@@ -479,7 +472,9 @@ def record_outcome(
         entry.reasons = reasons
         entry.recorded_by, entry.recorded_at = actor, timezone.now()
         if content is not None:
-            entry.document.save("outcome", ContentFile(content), save=False)
+            store_file(
+                entry.document, "outcome", ContentFile(content), what=f"outcome of {entry.pk}"
+            )
         entry.save()
         if not request.entries.filter(outcome=Outcome.PENDING).exists():
             request.status = ForwardRequest.Status.SETTLED

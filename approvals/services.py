@@ -6,7 +6,6 @@ status; closing the vote, resolving an objection and signing a decision do, and 
 import datetime
 import hashlib
 import io
-import logging
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -25,6 +24,7 @@ from audit.types import Actor
 from nominations.exceptions import DomainError, InvalidInput, TransitionRefused
 from nominations.models import Campaign, Hold, Nomination, RoleAssignment, Unit
 from nominations.roles import Role
+from nominations.services import store_file
 from nominations.stages import Status
 
 from . import arithmetic, events, policy
@@ -41,8 +41,6 @@ from .models import (
     SessionMember,
 )
 from .models.drafts import SESSION_DRAFTS
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_QUORUM = Fraction(2, 3)
 
@@ -456,16 +454,9 @@ def upload_draft(
             sha256=hashlib.sha256(content).hexdigest(),
             uploaded_by=actor,
         )
-        try:
-            draft.file.save("draft.docx", ContentFile(content), save=False)
-        except OSError:
-            logger.exception("Draft storage refused a write for council session %s", session.pk)
-            raise InvalidInput(
-                _(
-                    "The document could not be stored: the file storage is not accepting "
-                    "files right now. Nothing was attached; please try again later."
-                )
-            ) from None
+        store_file(
+            draft.file, "draft.docx", ContentFile(content), what=f"draft of session {session.pk}"
+        )
         try:
             draft.save()
             audit.append(events.draft_uploaded(draft, actor=actor, role=role, origin=origin))

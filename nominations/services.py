@@ -85,6 +85,22 @@ def check_upload(upload) -> str:
     return content_type
 
 
+def store_file(field, name: str, content, *, what: str) -> None:
+    """Write an uploaded document to its file field (not saving the row). When the storage
+    refuses the write (read-only, full, gone) nothing is attached: the user is told in a
+    sentence, the operator finds the cause in the log under `what`."""
+    try:
+        field.save(name, content, save=False)
+    except OSError:
+        logger.exception("Storage refused a write: %s", what)
+        raise InvalidInput(
+            _(
+                "The document could not be stored: the file storage is not accepting "
+                "files right now. Nothing was attached; please try again later."
+            )
+        ) from None
+
+
 def upload_name(name: str | None) -> str:
     """The uploaded file's name as shown to people (never used as a path)."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -201,18 +217,7 @@ def add_evidence(
             size=upload.size,
             uploaded_by=actor,
         )
-        try:
-            evidence.file.save("upload", upload, save=False)
-        except OSError:
-            # The storage refuses the write (read-only, full, gone): nothing is attached, the
-            # user is told, the operator finds the cause in the log.
-            logger.exception("Evidence storage refused a write for nomination %s", n.pk)
-            raise InvalidInput(
-                _(
-                    "The document could not be stored: the file storage is not accepting "
-                    "files right now. Nothing was attached; please try again later."
-                )
-            ) from None
+        store_file(evidence.file, "upload", upload, what=f"evidence of nomination {n.pk}")
         try:
             evidence.save()
             n.version += 1

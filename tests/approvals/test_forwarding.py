@@ -579,3 +579,28 @@ def test_the_office_that_closed_the_vote_finds_the_wait_in_its_inbox(world, sign
     tasks = list(inbox_for(world.secretary).filter(nomination_id=entry.nomination_id))
     assert [t.stage for t in tasks] == [Status.FORWARDED]
     assert not inbox_for(world.signer).filter(nomination_id=entry.nomination_id).exists()
+
+
+def test_an_outcome_whose_letter_the_storage_cannot_write_is_refused_and_records_nothing(
+    world, signed, settings, tmp_path
+):
+    _request, (entry,) = signed()
+    blocker = tmp_path / "blocked"
+    blocker.write_text("not a directory")  # the storage refuses as a full or read-only disk
+    settings.MEDIA_ROOT = blocker / "media"
+    before = _events(Event.HIGHER_CONFERRED)
+
+    with pytest.raises(InvalidInput, match="could not be stored"):
+        forwarding.record_outcome(
+            entry,
+            actor=world.secretary,
+            outcome=Outcome.CONFERRED,
+            decision_number="1/QĐ-TTg",
+            decided_on=timezone.localdate(),
+            document=SimpleUploadedFile("qd.pdf", b"%PDF-1.4 quyet dinh"),
+        )
+
+    assert _status(entry.nomination) == Status.FORWARDED
+    assert ForwardEntry.objects.get(pk=entry.pk).outcome == Outcome.PENDING
+    assert _events(Event.HIGHER_CONFERRED) == before
+    assert not ConferredAward.objects.filter(nomination=entry.nomination).exists()

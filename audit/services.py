@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from . import chain
@@ -167,7 +167,8 @@ def _append_in_one_statement(event: AuditEvent, digest: str) -> bool:
     two. The link hash is computed by PostgreSQL with `chain.link_hash`'s formula (the verifier
     recomputes every hash in Python, so a difference would show at once). False when the chain
     has no head row yet (the caller creates it)."""
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _EVENT_FIELDS]
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
+    values = [f.get_db_prep_save(getattr(event, f.attname), db) for f in _EVENT_FIELDS]
     sql = (
         f"WITH old AS (SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE), "
         f"head AS (UPDATE {_HEAD} AS h SET seq = old.seq + 1, hash = encode(sha256(convert_to("

@@ -49,8 +49,8 @@ def log(message: str) -> None:
 
 
 USAGE = (
-    "python -m bench [http | reads | faults]: every section, the HTTP load test alone, the read"
-    " paths alone, or the fault run"
+    "python -m bench [actions | http | reads | faults]: every section, the transition throughput"
+    " alone, the HTTP load test alone, the read paths alone, or the fault run"
 )
 
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         from .faults import main as faults
 
         return faults()
-    if section not in ("all", "http", "reads") or len(argv) > 1:
+    if section not in ("all", "actions", "http", "reads") or len(argv) > 1:
         raise SystemExit(USAGE)
     from . import db
     from .scale import current
@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        run = {"all": _run, "http": _run_http, "reads": _run_reads}[section]
-        results = run(scale, log)
+        run = {"all": _run, "actions": _run_actions, "http": _run_http, "reads": _run_reads}
+        results = run[section](scale, log)
     finally:
         from django.db import connections
 
@@ -106,6 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     if section == "http":
         # Alone: the section's figures replace those of the last full run's file, if any.
         results = _merged_http(out, results)
+    elif section == "actions":
+        from .report import action_targets, actions_table
+
+        results["targets"] = [
+            {"target": name, "measured": measured, "met": met}
+            for name, measured, met in action_targets(results)
+        ]
+        lines = [f"Transitions alone — scale {scale.name}", *actions_table(results), "", "Targets:"]
+        for t in results["targets"]:
+            mark = "met" if t["met"] else "MISSED"
+            lines.append(f"   {t['target']:<58} {t['measured']:>14}  {mark}")
+        print("\n".join(lines))
+        out = RESULTS / "actions.json"
     elif section == "reads":
         from .report import reads_table
 
@@ -202,12 +215,47 @@ def _copy_only_seconds() -> float:
     return time.perf_counter() - start
 
 
-def _run(scale, log) -> dict:
-    from . import profiling, reads, transitions
+def _run_actions(scale, log) -> dict:
+    """`python -m bench actions`: section 1 alone (throughput and where an action's time goes),
+    written to `bench/results/actions.json`."""
     from .world import build
 
     world = build(departments=scale.departments, units_per_department=scale.units_per_department)
-    results = {"meta": {}, "transitions": [], "per_action": {}, "reads": [], "targets": {}}
+    results = {"meta": {"sections": ["actions"]}, "reads": []}
+    return results | _actions(world, scale, log)
+
+
+def _run(scale, log) -> dict:
+    from . import reads
+    from .world import build
+
+    world = build(departments=scale.departments, units_per_department=scale.units_per_department)
+    results = {"meta": {}, "reads": [], "targets": {}} | _actions(world, scale, log)
+
+    # 2. Read paths at scale.
+    results["reads"], results["load"] = reads.run(world, scale, log)
+
+    # 3. Verification: audit_verify (what `manage.py audit_verify` runs) over the whole chain.
+    results["verification"] = verification(log)
+
+    # 4. The council's tally: closing a session of `scale.tally_items` items.
+    from . import tally
+
+    results["tally"] = tally.run(
+        world, items=scale.tally_items, members=scale.tally_members, log=log
+    )
+
+    # 5. The HTTP layer under load: gunicorn and 16 reviewers on 127.0.0.1.
+    from . import http_load
+
+    results["http"] = http_load.run(world, scale, log)
+    return results
+
+
+def _actions(world, scale, log) -> dict:
+    from . import profiling, transitions
+
+    results = {"transitions": [], "per_action": {}}
 
     # 1. Transition throughput: each system at each worker count, in one run. The machine may
     # be shared: rounds interleave the systems, and each figure is the median of the rounds.
@@ -240,22 +288,4 @@ def _run(scale, log) -> dict:
         )
     # Where an action's time goes (one process): queries and milliseconds per action.
     results["per_action"] = profiling.per_action(world, scale.profile_walks, log)
-
-    # 2. Read paths at scale.
-    results["reads"], results["load"] = reads.run(world, scale, log)
-
-    # 3. Verification: audit_verify (what `manage.py audit_verify` runs) over the whole chain.
-    results["verification"] = verification(log)
-
-    # 4. The council's tally: closing a session of `scale.tally_items` items.
-    from . import tally
-
-    results["tally"] = tally.run(
-        world, items=scale.tally_items, members=scale.tally_members, log=log
-    )
-
-    # 5. The HTTP layer under load: gunicorn and 16 reviewers on 127.0.0.1.
-    from . import http_load
-
-    results["http"] = http_load.run(world, scale, log)
     return results

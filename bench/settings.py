@@ -4,7 +4,7 @@ django-simple-history) and the run's own PostgreSQL database (`BENCH_DATABASE_NA
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import INSTALLED_APPS
+from config.settings import INSTALLED_APPS, POSTGRES_OPTIONS
 
 DEBUG = False  # as in production: no query log kept in memory
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -24,6 +24,7 @@ DATABASES = {
         "HOST": os.environ.get("BENCH_DATABASE_HOST", "127.0.0.1"),
         "PORT": os.environ.get("BENCH_DATABASE_PORT", "5432"),
         "CONN_MAX_AGE": None,  # one connection per worker process, kept for the whole run
+        "OPTIONS": dict(POSTGRES_OPTIONS),  # as the app's own settings: prepared statements
     }
 }
 
@@ -42,7 +43,7 @@ if os.environ.get("BENCH_SERVING"):
     DATABASES["default"] |= {
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"application_name": f"laurel-worker-{os.getpid()}"},
+        "OPTIONS": {**POSTGRES_OPTIONS, "application_name": f"laurel-worker-{os.getpid()}"},
     }
     # A server error is logged with its traceback (gunicorn's log, kept by the run).
     LOGGING = {

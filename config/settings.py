@@ -130,6 +130,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+# Parameters bound by the server, so that psycopg prepares each statement a connection sends
+# repeatedly (`prepare_threshold`): PostgreSQL then plans an action's statements once per
+# connection rather than once per action, which was most of their database time (issue 11).
+# Behind a pooler in transaction mode (PgBouncer without prepared-statement support) set
+# DATABASE_PREPARED_STATEMENTS=0.
+POSTGRES_OPTIONS = (
+    {"server_side_binding": True, "prepare_threshold": 2}
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    else {}
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

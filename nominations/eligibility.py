@@ -25,6 +25,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .compiled import Compiled
 from .models import (
     AnnualRating,
     ConferredAward,
@@ -729,13 +730,22 @@ def _not_applicable(nominee_kind: str):
 
 
 def criteria_for(nomination: Nomination) -> list[Criterion]:
-    """The award type's criteria in force on the campaign's rules date, in order (one query)."""
-    return list(
-        Criterion.objects.in_force_on(nomination.campaign.rules_date)
-        .filter(award_type_id=nomination.award_type_id)
+    """The award type's criteria in force on the campaign's rules date, in order (one query,
+    compiled once per connection: submitting and approving judge by them)."""
+    return _CRITERIA.all(award_type=nomination.award_type_id, day=nomination.campaign.rules_date)
+
+
+_CRITERIA = Compiled(
+    Criterion,
+    lambda award_type, day: (
+        Criterion.objects.in_force_on(day)
+        .filter(award_type_id=award_type)
         .select_related("title")
         .order_by("position", "code", "pk")
-    )
+    ),
+    award_type=int,
+    day=datetime.date,
+)
 
 
 def evaluate(nomination: Nomination) -> Evaluation:

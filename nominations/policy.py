@@ -17,6 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.types import Actor
 
+from .compiled import Compiled
 from .exceptions import NotAllowed
 from .models import Delegation, Hold, Nomination, Profile, RoleAssignment, StageDecision, Unit
 from .people import display_name
@@ -60,29 +61,8 @@ def assignments(user) -> list[Assignment]:
     cached = getattr(user, "_laurel_assignments", None)
     if cached is not None:
         return cached
-    today = timezone.localdate()
     # The roles held and the delegations received, in one query: every action and page asks.
-    held = (
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .order_by()
-        .values_list(
-            Value(None, output_field=IntegerField()),
-            Value(None, output_field=IntegerField()),
-            "role",
-            "unit_id",
-            "unit__path",
-            Value(None, output_field=DateField()),
-            Value(None, output_field=DateField()),
-        )
-    )
-    received = (
-        Delegation.objects.filter(
-            delegate_id=user.pk, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        )
-        .order_by()
-        .values_list("pk", "principal_id", "role", "unit_id", "unit__path", "starts_on", "ends_on")
-    )
-    rows = list(held.union(received, all=True))
+    rows = _ASSIGNMENTS.all(user=user.pk, today=timezone.localdate())
     result = [
         Assignment(role, unit_id, path) for pk, _p, role, unit_id, path, *_ in rows if pk is None
     ]
@@ -101,6 +81,34 @@ def assignments(user) -> list[Assignment]:
                 )
     user._laurel_assignments = result
     return result
+
+
+def _held_and_received(user: int, today: date):
+    held = (
+        RoleAssignment.objects.filter(user_id=user)
+        .order_by()
+        .values_list(
+            Value(None, output_field=IntegerField()),
+            Value(None, output_field=IntegerField()),
+            "role",
+            "unit_id",
+            "unit__path",
+            Value(None, output_field=DateField()),
+            Value(None, output_field=DateField()),
+        )
+    )
+    received = (
+        Delegation.objects.filter(
+            delegate_id=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        )
+        .order_by()
+        .values_list("pk", "principal_id", "role", "unit_id", "unit__path", "starts_on", "ends_on")
+    )
+    return held.union(received, all=True)
+
+
+# Compiled once per connection (`nominations.compiled`): every action and page reads it.
+_ASSIGNMENTS = Compiled(RoleAssignment, _held_and_received, user=int, today=date)
 
 
 def roles_of(user) -> set[str]:
@@ -282,6 +290,22 @@ def _judgements(**filters):
     return StageDecision.objects.filter(outcome__in=StageDecision.JUDGING, **filters)
 
 
+# The statuses at which a person judged a nomination (in person or for a principal), compiled
+# once per connection: every review asks it.
+_JUDGED_AT = Compiled(
+    StageDecision,
+    lambda nomination, user: (
+        _judgements(nomination_id=nomination)
+        .filter(Q(actor_id=user) | Q(on_behalf_of_id=user))
+        .order_by()
+        .values_list("from_status")
+        .distinct()
+    ),
+    nomination=int,
+    user=int,
+)
+
+
 def _same_stage(status: str) -> list[str]:
     return COUNCIL_STAGE if status in COUNCIL_STAGE else [status]
 
@@ -308,11 +332,10 @@ def conflict_of_interest(
         ):
             return _("This award type is reviewed only by people outside the proposing unit.")
     if acted_elsewhere is None:  # batches read everyone's history at once (authorize_many)
-        acted_elsewhere = (
-            _judgements(nomination_id=nomination.pk)
-            .filter(Q(actor_id=user.pk) | Q(on_behalf_of_id=user.pk))
-            .exclude(from_status__in=_same_stage(nomination.standing_status))
-            .exists()
+        same = _same_stage(nomination.standing_status)
+        acted_elsewhere = any(
+            status not in same
+            for (status,) in _JUDGED_AT.all(nomination=nomination.pk, user=user.pk)
         )
     if acted_elsewhere:
         return _("You already acted on this nomination at another stage.")

@@ -19,10 +19,21 @@ Every standing is read in one query whatever the number of quotas (`standings`).
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from .compiled import Compiled
 from .exceptions import TransitionRefused
 from .models import Campaign, Nomination, Profile, Quota, QuotaBase
 from .stages import CLOSED_UNAWARDED, PROGRESS, Stage, Status
@@ -119,29 +130,53 @@ def standings(
         for path in within_paths:
             within |= Q(unit__path__startswith=path)
         quotas = quotas.filter(within)
-    counted = _claims(campaign.pk, OuterRef("award_type_id")).filter(
+    return _chosen(_with_counts(quotas, campaign.pk, excluding))
+
+
+def _with_counts(quotas: QuerySet, campaign_id: int, excluding: int | None) -> QuerySet:
+    """`quotas` with the counts a standing needs, each a correlated subquery: one query."""
+    counted = _claims(campaign_id, OuterRef("award_type_id")).filter(
         progress__gte=CONFIRMED_PROGRESS
     )
     if excluding is not None:
         counted = counted.exclude(pk=excluding)
-    rows = (
+    return (
         quotas.select_related("award_type", "unit", "base_title", "campaign")
         .annotate(
             counted=_count(counted),
             awarded=_count(
-                _claims(campaign.pk, OuterRef("award_type_id")).filter(status=Status.AWARDED)
+                _claims(campaign_id, OuterRef("award_type_id")).filter(status=Status.AWARDED)
             ),
             staff=_count(Profile.objects.filter(unit__path__startswith=OuterRef("unit__path"))),
-            holders=_count(_claims(campaign.pk, OuterRef("base_title_id"))),
+            holders=_count(_claims(campaign_id, OuterRef("base_title_id"))),
         )
         .order_by("award_type__code", "unit__path", "campaign_id")
     )
+
+
+def _chosen(rows) -> list[Standing]:
     chosen: dict[tuple[int, int], Quota] = {}
     for quota in rows:  # NULL sorts last on PostgreSQL, first on SQLite: either way, the
         key = (quota.award_type_id, quota.unit_id)  # campaign's own quota wins
         if key not in chosen or quota.campaign_id is not None:
             chosen[key] = quota
     return [_standing(q) for q in chosen.values()]
+
+
+def _over_unit(campaign: int, award_type: int, path: str, nomination: int) -> QuerySet:
+    """The quotas for `award_type` in force for `campaign` at the unit with `path` or a unit
+    above it (whose path begins that one), counted without `nomination`."""
+    quotas = (
+        Quota.objects.filter(Q(campaign_id=campaign) | Q(campaign__isnull=True))
+        .filter(award_type_id=award_type)
+        .alias(_below=Value(path, output_field=CharField()))
+        .filter(_below__startswith=F("unit__path"))
+    )
+    return _with_counts(quotas, campaign, nomination)
+
+
+# The unit head's confirmation reads it every time: compiled once per connection.
+_CONFIRMING = Compiled(Quota, _over_unit, campaign=int, award_type=int, path=str, nomination=int)
 
 
 def _standing(quota) -> Standing:
@@ -164,12 +199,13 @@ def check_confirmation(nomination: Nomination, action: str) -> None:
     only for that action."""
     if action != "approve" or nomination.status != Stage.UNIT_REVIEW:
         return
-    for standing in standings(
-        nomination.campaign,
-        award_type_ids=[nomination.award_type_id],
-        unit_paths=paths_up(nomination.proposing_unit.path),
-        excluding=nomination.pk,
-    ):
+    rows = _CONFIRMING.all(
+        campaign=nomination.campaign_id,
+        award_type=nomination.award_type_id,
+        path=nomination.proposing_unit.path,
+        nomination=nomination.pk,
+    )
+    for standing in _chosen(rows):
         if standing.counted + 1 > standing.limit:
             raise TransitionRefused(
                 _("Confirming this nomination would exceed the quota for %(award)s at %(unit)s.")

@@ -10,6 +10,8 @@ from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
+from nominations.compiled import Compiled
+
 # A task not yet done: what a nomination is waiting on.
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -27,12 +29,20 @@ class NominationProcess(AbstractProcess):
 
 class NominationTaskQuerySet(TaskQuerySet):
     def open_for(self, nomination) -> "NominationTask | None":
-        """The task the nomination waits on, if any."""
-        return (
-            self.filter(nomination=nomination, status__in=OPEN)
-            .select_related("process", "owner")
-            .first()
-        )
+        """The task the nomination waits on, if any (compiled once per connection: every
+        action reads it)."""
+        return _OPEN_FOR.first(nomination=nomination.pk)
+
+
+_OPEN_FOR = Compiled(
+    "workflows.NominationTask",
+    lambda nomination: (
+        NominationTask.objects.filter(nomination_id=nomination, status__in=OPEN)
+        .select_related("process", "owner")
+        .order_by("-created")[:1]
+    ),
+    nomination=int,
+)
 
 
 class NominationTask(AbstractTask):

@@ -10,12 +10,12 @@ Callers pass the nomination as they last saw it: if somebody else moved it since
 refused with `ConflictingAction` rather than applied to a state the actor never saw.
 """
 
+import functools
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import NOT_PROVIDED, F, JSONField
 from django.db.models.functions import Greatest
-from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -519,27 +519,60 @@ Sql = tuple[str, list]
 
 def _insert_rows(objs: list) -> Sql:
     """An INSERT of unsaved instances of one model (ids from the database), with each field's
-    value as `save` would write it."""
+    value as `save` would write it. A nullable column that is NULL in every row is left out (the
+    table gives it NULL, as it has no default of its own): fewer parameters, and psycopg keeps
+    the parsed statement of one with at most 50."""
     meta = objs[0]._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(meta.db_table)
+    values = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    kept = [
+        i
+        for i, f in enumerate(fields)
+        if not (f.null and f.db_default is NOT_PROVIDED and all(v[i] is None for v in values))
+    ]
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
+    params = [fields[i].get_db_prep_save(v[i], db) for v in values for i in kept]
+    row = "(" + ", ".join(["%s"] * len(kept)) + ")"
+    columns = ", ".join(db.ops.quote_name(fields[i].column) for i in kept)
+    table = db.ops.quote_name(meta.db_table)
     return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objs))}", params
 
 
 def _update_row(n: Nomination, before: str) -> Sql:
-    """The UPDATE `Nomination.save` sends for the transition's row: every column, `progress`
-    kept at the furthest point reached and — as django-fsm's `ConcurrentTransitionMixin` does —
-    only while the row is still in the status the transition left; it returns the row's id."""
+    """The UPDATE `Nomination.save` would send for the transition's row, of the columns the
+    transition changed since the row was locked (`as_locked`; every column if it was not), the
+    JSON ones and `updated_at` always: `progress` kept at the furthest point reached and — as
+    django-fsm's `ConcurrentTransitionMixin` does — only while the row is still in the status
+    the transition left; it returns the row's id. Its text depends only on which columns, so
+    it is written once for each set (a handful: one per kind of transition)."""
     n.progress = max(n.progress, PROGRESS.get(n.status, 0))
-    fields = [f for f in Nomination._meta.concrete_fields if not f.primary_key]
-    query = UpdateQuery(Nomination)
-    query.add_update_fields([(f, None, f.pre_save(n, False)) for f in fields])
-    query.add_q(Q(pk=n.pk, status=before))
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    return f"{sql} RETURNING {connection.ops.quote_name('id')}", list(params)
+    read = getattr(n, "as_locked", None)
+    fields = tuple(
+        f
+        for f in _NOMINATION_FIELDS
+        if read is None or f in _ALWAYS_WRITTEN or n.__dict__.get(f.attname) != read[f.attname]
+    )
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
+    params = [f.get_db_prep_save(f.pre_save(n, False), db) for f in fields]
+    return _nomination_update(fields), [*params, n.pk, before]
+
+
+_NOMINATION_FIELDS = [f for f in Nomination._meta.concrete_fields if not f.primary_key]
+# Written whatever the comparison says: `updated_at` is set by `pre_save`, and a JSON value may
+# have been changed in place (the locked value is then the same object).
+_ALWAYS_WRITTEN = {
+    f for f in _NOMINATION_FIELDS if getattr(f, "auto_now", False) or isinstance(f, JSONField)
+}
+
+
+@functools.cache
+def _nomination_update(fields: tuple) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    return (
+        f"UPDATE {quote(Nomination._meta.db_table)} SET {columns} "
+        f"WHERE {quote('id')} = %s AND {quote('status')} = %s RETURNING {quote('id')}"
+    )
 
 
 def _write_transition(n: Nomination, step: Step, actor: Actor, task, now) -> None:

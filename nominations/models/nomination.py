@@ -19,6 +19,7 @@ from django_fsm import (
 
 from audit.services import label as audit_label
 
+from ..compiled import Compiled
 from ..exceptions import ConflictingAction, TransitionRefused
 from ..people import display_name
 from ..roles import Role
@@ -234,7 +235,9 @@ def _route_rows():
 
 
 def _keep_route(n: "Nomination") -> "Nomination":
-    """Give the award type the route read with the row, as `prefetch_related` would."""
+    """Give the award type the route read with the row, as `prefetch_related` would, and keep
+    the row's values as read (`Nomination.as_locked`)."""
+    n.as_locked = {f.attname: n.__dict__.get(f.attname) for f in n._meta.concrete_fields}
     rows = json.loads(n.__dict__.pop("_route_rows", None) or "[]")
     award_type = n.award_type
     stages = []
@@ -262,10 +265,14 @@ class NominationManager(models.Manager):
 
     def lock(self, seen: "Nomination") -> "Nomination":
         """Lock the nomination's row for this transaction and return it fresh from the
-        database, with its award type's route (one statement). The caller checks the actor's
-        authority on it, then `refuse_if_stale`: who may not act is told so, rather than that
-        their page is out of date."""
-        return _keep_route(self._for_action().get(pk=seen.pk))
+        database, with its award type's route (one statement, compiled once per connection:
+        every action sends it). The caller checks the actor's authority on it, then
+        `refuse_if_stale`: who may not act is told so, rather than that their page is out of
+        date."""
+        found = _LOCK.first(pk=seen.pk)
+        if found is None:
+            raise self.model.DoesNotExist("Nomination matching query does not exist.")
+        return _keep_route(found)
 
     def lock_many(self, pks) -> dict[int, "Nomination"]:
         """Lock a batch of nominations at once, in id order (so two batches cannot deadlock),
@@ -273,6 +280,11 @@ class NominationManager(models.Manager):
         return {
             n.pk: _keep_route(n) for n in self._for_action().filter(pk__in=list(pks)).order_by("pk")
         }
+
+
+_LOCK = Compiled(
+    "nominations.Nomination", lambda pk: Nomination.objects._for_action().filter(pk=pk), pk=int
+)
 
 
 class Nomination(ConcurrentTransitionMixin, models.Model):

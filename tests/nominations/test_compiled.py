@@ -1,0 +1,138 @@
+"""A compiled query (`nominations.compiled`) answers what its queryset answers, binds each call's
+own arguments, and is compiled once per connection."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from nominations.compiled import Compiled
+from nominations.models import Delegation, Nomination, RoleAssignment, Unit
+from nominations.roles import Role
+
+from ..factories import UnitFactory, person
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_the_lock_reads_what_the_orm_reads_with_its_related_rows_and_route(world, draft):
+    with transaction.atomic():
+        locked = Nomination.objects.lock(draft)
+        orm = Nomination.objects._for_action().get(pk=draft.pk)
+    assert _fields(locked) == _fields(orm)
+    for name in ("award_type", "campaign", "proposing_unit", "nominee_person"):
+        assert _fields(getattr(locked, name)) == _fields(getattr(orm, name))
+    assert locked.nominee_unit is None
+    assert [s.stage for s in locked.award_type.stages] == [
+        s.stage for s in draft.award_type.route.order_by("position")
+    ]
+
+
+def test_each_call_binds_its_own_arguments():
+    units = Compiled(Unit, lambda code: Unit.objects.filter(code=code), code=str)
+    first, second = UnitFactory(code="first"), UnitFactory(code="second")
+    assert units.all(code="first") == [first]
+    assert units.all(code="second") == [second]
+    assert units.all(code="neither") == []
+    assert units.first(code="neither") is None
+
+
+def test_it_is_compiled_once_per_connection_and_sends_one_statement_a_call():
+    built = []
+
+    def build(code):
+        built.append(code)
+        return Unit.objects.filter(code=code)
+
+    units = Compiled(Unit, build, code=str)
+    UnitFactory(code="a")
+    UnitFactory(code="b")
+    with CaptureQueriesContext(connection) as queries:
+        assert [u.code for u in units.all(code="a")] == ["a"]
+        assert [u.code for u in units.all(code="b")] == ["b"]
+    assert len(built) == 1  # with a sample, never a real value
+    assert len(queries) == 2
+
+
+def test_dates_and_values_list_rows_as_the_orm_gives_them():
+    unit = UnitFactory()
+    principal = person(unit, Role.UNIT_HEAD)
+    delegate = person(unit)
+    Delegation.objects.create(
+        principal=principal,
+        delegate=delegate,
+        role=Role.UNIT_HEAD,
+        unit=unit,
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 3, 31),
+    )
+
+    def received(user, today):
+        return (
+            Delegation.objects.filter(delegate_id=user, starts_on__lte=today, ends_on__gte=today)
+            .order_by()
+            .values_list("role", "starts_on")
+        )
+
+    delegations = Compiled(Delegation, received, user=int, today=datetime.date)
+    during = delegations.all(user=delegate.pk, today=datetime.date(2026, 3, 15))
+    assert during == list(received(delegate.pk, datetime.date(2026, 3, 15)))
+    assert during == [(Role.UNIT_HEAD, datetime.date(2026, 3, 1))]
+    assert delegations.all(user=delegate.pk, today=datetime.date(2026, 4, 1)) == []
+
+
+def test_annotations_come_back_as_attributes():
+    unit = UnitFactory()
+    person(unit, Role.UNIT_HEAD, Role.UNIT_PROPOSER)
+    counted = Compiled(
+        Unit,
+        lambda pk: Unit.objects.filter(pk=pk).annotate(
+            heads=Count("role_assignments", filter=Q(role_assignments__role=Role.UNIT_HEAD))
+        ),
+        pk=int,
+    )
+    (found,) = counted.all(pk=unit.pk)
+    assert found.heads == 1
+
+
+def test_an_argument_the_queryset_does_not_use_is_refused():
+    unused = Compiled(Unit, lambda code: Unit.objects.all(), code=str)
+    with pytest.raises(ValueError, match="does not use code"):
+        unused.all(code="x")
+
+
+def test_the_wrong_arguments_are_refused():
+    units = Compiled(Unit, lambda code: Unit.objects.filter(code=code), code=str)
+    with pytest.raises(TypeError):
+        units.all(name="x")
+
+
+def test_a_list_argument_is_refused():
+    listed = Compiled(
+        RoleAssignment, lambda ids: RoleAssignment.objects.filter(pk__in=ids), ids=list
+    )
+    with pytest.raises(TypeError, match="ids, strings or dates"):
+        listed.all(ids=[1])
+
+
+def test_dicts_are_not_compiled():
+    values = Compiled(Unit, lambda code: Unit.objects.filter(code=code).values("pk"), code=str)
+    with pytest.raises(TypeError, match="model instances or values_list"):
+        values.all(code="x")
+
+
+@pytest.mark.postgres
+def test_a_compiled_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it(
+    transactional_db, draft
+):  # transactional: autocommit outside the block, as in a request
+    with transaction.atomic():
+        Nomination.objects.lock(draft)  # compiled, inside a transaction
+    with pytest.raises(TransactionManagementError):
+        Nomination.objects.lock(draft)

@@ -15,11 +15,12 @@ Only scalar arguments (ids, strings, dates) are supported; a list would change t
 import datetime
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
@@ -148,3 +149,24 @@ class Compiled:
     def first(self, **arguments):
         found = self.all(**arguments)
         return found[0] if found else None
+
+
+@contextmanager
+def prepared(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Within the block, every statement sent on the connection is prepared by psycopg (on
+    PostgreSQL with server-side binding, `DATABASE_PREPARED_STATEMENTS`), so that PostgreSQL
+    plans it once per connection: for the actions' statements, which look rows up by key and
+    whose plan does not depend on the values. Outside, nothing is prepared (psycopg's threshold
+    stays None, Django's default)."""
+    db = connections[alias]
+    if db.vendor != "postgresql" or not db.settings_dict["OPTIONS"].get("server_side_binding"):
+        yield
+        return
+    db.ensure_connection()
+    raw = db.connection
+    before = raw.prepare_threshold
+    raw.prepare_threshold = 0
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = before

@@ -27,6 +27,7 @@ from audit.services import Origin
 from audit.types import Actor
 from nominations import eligibility, one_award, policy, quotas, registration
 from nominations.calendar import add_working_days
+from nominations.compiled import prepared
 from nominations.exceptions import (
     ConflictingAction,
     InvalidInput,
@@ -166,7 +167,7 @@ def _act(
     data: dict | None = None,
     reason_code: ReasonCode | None = None,
 ) -> Nomination:
-    with transaction.atomic():
+    with prepared(), transaction.atomic():
         n = Nomination.objects.lock(nomination)
         authority = policy.authorize_locked(actor, action, n, nomination)
         # A draft has no process yet (submitting starts it), so nothing to read for it.

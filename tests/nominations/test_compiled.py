@@ -10,8 +10,11 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from nominations.compiled import Compiled
+from nominations.exceptions import DomainError
 from nominations.models import Delegation, Nomination, RoleAssignment, Unit
 from nominations.roles import Role
+from workflows import services
+from workflows.selectors import inbox_for
 
 from ..factories import UnitFactory, person
 
@@ -136,3 +139,40 @@ def test_a_compiled_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it(
         Nomination.objects.lock(draft)  # compiled, inside a transaction
     with pytest.raises(TransactionManagementError):
         Nomination.objects.lock(draft)
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_an_action_prepares_its_statements_and_a_page_s_reads_are_not(world, draft):
+    before = set(_prepared_statements())
+    submitted = services.submit(draft, actor=world.proposer)
+    prepared = set(_prepared_statements()) - before
+    assert any("FOR UPDATE" in s and "nominations_nomination" in s for s in prepared)
+    assert any("INSERT INTO" in s and "audit_auditevent" in s for s in prepared)
+    # a list planned for any parameters can be far slower than one planned for its own
+    list(inbox_for(world.unit_head))
+    assert set(_prepared_statements()) == before | prepared
+    assert connection.connection.prepare_threshold is None
+    # and the next action runs the statements prepared by the first
+    services.approve(submitted, actor=world.unit_head)
+    assert connection.connection.prepare_threshold is None
+
+
+@pytest.mark.postgres
+def test_without_server_side_binding_nothing_is_prepared(world, draft, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {})
+    before = set(_prepared_statements())
+    services.submit(draft, actor=world.proposer)
+    assert set(_prepared_statements()) == before
+
+
+@pytest.mark.postgres
+def test_a_refused_action_leaves_the_connection_preparing_nothing(world, draft):
+    with pytest.raises(DomainError):
+        services.approve(draft, actor=world.unit_head)  # a draft is not approved
+    assert connection.connection.prepare_threshold is None

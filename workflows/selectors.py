@@ -78,6 +78,27 @@ def inbox_count(user) -> int:
     return capped_count(inbox_for(user), INBOX_COUNT_CAP)
 
 
+def waiting_counts(waiting: QuerySet, today, soon, cap: int):
+    """How many of the `waiting` tasks there are, how many are overdue and how many are due by
+    `soon`, each counted no further than `cap` + 1 as `capped_count` would, in one query where
+    it can: the first cap + 1 due dates of the queue in due order, which hold every overdue
+    task, then every task due soon, unless those fill the whole read; only then is that count
+    taken on its own (a queue of more than `cap` overdue tasks, say)."""
+    dues = list(
+        waiting.order_by(F("due_on").asc(nulls_last=True), "created").values_list(
+            "due_on", flat=True
+        )[: cap + 1]
+    )
+    overdue = sum(1 for d in dues if d is not None and d < today)
+    due_soon = sum(1 for d in dues if d is not None and today <= d <= soon)
+    last = dues[-1] if len(dues) > cap else None  # None: the read holds every dated task
+    if last is not None and last < today:
+        overdue = capped_count(waiting.filter(due_on__lt=today), cap)
+    if last is not None and last <= soon:
+        due_soon = capped_count(waiting.filter(due_on__gte=today, due_on__lte=soon), cap)
+    return len(dues), overdue, due_soon
+
+
 def inbox_for(user) -> QuerySet[NominationTask]:
     """What waits for the user: `taken_by` and `waiting_for` together."""
     return _inbox(user, _taken_q(user) | _waiting_q(user))

@@ -1,6 +1,5 @@
 """The inbox, a nomination's page with its timeline and actions, and the actions themselves."""
 
-import datetime
 import difflib
 import re
 
@@ -15,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.selectors import capped_count, timeline
+from audit.selectors import EventData, timeline
 from audit.services import Origin
 from nominations import eligibility, exports, policy
 from nominations.calendar import add_working_days, calendar_between
@@ -34,7 +33,7 @@ from nominations.web import refuses_domain_errors
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .models import NominationTask
-from .selectors import INBOX_COUNT_CAP, mark_overdue, taken_by, waiting_for
+from .selectors import INBOX_COUNT_CAP, mark_overdue, taken_by, waiting_counts, waiting_for
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -56,9 +55,6 @@ INBOX_PAGE_SIZE = 50
 
 # A task is "due soon" when its deadline falls within this many working days.
 DUE_SOON_WORKING_DAYS = 3
-# How far ahead the inbox reads the holidays: past the due-soon date, however the weekends and
-# holidays fall (the calendar itself reads a month ahead at a time).
-HOLIDAYS_AHEAD = datetime.timedelta(days=31)
 
 
 @login_required
@@ -68,9 +64,12 @@ def inbox(request):
     if fmt:
         return _inbox_export(request, fmt)
     today = timezone.localdate()
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     mine = list(taken_by(request.user))
     waiting = waiting_for(request.user)
-    waiting_count = capped_count(waiting, INBOX_COUNT_CAP)
+    waiting_count, waiting_overdue, waiting_soon = waiting_counts(
+        waiting, today, soon, INBOX_COUNT_CAP
+    )
     paginator = Paginator(waiting, INBOX_PAGE_SIZE)
     # Already counted; a queue longer than the cap is paged through its first tasks.
     paginator.count = min(waiting_count, INBOX_COUNT_CAP)
@@ -78,18 +77,14 @@ def inbox(request):
     tasks = list(page)
     for t in tasks:  # a held nomination's task waits for the hold's lifting, not for a taker
         t.takeable = t.flow_task.name in TAKE_ACTION and not t.hold_kind
-    # One read of the holidays serves the due-soon date and every count of days overdue.
+    # One read of the holidays serves every count of days overdue.
     first_due = min((t.due_on for t in (*mine, *tasks) if t.due_on), default=today)
-    holidays = calendar_between(min(first_due, today), today + HOLIDAYS_AHEAD)
-    soon = add_working_days(today, DUE_SOON_WORKING_DAYS, holidays)
-    mark_overdue([*mine, *tasks], today, holidays)
+    mark_overdue([*mine, *tasks], today, calendar_between(min(first_due, today), today))
     counts = {
         "taken": len(mine),
         "waiting": waiting_count,
-        "overdue": sum(1 for t in mine if t.due_on and t.due_on < today)
-        + capped_count(waiting.filter(due_on__lt=today), INBOX_COUNT_CAP),
-        "soon": sum(1 for t in mine if t.due_on and today <= t.due_on <= soon)
-        + capped_count(waiting.filter(due_on__gte=today, due_on__lte=soon), INBOX_COUNT_CAP),
+        "overdue": sum(1 for t in mine if t.due_on and t.due_on < today) + waiting_overdue,
+        "soon": sum(1 for t in mine if t.due_on and today <= t.due_on <= soon) + waiting_soon,
     }
     remember_inbox_count(request.user, counts["taken"] + counts["waiting"])  # for the badge
     return render(
@@ -257,7 +252,10 @@ def _recent_events(request, nomination) -> dict:
     total = events.count()
     if request.GET.get("history") != "all" and total > TIMELINE_PAGE:
         events = reversed(events.order_by("-seq")[:TIMELINE_PAGE])
-    return {"events": list(events), "events_total": total, "events_page": TIMELINE_PAGE}
+    events = list(events)
+    for e in events:  # read, never saved: the template asks for keys most events lack
+        e.data = EventData(e.data or {})
+    return {"events": events, "events_total": total, "events_page": TIMELINE_PAGE}
 
 
 def _changes_since(before: dict, now: dict) -> list[tuple[str, str, str]]:

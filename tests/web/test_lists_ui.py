@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.selectors import capped_count
 from nominations import services as dossier
 from nominations.models import Delegation, Holiday
 from nominations.roles import Role
@@ -329,13 +330,17 @@ def _badge(response) -> int | None:
     return int(found.group(1)) if found else None
 
 
+DUE_DATES = 'SELECT "workflows_nominationtask"."due_on"'
+
+
 def _counts_of_the_queue(client, url) -> tuple[object, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    counted = [
+    counted = [  # a count, or the read of the queue's due dates that counts it
         q["sql"]
         for q in queries.captured_queries
-        if "COUNT(" in q["sql"].upper() and "workflows_nominationtask" in q["sql"]
+        if "workflows_nominationtask" in q["sql"]
+        and ("COUNT(" in q["sql"].upper() or q["sql"].startswith(DUE_DATES))
     ]
     return response, len(counted)
 
@@ -347,9 +352,10 @@ def test_the_inbox_badge_is_counted_once_and_follows_ones_own_actions(
     for _ in range(2):
         walk(propose(world), "submit")
     client.force_login(world.unit_head)
-    # The inbox page counts its queue (waiting, overdue, due soon), and the badge reuses that.
+    # The inbox page counts its queue (waiting, overdue, due soon: one read of its due dates),
+    # and the badge reuses that.
     response, counts = _counts_of_the_queue(client, reverse("inbox"))
-    assert _badge(response) == 2 and counts == 3
+    assert _badge(response) == 2 and counts == 1
     # Other pages show the remembered figure without counting again...
     response, counts = _counts_of_the_queue(client, reverse("nomination_list"))
     assert _badge(response) == 2 and counts == 0
@@ -376,6 +382,34 @@ def test_a_queue_longer_than_the_cap_is_counted_to_the_cap_and_says_so(
     assert re.search(r'data-testid="count-waiting">2\+<', page)
     assert "The first 2 by due date are listed" in page
     assert len(re.findall(r'<tr class="task', page)) == 2
+
+
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        # (working) days from today to each task's due date → waiting, overdue, due soon
+        ([-3, -2, -1], (3, 3, 0)),  # every task read is overdue: overdue counted on its own
+        ([-1, 0, 0, 30], (3, 1, 2)),  # the read ends due soon: due soon counted on its own
+        ([-1, 0, 30, 30], (3, 1, 1)),  # the read holds them all
+        ([0, None, None], (3, 0, 1)),  # a task without a due date comes last
+    ],
+)
+def test_the_queue_counts_at_the_cap_are_what_separate_counts_give(world, walk, days, expected):
+    today = timezone.localdate()
+    for offset in days:
+        n = walk(propose(world), "submit")
+        due = None if offset is None else today + datetime.timedelta(offset)
+        NominationTask.objects.filter(nomination=n).update(due_on=due)
+    waiting = selectors.waiting_for(world.unit_head)
+    soon = today + datetime.timedelta(2)
+    found = selectors.waiting_counts(waiting, today, soon, cap=2)
+    assert found == expected
+    separate = (
+        capped_count(waiting, 2),
+        capped_count(waiting.filter(due_on__lt=today), 2),
+        capped_count(waiting.filter(due_on__gte=today, due_on__lte=soon), 2),
+    )
+    assert found == separate
 
 
 @pytest.mark.parametrize("who, offered", [("proposer", True), ("unit_head", False)])

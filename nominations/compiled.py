@@ -4,12 +4,13 @@ An action reads the same few querysets every time, differing only in an id or a 
 builds and compiles each one afresh — filters resolved, joins set up, SQL written — which was
 most of an action's Python time (issue 11). A `Compiled` query is written as an ordinary
 queryset (its one home), compiled the first time a connection runs it, and from then on only
-its parameters change: the SQL is the ORM's own, and with server-side binding PostgreSQL plans
-it once per connection too.
+its parameters change: the SQL is the ORM's own. Inside `prepared()` (an action, on PostgreSQL)
+the statement is also prepared, and PostgreSQL plans it once per connection too.
 
 The queryset's arguments are found in the compiled parameters by compiling it with sample
 values that cannot occur in data (`_sample`): every parameter equal to one is that argument.
-Only scalar arguments (ids, strings, dates) are supported; a list would change the SQL's shape.
+Only scalar arguments (ids, strings, dates) are supported, and never None: a list, or a None
+that the ORM writes as `IS NULL`, would change the SQL's shape.
 """
 
 import datetime
@@ -138,6 +139,8 @@ class Compiled:
     def all(self, **arguments) -> list:
         if set(arguments) != set(self.kinds):
             raise TypeError(f"expected the arguments {sorted(self.kinds)}, got {sorted(arguments)}")
+        if any(value is None for value in arguments.values()):
+            raise TypeError("a compiled query's arguments cannot be None")
         if isinstance(self.model, str):  # "app.Model": a model module's own query
             self.model = apps.get_model(self.model)
         alias = router.db_for_write(self.model)

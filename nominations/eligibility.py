@@ -732,6 +732,8 @@ def _not_applicable(nominee_kind: str):
 def criteria_for(nomination: Nomination) -> list[Criterion]:
     """The award type's criteria in force on the campaign's rules date, in order (one query,
     compiled once per connection: submitting and approving judge by them)."""
+    if nomination.award_type_id is None:  # a form's nomination before the award is chosen
+        return []
     return _CRITERIA.all(award_type=nomination.award_type_id, day=nomination.campaign.rules_date)
 
 

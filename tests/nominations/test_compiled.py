@@ -117,6 +117,12 @@ def test_the_wrong_arguments_are_refused():
         units.all(name="x")
 
 
+def test_a_none_argument_is_refused_rather_than_matching_nothing():
+    units = Compiled(Unit, lambda code: Unit.objects.filter(code=code), code=str)
+    with pytest.raises(TypeError, match="cannot be None"):
+        units.all(code=None)
+
+
 def test_a_list_argument_is_refused():
     listed = Compiled(
         RoleAssignment, lambda ids: RoleAssignment.objects.filter(pk__in=ids), ids=list

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
@@ -292,7 +293,7 @@ def verify(data: bytes, file_name: str, *, campaign: Campaign) -> Verified:
         _refuse(
             _("This bundle was already imported on %(day)s by %(who)s.")
             % {
-                "day": earlier.imported_at.date().isoformat(),
+                "day": timezone.localdate(earlier.imported_at).isoformat(),
                 "who": audit.label(earlier.imported_by),
             }
         )

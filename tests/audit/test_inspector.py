@@ -82,7 +82,7 @@ def test_search_finds_events_by_actor_action_unit_award_campaign_and_dates(
     assert f"#{returned.seq}" in body(
         inspector.get(url, {"award_type": world.full.pk, "campaign": world.campaign.pk})
     )
-    day = returned.occurred_at.date().isoformat()
+    day = timezone.localdate(returned.occurred_at).isoformat()
     assert f"#{returned.seq}" in body(inspector.get(url, {"since": day, "until": day}))
     assert "0 events" in body(inspector.get(url, {"until": "2000-01-01"}))
 

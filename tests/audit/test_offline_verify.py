@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from audit import chain, signing
 from audit import services as audit
@@ -219,7 +220,7 @@ def test_the_offline_verifier_says_plainly_when_it_cannot_read(tmp_path):
 
 
 def test_bundles_filter_by_campaign_and_dates(two_nominations, audit_keys, world):
-    today = AuditEvent.objects.latest("seq").occurred_at.date()
+    today = timezone.localdate(AuditEvent.objects.latest("seq").occurred_at)
     whole = export_bundle(campaign_id=world.campaign.pk, since=today, until=today)
     assert all("event" in e for e in whole["chain"])  # every event of the campaign, in full
     assert verify(whole).startswith(f"OK: {len(whole['chain'])} events verified in full")

@@ -41,7 +41,7 @@ def test_the_roll_is_public_and_names_each_award_with_its_decision(client, world
     assert decision.entries.get().nomination.nominee_name in text
     assert str(world.short) in text
     assert str(world.unit) in text
-    signed_on = date_format(decision.signed_at.date(), "SHORT_DATE_FORMAT")
+    signed_on = date_format(timezone.localdate(decision.signed_at), "SHORT_DATE_FORMAT")
     assert f"Decision {decision.reference} of {signed_on}" in text
     html = response.content.decode()
     assert reverse("honour_decision_pdf", args=[code]) in html

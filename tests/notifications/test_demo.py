@@ -61,13 +61,18 @@ def test_the_demo_has_reminded_and_escalated_its_late_work_and_told_the_right_pe
     head = set(heads) & {name for name, _kind in told}
     assert len(head) == 1
     assert told == {(head.pop(), Kind.ESCALATED), ("leader", Kind.ESCALATED)}
+    # Each reminder of the escalated task reached the unit head once. How many there were (the
+    # one before the due date, the one on it) depends on the weekday the demo is seeded on: its
+    # rounds fall on days counted back from today.
+    reminders = [e for e in reminded if e.data["task"] == escalated.data["task"]]
     assert (
         Notification.objects.filter(
             kind=Kind.REMINDER,
             nomination_id=escalated.nomination_id,
             recipient__username__in=["unithead", "unithead2"],
         ).count()
-        == 2
+        == len(reminders)
+        >= 1
     )
     # On the leader's notifications page, and on the nomination's timeline.
     client.force_login(get_user_model().objects.get(username="leader"))

@@ -190,15 +190,26 @@ def reviewer_for(world: World, nomination: Nomination):
 
 
 @pytest.fixture
-def draft(world) -> Nomination:
-    return dossier.create_draft(
-        actor=world.proposer,
-        campaign=world.campaign,
-        award_type=world.full,
-        proposing_unit=world.unit,
-        nominee_person=world.staff,
-        achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
-    )
+def new_draft(world):
+    """new_draft(nominee=None): a draft for the full route of the unit's campaign, proposed for
+    `nominee` (a new person of the unit by default)."""
+
+    def _new(nominee=None) -> Nomination:
+        return dossier.create_draft(
+            actor=world.proposer,
+            campaign=world.campaign,
+            award_type=world.full,
+            proposing_unit=world.unit,
+            nominee_person=nominee or person(world.unit),
+            achievements="Hoàn thành xuất sắc nhiệm vụ năm.",
+        )
+
+    return _new
+
+
+@pytest.fixture
+def draft(world, new_draft) -> Nomination:
+    return new_draft(world.staff)
 
 
 @pytest.fixture

@@ -27,13 +27,11 @@ from django.utils import timezone
 from audit.events import Event
 from audit.models import AuditEvent
 from audit.verify import verify_database
-from nominations import services as dossier
 from nominations.calendar import add_working_days
 from nominations.models import EmulationRegistration, Nomination, RouteStage, StageDecision
+from nominations.stages import Status
 from workflows import services
 from workflows.models import OPEN, NominationTask
-
-from ..factories import person
 
 # +1 for each budget below since issue 12: the criteria in force are read before the transition.
 ELIGIBILITY_CRITERIA_READ = 1
@@ -130,11 +128,11 @@ def test_on_postgresql_the_writes_and_the_audit_append_are_two_statements(draft,
 
 
 @pytest.mark.postgres
-def test_on_postgresql_a_warm_approval_compiles_no_sql(draft, walk, world, monkeypatch):
+def test_on_postgresql_a_warm_approval_compiles_no_sql(draft, new_draft, walk, world, monkeypatch):
     # Its reads are compiled once per connection (`nominations.compiled`), its writes are
     # written from the models' fields: the ORM builds no SQL for an approval once the
     # connection has run one (compiling was most of an action's Python time, issue 11).
-    first, second = walk(draft, "submit"), walk(_another(draft, world), "submit")
+    first, second = walk(draft, "submit"), walk(new_draft(), "submit")
     services.approve(first, actor=world.unit_head)  # warms the connection's compiled reads
     compiled = []
     real = SQLCompiler.as_sql
@@ -146,18 +144,7 @@ def test_on_postgresql_a_warm_approval_compiles_no_sql(draft, walk, world, monke
     monkeypatch.setattr(SQLCompiler, "as_sql", counted)
     services.approve(second, actor=world.unit_head)
     assert compiled == []
-    assert Nomination.objects.get(pk=second.pk).status == "party_committee_review"
-
-
-def _another(draft: Nomination, world) -> Nomination:
-    return dossier.create_draft(
-        actor=world.proposer,
-        campaign=draft.campaign,
-        award_type=draft.award_type,
-        proposing_unit=draft.proposing_unit,
-        nominee_person=person(world.unit),
-        achievements=draft.achievements,
-    )
+    assert Nomination.objects.get(pk=second.pk).status == Status.PARTY_COMMITTEE_REVIEW
 
 
 def test_submitting_a_title_that_requires_registration_costs_one_statement_more(draft, world):

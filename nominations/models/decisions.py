@@ -56,8 +56,12 @@ class StageDecision(models.Model):
     # stage): nobody judges one nomination at two stages of its journey.
     JUDGING = [outcome for outcome, event in EVENTS.items() if event in JUDGEMENTS]
 
+    # Indexed by `decision_judged_idx` and `decision_nomination_idx`, which it leads.
     nomination = models.ForeignKey(
-        "nominations.Nomination", on_delete=models.PROTECT, related_name="decisions"
+        "nominations.Nomination",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="decisions",
     )
     stage = models.CharField(_("stage"), max_length=40)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices)

@@ -295,14 +295,25 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     with the decision record, the audit event and the task bookkeeping, in one transaction.
     """
 
+    # Every index is rewritten by every transition (status changes, so no update is HOT).
+    # `campaign` and `proposing_unit` lead the composite indexes in Meta, which serve their
+    # lookups; they have none of their own.
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("campaign")
+        Campaign,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="nominations",
+        verbose_name=_("campaign"),
     )
     award_type = models.ForeignKey(
         AwardType, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("award")
     )
     proposing_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("proposing unit")
+        Unit,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="nominations",
+        verbose_name=_("proposing unit"),
     )
     nominee_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -326,8 +337,8 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     initiatives = models.TextField(_("initiatives"), blank=True)
 
     status = FSMField(
-        _("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True
-    )
+        _("status"), default=Status.DRAFT, choices=Status.choices, protected=True
+    )  # indexed in Meta: `db_index` would add a LIKE index nothing searches with
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -345,9 +356,12 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
     # the same status (returned, revised, resubmitted and approved up to the same stage again).
     version = models.PositiveIntegerField(_("version"), default=1)
     # Who made the current version: named when someone else's stale action is refused.
+    # Not indexed: nothing looks nominations up by it, and it changes with every action; only
+    # deleting a user (which the PROTECT refuses while any nomination names them) scans for it.
     last_acted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -388,6 +402,7 @@ class Nomination(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["proposing_unit", "status"], name="nomination_unit_status_idx"),
             models.Index(fields=["campaign", "award_type"], name="nomination_campaign_idx"),
+            models.Index(fields=["status"], name="nomination_status_idx"),
         ]
 
     def __str__(self):

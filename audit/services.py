@@ -128,15 +128,18 @@ def _body(event: AuditEvent) -> list:
     ]
 
 
-def _append(event: AuditEvent) -> AuditEvent:
-    """Give the event the next number after the head and link it; then move the head.
-
-    Everything that does not depend on the event's place in the chain — the time, the
-    canonical body and its digest — is computed before taking the head lock, so the lock is
+def _digest(event: AuditEvent) -> str:
+    """Everything that does not depend on the event's place in the chain — the stored form,
+    the time, the canonical body's digest — computed before the head is locked, so the lock is
     held only for one short hash, one INSERT and one UPDATE (and the caller's commit)."""
     _as_stored(event)
     event.occurred_at = timezone.now()
-    digest = chain.body_digest(_body(event))
+    return chain.body_digest(_body(event))
+
+
+def _append(event: AuditEvent) -> AuditEvent:
+    """Give the event the next number after the head and link it; then move the head."""
+    digest = _digest(event)
     if connection.vendor == "postgresql" and _append_in_one_statement(event, digest):
         return event
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
@@ -164,33 +167,65 @@ _EVENT_FIELDS = [
 def _append_in_one_statement(event: AuditEvent, digest: str) -> bool:
     """PostgreSQL: lock the head, move it and insert the event in one statement rather than
     three, so the head — which every writer queues on — is held for one round trip less than
-    two. The link hash is computed by PostgreSQL with `chain.link_hash`'s formula (the verifier
-    recomputes every hash in Python, so a difference would show at once). False when the chain
-    has no head row yet (the caller creates it)."""
-    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
-    values = [f.get_db_prep_save(getattr(event, f.attname), db) for f in _EVENT_FIELDS]
-    sql = (
-        f"WITH old AS (SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE), "
-        f"head AS (UPDATE {_HEAD} AS h SET seq = old.seq + 1, hash = encode(sha256(convert_to("
-        "%s || ':' || (old.seq + 1)::text || ':' || old.hash || ':' || %s, 'UTF8')), 'hex') "
-        "FROM old WHERE h.id = 1 RETURNING h.seq, old.hash AS prev_hash, h.hash) "
-        f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, "
-        f"{', '.join(connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS)}) "
-        f"SELECT head.seq, head.prev_hash, head.hash, {', '.join(['%s'] * len(values))} "
-        "FROM head RETURNING id, seq, prev_hash, hash"
-    )
+    two. False when the chain has no head row yet (the caller creates it)."""
+    appending = Appending(event, digest)
+    statement = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in appending.ctes)
     with connection.cursor() as cur:
-        cur.execute(sql, [chain.EVENT_PREFIX, digest, *values])
-        row = cur.fetchone()
-    if row is None:
-        return False
-    event.pk, event.seq, event.prev_hash, event.hash = row
-    event._state.adding = False
-    return True
+        cur.execute(f"{statement} SELECT {Appending.COLUMNS} FROM appended", appending.params)
+        return appending.took(cur.fetchone())
+
+
+class Appending:
+    """An event's append as data-modifying CTEs, for a caller whose own last statement
+    writes them with its rows (an action's transition: one round trip less), in the same
+    transaction and still the last write, so the head is held as briefly. The link hash is
+    computed by PostgreSQL with `chain.link_hash`'s formula (the verifier recomputes every hash
+    in Python, so a difference would show at once). The caller selects `COLUMNS` (NULLs if
+    the chain has no head row yet) and passes them to `took`; if it returns False, nothing was
+    appended and `append` does it."""
+
+    COLUMNS = "appended.id, appended.seq, appended.prev_hash, appended.hash"
+
+    def __init__(self, event: AuditEvent, digest: str | None = None):
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("audit events must be appended inside the change's transaction")
+        self.event = event
+        if digest is None:
+            digest = _digest(event)
+        db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
+        values = [f.get_db_prep_save(getattr(event, f.attname), db) for f in _EVENT_FIELDS]
+        self.ctes = _APPEND_CTES
+        self.params = [chain.EVENT_PREFIX, digest, *values]
+
+    def took(self, row) -> bool:
+        if row is None or row[0] is None:
+            return False
+        event = self.event
+        event.pk, event.seq, event.prev_hash, event.hash = row
+        event._state.adding = False
+        return True
 
 
 _HEAD = ChainHead._meta.db_table
 _EVENTS = AuditEvent._meta.db_table
+_APPEND_CTES = [
+    ("chain_old", f"SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE"),
+    (
+        "chain_head",
+        f"UPDATE {_HEAD} AS h SET seq = chain_old.seq + 1, hash = encode(sha256(convert_to("
+        "%s || ':' || (chain_old.seq + 1)::text || ':' || chain_old.hash || ':' || %s, "
+        "'UTF8')), 'hex') FROM chain_old WHERE h.id = 1 "
+        "RETURNING h.seq, chain_old.hash AS prev_hash, h.hash",
+    ),
+    (
+        "appended",
+        f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, "
+        f"{', '.join(connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS)}) "
+        "SELECT chain_head.seq, chain_head.prev_hash, chain_head.hash, "
+        f"{', '.join(['%s'] * len(_EVENT_FIELDS))} FROM chain_head "
+        "RETURNING id, seq, prev_hash, hash",
+    ),
+]
 
 
 def bulk_append(events, *, batch: int = 5000) -> int:

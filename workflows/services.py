@@ -52,7 +52,7 @@ def _close_process(task: NominationTask, now) -> None:
     )
 
 
-def _start(n: Nomination, now, written: list | None = None) -> None:
+def _start(n: Nomination, now, written: "Written | None" = None) -> None:
     """Open the submitted nomination's process, with its start task done and the first task
     it waits on (on PostgreSQL with the transition's `written` rows, in one statement)."""
     start = NominationFlow.instance.start
@@ -191,13 +191,17 @@ def _act(
             reason_code=code,
         )
         now = timezone.now()
+        # The event is the transaction's last write: appending locks the chain's head until
+        # commit, and every other writer in the agency queues on that lock. On PostgreSQL it
+        # is appended by the transition's own statement (`_write_transition`).
         if connection.vendor == "postgresql" and n.status != Status.WITHDRAWN:
-            _write_transition(n, step, actor, task, now)
+            appending = audit.Appending(step.event(actor, origin))
+            _write_transition(n, step, actor, task, now, appending)
+            if not appending.event.pk:  # the chain had no head row yet
+                audit.append(appending.event)
         else:
             _write_step(n, step, actor, task, now)
-        # The event is the transaction's last write: appending locks the chain's head until
-        # commit, and every other writer in the agency queues on that lock.
-        audit.append(step.event(actor, origin))
+            audit.append(step.event(actor, origin))
     return n
 
 
@@ -452,7 +456,10 @@ def record_council_outcomes(
 
 
 def _complete_many(
-    done: list[tuple[NominationTask, Nomination]], actor: Actor, now, written: list | None = None
+    done: list[tuple[NominationTask, Nomination]],
+    actor: Actor,
+    now,
+    written: "Written | None" = None,
 ) -> None:
     """Finish the tasks the nominations waited on (taken by the actor if nobody had), then
     write each one's next task (`_next_tasks`). A single action is a batch of one; on
@@ -576,10 +583,23 @@ def _nomination_update(fields: tuple) -> str:
     )
 
 
-def _write_transition(n: Nomination, step: Step, actor: Actor, task, now) -> None:
-    """PostgreSQL: the transition's row, its decision record and the task bookkeeping in one
-    statement (at submission, the process's INSERT before it: the tasks name it)."""
-    written = [_update_row(n, step.before), _insert_rows([step.decision(actor)])]
+@dataclass
+class Written:
+    """What a single action writes besides its tasks, in the same statement: the transition's
+    row first, its decision record, then its audit event's append."""
+
+    rows: list[Sql]
+    appending: audit.Appending
+
+
+def _write_transition(
+    n: Nomination, step: Step, actor: Actor, task, now, appending: audit.Appending
+) -> None:
+    """PostgreSQL: the transition's row, its decision record, the task bookkeeping and the
+    event in one statement (at submission, the process's INSERT before it: the tasks name it)."""
+    written = Written(
+        [_update_row(n, step.before), _insert_rows([step.decision(actor)])], appending
+    )
     if step.before == Status.DRAFT:
         _start(n, now, written)
     elif task is not None:
@@ -589,19 +609,32 @@ def _write_transition(n: Nomination, step: Step, actor: Actor, task, now) -> Non
     n._update_initial_state()  # as `save` does: the status the row now holds
 
 
-def _with(written: list[Sql], parts: list[tuple[str, Sql]], select: str, source: str = ""):
-    """Run `written` (the transition's row first) and the named `parts` as the CTEs of
-    `SELECT select source`, and return its rows; refuse if the transition's row was not
-    written (it left its status meanwhile, which its row lock rules out)."""
-    ctes = [(f"w{i}", sql) for i, sql in enumerate(written)] + parts
+def _with(written: Written | None, parts: list[tuple[str, Sql]], select: str, source: str = ""):
+    """Run `written` and the named `parts` as the CTEs of `SELECT select source`, and return
+    its rows; refuse if the transition's row was not written (it left its status meanwhile,
+    which its row lock rules out). The event's append comes last, and every row carries what
+    it returned (`Appending.took`)."""
+    ctes = [(f"w{i}", sql) for i, sql in enumerate(written.rows if written else [])] + parts
     check = "(SELECT count(*) FROM w0)" if written else "1"
+    if written:
+        ctes += [(name, (sql, [])) for name, sql in written.appending.ctes]
+        select = f"{select}, {audit.Appending.COLUMNS}"
+        source = f"{source or 'FROM (SELECT 1) AS one'} LEFT JOIN appended ON true"
     statement = "WITH " + ", ".join(f"{name} AS ({q})" for name, (q, _p) in ctes)
     statement += f" SELECT {select}, {check} {source}"
+    params = [p for _name, (_q, ps) in ctes for p in ps]
+    if written:
+        params += written.appending.params
     with connection.cursor() as cursor:
-        cursor.execute(statement, [p for _name, (_q, ps) in ctes for p in ps])
+        cursor.execute(statement, params)
         rows = cursor.fetchall()
     if any(row[-1] != 1 for row in rows):
         raise ConcurrentTransition("the nomination left its status while it was locked")
+    if written:
+        if not rows:  # the event was appended with rows that were not
+            raise RuntimeError("the transition's statement returned no row")
+        written.appending.took(rows[0][-5:-1])
+        return [row[:-5] for row in rows]
     return [row[:-1] for row in rows]
 
 
@@ -623,7 +656,7 @@ def _write_next_tasks(
     finished: Sql | None,
     done: list[tuple[NominationTask, Nomination]],
     now,
-    written: list[Sql] | None = None,
+    written: "Written | None" = None,
 ) -> None:
     """`finished` (a statement returning the finished tasks' id and process), then the next
     tasks `_plan_next_tasks` plans, linked to them, in one statement with `written`. Without
@@ -664,7 +697,7 @@ def _write_next_tasks(
             )
         )
     rows = _with(
-        written or [],
+        written,
         parts,
         "new.process_id, new.id, done.id",
         "FROM new JOIN done USING (process_id)",

@@ -22,6 +22,14 @@ def _fail(*args, **kwargs):
     raise Injected("injected failure")
 
 
+def _failing_audit(patch) -> None:
+    """The audit append fails. On PostgreSQL an action appends its event in its one write
+    statement, whose result is then refused (`Appending.took`) after it wrote everything, the
+    event included: all of it must still go."""
+    patch.setattr(services.audit, "append", _fail)
+    patch.setattr(services.audit.Appending, "took", _fail)
+
+
 def _trace(nomination) -> dict:
     """Everything an inspector could see of the nomination, as stored."""
     return {
@@ -55,7 +63,7 @@ def submitted(draft, world):
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_approval(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "append", _fail)
+    _failing_audit(monkeypatch)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)
@@ -65,7 +73,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_approval(world, submitted,
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_return(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "append", _fail)
+    _failing_audit(monkeypatch)
 
     with pytest.raises(Injected):
         services.return_for_revision(submitted, actor=world.unit_head, reasons="Thiếu hồ sơ.")
@@ -75,7 +83,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_return(world, submitted, m
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_submission(world, draft, monkeypatch):
     before = _trace(draft)
-    monkeypatch.setattr(services.audit, "append", _fail)
+    _failing_audit(monkeypatch)
 
     with pytest.raises(Injected):
         services.submit(draft, actor=world.proposer)
@@ -88,7 +96,7 @@ def test_a_failing_audit_write_leaves_no_trace_of_the_submission(world, draft, m
 
 def test_a_failing_audit_write_leaves_no_trace_of_the_withdrawal(world, submitted, monkeypatch):
     before = _trace(submitted)
-    monkeypatch.setattr(services.audit, "append", _fail)
+    _failing_audit(monkeypatch)
 
     with pytest.raises(Injected):
         services.withdraw(submitted, actor=world.proposer)
@@ -196,7 +204,7 @@ def test_a_failure_in_the_flow_after_the_next_task_is_created_leaves_no_trace(
 
 def test_the_action_can_be_done_once_the_failure_is_gone(world, submitted, monkeypatch):
     with monkeypatch.context() as patched:
-        patched.setattr(services.audit, "append", _fail)
+        _failing_audit(patched)
         with pytest.raises(Injected):
             services.approve(submitted, actor=world.unit_head)
 
@@ -211,7 +219,7 @@ def test_the_action_can_be_done_once_the_failure_is_gone(world, submitted, monke
 
 
 def test_the_callers_copy_is_not_moved_by_a_failed_action(world, submitted, monkeypatch):
-    monkeypatch.setattr(services.audit, "append", _fail)
+    _failing_audit(monkeypatch)
 
     with pytest.raises(Injected):
         services.approve(submitted, actor=world.unit_head)

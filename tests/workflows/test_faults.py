@@ -60,23 +60,23 @@ def test_an_approval_whose_connection_is_killed_before_commit_leaves_nothing_and
 ):
     submitted = services.submit(draft, actor=world.proposer)
     before = _trace(submitted.pk)
-    real_append = services.audit.append
+    real_took = services.audit.Appending.took
     killed = []
 
-    def kill_then_append(event):
-        # The action holds the nomination's row lock and has written the status, the decision
-        # and the tasks; now its connection dies, as when PostgreSQL restarts or the network
-        # drops, before the event and the commit.
+    def kill_then_take(appending, row):
+        # The action holds the nomination's row lock and its one statement has written the
+        # status, the decision, the tasks and the event; now its connection dies, as when
+        # PostgreSQL restarts or the network drops, before the commit.
         pid = connection.connection.info.backend_pid
         with psycopg.connect(_dsn(), autocommit=True) as other:
             killed.append(other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0])
-        return real_append(event)
+        return real_took(appending, row)
 
-    monkeypatch.setattr(services.audit, "append", kill_then_append)
+    monkeypatch.setattr(services.audit.Appending, "took", kill_then_take)
     with pytest.raises(OperationalError):
         services.approve(submitted, actor=world.unit_head)
     assert killed == [True]
-    monkeypatch.setattr(services.audit, "append", real_append)
+    monkeypatch.setattr(services.audit.Appending, "took", real_took)
     connection.close()  # what Django does at the end of the failed request
 
     assert _trace(submitted.pk) == before  # nothing half-written

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import chain
@@ -192,10 +192,13 @@ class Appending:
         self.event = event
         if digest is None:
             digest = _digest(event)
-        db = connections[DEFAULT_DB_ALIAS]  # not the proxy: every field's value asks it
-        values = [f.get_db_prep_save(getattr(event, f.attname), db) for f in _EVENT_FIELDS]
+        # The row and its digest as one JSON parameter, read back into the table's row type
+        # (`jsonb_populate_record`): with a parameter per column, an action's statement would
+        # pass psycopg's 50 that it keeps parsed, and be parsed afresh each time (0.3 ms).
+        row = {f.column: getattr(event, f.attname) for f in _EVENT_FIELDS}
+        row["occurred_at"] = event.occurred_at.isoformat()  # microseconds and offset kept
         self.ctes = _APPEND_CTES
-        self.params = [chain.EVENT_PREFIX, digest, *values]
+        self.params = [json.dumps({**row, "digest": digest}, ensure_ascii=False)]
 
     def took(self, row) -> bool:
         if row is None or row[0] is None:
@@ -208,21 +211,23 @@ class Appending:
 
 _HEAD = ChainHead._meta.db_table
 _EVENTS = AuditEvent._meta.db_table
+_EVENT_COLUMNS = [connection.ops.quote_name(f.column) for f in _EVENT_FIELDS]
 _APPEND_CTES = [
+    ("chain_event", "SELECT %s::jsonb AS v"),
     ("chain_old", f"SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE"),
     (
         "chain_head",
         f"UPDATE {_HEAD} AS h SET seq = chain_old.seq + 1, hash = encode(sha256(convert_to("
-        "%s || ':' || (chain_old.seq + 1)::text || ':' || chain_old.hash || ':' || %s, "
-        "'UTF8')), 'hex') FROM chain_old WHERE h.id = 1 "
-        "RETURNING h.seq, chain_old.hash AS prev_hash, h.hash",
+        f"'{chain.EVENT_PREFIX}' || ':' || (chain_old.seq + 1)::text || ':' || chain_old.hash "
+        "|| ':' || (chain_event.v->>'digest'), 'UTF8')), 'hex') FROM chain_old, chain_event "
+        "WHERE h.id = 1 RETURNING h.seq, chain_old.hash AS prev_hash, h.hash",
     ),
     (
         "appended",
-        f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, "
-        f"{', '.join(connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS)}) "
+        f"INSERT INTO {_EVENTS} (seq, prev_hash, hash, {', '.join(_EVENT_COLUMNS)}) "
         "SELECT chain_head.seq, chain_head.prev_hash, chain_head.hash, "
-        f"{', '.join(['%s'] * len(_EVENT_FIELDS))} FROM chain_head "
+        f"{', '.join(f'e.{c}' for c in _EVENT_COLUMNS)} FROM chain_head, chain_event, "
+        f"jsonb_populate_record(NULL::{_EVENTS}, chain_event.v) AS e "
         "RETURNING id, seq, prev_hash, hash",
     ),
 ]

@@ -670,7 +670,9 @@ def _write_next_tasks(
         parts = [
             ("rows", (f"{insert} RETURNING id, process_id, flow_task", params)),
             ("done", ("SELECT id, process_id FROM rows WHERE flow_task = %s", [node])),
-            ("new", ("SELECT id, process_id FROM rows WHERE flow_task <> %s", [node])),
+            # (no second parameter for the same node: the statement keeps within psycopg's
+            # 50 that it keeps parsed)
+            ("new", ("SELECT id, process_id FROM rows WHERE id NOT IN (SELECT id FROM done)", [])),
         ]
     else:
         insert, params = _insert_rows(created)

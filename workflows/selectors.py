@@ -1,5 +1,6 @@
 """What waits for whom."""
 
+from django.db import connections
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from viewflow.workflow.status import STATUS
 
@@ -20,14 +21,16 @@ def _may_take_q(user) -> Q:
     return q
 
 
-def _inbox(user, which: Q) -> QuerySet[NominationTask]:
+def _inbox(user) -> QuerySet[NominationTask]:
+    """What `taken_by` and `waiting_for` share: the nominations the user may not judge left
+    out (their own proposals, or naming them), the rows a list shows, the inbox's order."""
     return (
-        NominationTask.objects.filter(which)
-        .exclude(~Q(role=Role.UNIT_PROPOSER) & policy.conflict_q(user, "nomination__"))
+        NominationTask.objects.exclude(
+            ~Q(role=Role.UNIT_PROPOSER) & policy.conflict_q(user, "nomination__")
+        )
         .select_related(
             "owner",
             "nomination__award_type",
-            "nomination__campaign",
             "nomination__proposing_unit",
             "nomination__nominee_person",
             "nomination__nominee_unit",
@@ -57,15 +60,21 @@ def _waiting_q(user) -> Q:
 
 def taken_by(user) -> QuerySet[NominationTask]:
     """The tasks the user has taken and not finished."""
-    return _inbox(user, _taken_q(user))
+    return _inbox(user).filter(_taken_q(user))
 
 
 def waiting_for(user) -> QuerySet[NominationTask]:
-    """The tasks waiting for someone holding the user's roles, less the nominations they may
-    not judge (their own proposals, or naming them). Kept apart from `taken_by` so that
-    PostgreSQL can walk the queue in due order and stop after a page (as one `OR` it sorts the
-    whole queue first)."""
-    return _inbox(user, _waiting_q(user))
+    """The tasks waiting for someone holding the user's roles. Kept apart from `taken_by` so
+    that PostgreSQL can walk the queue in due order and stop after a page (as one `OR` it sorts
+    the whole queue first)."""
+    return _inbox(user).filter(_waiting_q(user))
+
+
+def inbox_parts(user) -> tuple[QuerySet[NominationTask], QuerySet[NominationTask]]:
+    """`taken_by` and `waiting_for` from one build of what they share: the ORM spends most of
+    either's build on the filter of conflicts of interest."""
+    shared = _inbox(user)
+    return shared.filter(_taken_q(user)), shared.filter(_waiting_q(user))
 
 
 # Counts of the shared queue stop here ("1000+"): counting an agency-wide queue of tens of
@@ -99,9 +108,64 @@ def waiting_counts(waiting: QuerySet, today, soon, cap: int):
     return len(dues), overdue, due_soon
 
 
-def inbox_for(user) -> QuerySet[NominationTask]:
-    """What waits for the user: `taken_by` and `waiting_for` together."""
-    return _inbox(user, _taken_q(user) | _waiting_q(user))
+class Inbox(QuerySet):
+    """`taken_by` and `waiting_for` as one UNION ALL rather than one `OR` (which PostgreSQL can
+    only answer by sorting the whole queue). A slice is cut in each part as well, in the same
+    order, so that the waiting part walks `task_waiting_idx` and stops: the first n of the union
+    are among the first n of each part. Filters apply to both parts."""
+
+    def filter(self, *args, **kwargs):
+        return self._in_each_part("filter", args, kwargs)
+
+    def exclude(self, *args, **kwargs):
+        return self._in_each_part("exclude", args, kwargs)
+
+    def _in_each_part(self, method, args, kwargs):
+        if self.query.is_sliced:
+            raise TypeError("Cannot filter a query once a slice has been taken.")
+        inbox = self._chain()
+        inbox.query.combined_queries = tuple(
+            getattr(QuerySet(self.model, part.chain(), using=self._db), method)(
+                *args, **kwargs
+            ).query
+            for part in self.query.combined_queries
+        )
+        return inbox
+
+    def __getitem__(self, k):
+        if self._result_cache is not None:
+            return super().__getitem__(k)
+        if isinstance(k, int):
+            inbox = self[k : k + 1]
+            inbox._fetch_all()
+            return inbox._result_cache[0]
+        if isinstance(k, slice) and k.step:
+            return list(self[k.start : k.stop])[:: k.step]
+        inbox = super().__getitem__(k)
+        inbox._cut_parts()
+        return inbox
+
+    def _cut_parts(self):
+        end = self.query.high_mark
+        # SQLite takes no ORDER BY or LIMIT in a part (its parts are read whole; fine for tests).
+        if end is None or not connections[self.db].features.supports_slicing_ordering_in_compound:
+            return
+        parts = []
+        for part in self.query.combined_queries:
+            part = part.clone()
+            part.clear_ordering(force=True)
+            part.add_ordering(*self.query.order_by)
+            part.clear_limits()
+            part.set_limits(high=end)
+            parts.append(part)
+        self.query.combined_queries = tuple(parts)
+
+
+def inbox_for(user) -> Inbox:
+    """What waits for the user: `taken_by` and `waiting_for` together, by due date."""
+    taken, waiting = inbox_parts(user)
+    both = taken.order_by().union(waiting.order_by(), all=True)
+    return Inbox(NominationTask, both.order_by("due_on", "created").query)
 
 
 def mark_overdue(tasks, today, holidays=None) -> None:

@@ -33,7 +33,7 @@ from nominations.web import refuses_domain_errors
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .models import NominationTask
-from .selectors import INBOX_COUNT_CAP, mark_overdue, taken_by, waiting_counts, waiting_for
+from .selectors import INBOX_COUNT_CAP, inbox_parts, mark_overdue, waiting_counts
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -65,8 +65,8 @@ def inbox(request):
         return _inbox_export(request, fmt)
     today = timezone.localdate()
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
-    mine = list(taken_by(request.user))
-    waiting = waiting_for(request.user)
+    mine, waiting = inbox_parts(request.user)
+    mine = list(mine)
     waiting_count, waiting_overdue, waiting_soon = waiting_counts(
         waiting, today, soon, INBOX_COUNT_CAP
     )
@@ -107,8 +107,8 @@ def _inbox_export(request, fmt: str):
     """The inbox as a file: the tasks taken by the user, then those waiting for their roles (the
     first `INBOX_COUNT_CAP` by due date, as the page lists them), with what the page shows."""
     today = timezone.localdate()
-    mine = list(taken_by(request.user))
-    waiting = list(waiting_for(request.user)[:INBOX_COUNT_CAP])
+    mine, waiting = inbox_parts(request.user)
+    mine, waiting = list(mine), list(waiting[:INBOX_COUNT_CAP])
     mark_overdue([*mine, *waiting], today)
     header = [
         _("List"),

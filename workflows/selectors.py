@@ -23,13 +23,13 @@ def _may_take_q(user) -> Q:
 
 def _inbox(user) -> QuerySet[NominationTask]:
     """What `taken_by` and `waiting_for` share: the nominations the user may not judge left
-    out (their own proposals, or naming them), the rows a list shows, the inbox's order."""
+    out (their own proposals, or naming them), the rows a list shows, the inbox's order. Not
+    the owner: the user or nobody, and each join costs PostgreSQL's planner on every visit."""
     return (
         NominationTask.objects.exclude(
             ~Q(role=Role.UNIT_PROPOSER) & policy.conflict_q(user, "nomination__")
         )
         .select_related(
-            "owner",
             "nomination__award_type",
             "nomination__proposing_unit",
             "nomination__nominee_person",
@@ -164,7 +164,9 @@ class Inbox(QuerySet):
 def inbox_for(user) -> Inbox:
     """What waits for the user: `taken_by` and `waiting_for` together, by due date."""
     taken, waiting = inbox_parts(user)
-    both = taken.order_by().union(waiting.order_by(), all=True)
+    # With its owner: the API shows who took each task.
+    both = taken.select_related("owner").order_by()
+    both = both.union(waiting.select_related("owner").order_by(), all=True)
     return Inbox(NominationTask, both.order_by("due_on", "created").query)
 
 

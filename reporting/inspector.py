@@ -144,6 +144,8 @@ class _Names:
         event.award_name = self.awards.get(event.award_type_id, "")
         event.campaign_name = self.campaigns.get(event.campaign_id, "")
         event.shown = trail.shown_data(event)
+        # (field, before, after): a template reads a pair's halves only by failed lookups.
+        event.changes = [(f, old, new) for f, (old, new) in (event.shown["changes"] or {}).items()]
         return event
 
 

@@ -168,3 +168,13 @@ def test_the_timelines_name_the_decision_that_conferred_the_award(client, world,
         reverse("inspector_timeline", args=[awarded.pk]),
     ):
         assert f"By decision {number}" in _text(client.get(url))
+
+
+def test_the_search_and_the_timeline_show_what_a_dossier_edit_changed(inspector, world, draft):
+    draft = dossier.update_dossier(
+        draft, actor=world.proposer, changes={"initiatives": "Sáng kiến số hoá hồ sơ."}
+    )
+    change = "<li>initiatives: <del>(empty)</del> → <ins>Sáng kiến số hoá hồ sơ.</ins></li>"
+    found = inspector.get(reverse("inspector_events"), {"action": Event.DOSSIER_EDITED})
+    assert change in _text(found)
+    assert change in _text(inspector.get(reverse("inspector_timeline", args=[draft.pk])))

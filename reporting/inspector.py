@@ -114,6 +114,20 @@ class EventSearchForm(forms.Form):
             raise forms.ValidationError(_("Not a nomination reference: %(text)s") % {"text": text})
         return pk
 
+    def offered(self) -> tuple[list[Unit], list[AwardType], list[Campaign]]:
+        """The units, award types and campaigns the form offers, read once: its choices are
+        made of them, and the results are named from them (else the page reads each twice)."""
+        offered = []
+        for name in ("unit", "award_type", "campaign"):
+            field = self.fields[name]
+            objects = list(field.queryset)
+            field.choices = [
+                ("", field.empty_label),
+                *((o.pk, field.label_from_instance(o)) for o in objects),
+            ]
+            offered.append(objects)
+        return tuple(offered)
+
     def criteria(self) -> dict:
         data = self.cleaned_data
         return {
@@ -129,12 +143,15 @@ class EventSearchForm(forms.Form):
 
 
 class _Names:
-    """Names of the units, award types and campaigns events refer to by id (three queries)."""
+    """Names of the units, award types and campaigns events refer to by id (three queries, or
+    none given the lists read already)."""
 
-    def __init__(self):
-        self.units = {u.path: u for u in Unit.objects.all()}
-        self.awards = {a.pk: a for a in AwardType.objects.all()}
-        self.campaigns = {c.pk: c for c in Campaign.objects.all()}
+    def __init__(self, units=None, awards=None, campaigns=None):
+        self.units = {u.path: u for u in (Unit.objects.all() if units is None else units)}
+        self.awards = {a.pk: a for a in (AwardType.objects.all() if awards is None else awards)}
+        self.campaigns = {
+            c.pk: c for c in (Campaign.objects.all() if campaigns is None else campaigns)
+        }
 
     def unit(self, path):
         return self.units.get(path, path)
@@ -194,7 +211,7 @@ def events(request):
         after=_cursor(request.GET.get("after")),
         size=PAGE_SIZE,
     )
-    names = _Names()
+    names = _Names(*form.offered())
     page.events = [names.label(e) for e in page.events]
     query = request.GET.copy()
     for key in ("page", "before", "after"):

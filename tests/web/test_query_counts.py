@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from nominations import services as dossier
 from notifications.services import notify_until_caught_up
-from tests.factories import person
+from tests.factories import AwardTypeFactory, UnitFactory, person
 from workflows import services, views
 from workflows.selectors import inbox_for, inbox_parts
 
@@ -144,6 +144,24 @@ def test_the_bell_costs_the_same_queries_for_one_unread_or_thirty(client, world,
     notify_until_caught_up()
     assert _queries(_get(client, reverse("inbox"))) == one
     assert 'data-testid="unread-count">30<' in client.get(reverse("inbox")).content.decode()
+
+
+def test_the_inspectors_search_costs_the_same_queries_for_one_event_or_a_page_of_them(
+    client, world, walk
+):
+    """A page of results names each event's unit, award and campaign from the lists the
+    filters offer: neither more events nor more units and awards to offer cost a query."""
+    client.force_login(world.inspector)
+    url = reverse("inspector_events") + "?action=nomination.submitted"
+    walk(_new(world), "submit")
+    one = _queries(_get(client, url))
+    for code in ("unit-c", "unit-d"):
+        UnitFactory(code=code, parent=world.department)
+    AwardTypeFactory(code="other")
+    for _ in range(6):
+        walk(_new(world), "submit")
+    assert _queries(_get(client, url)) == one
+    assert client.get(url).content.decode().count('href="/inspector/nominations/') == 7
 
 
 @pytest.mark.postgres

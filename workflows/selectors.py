@@ -11,7 +11,7 @@ from nominations.models import Hold
 from nominations.roles import Role
 from nominations.stages import Status
 
-from .models import OPEN, NominationTask
+from .models import OPEN, NominationTask, NominationTaskQuerySet
 
 
 def _may_take_q(user) -> Q:
@@ -108,7 +108,7 @@ def waiting_counts(waiting: QuerySet, today, soon, cap: int):
     return len(dues), overdue, due_soon
 
 
-class Inbox(QuerySet):
+class Inbox(NominationTaskQuerySet):
     """`taken_by` and `waiting_for` as one UNION ALL rather than one `OR` (which PostgreSQL can
     only answer by sorting the whole queue). A slice is cut in each part as well, in the same
     order, so that the waiting part walks `task_waiting_idx` and stops: the first n of the union
@@ -167,7 +167,7 @@ def inbox_for(user) -> Inbox:
     # With its owner: the API shows who took each task.
     both = taken.select_related("owner").order_by()
     both = both.union(waiting.select_related("owner").order_by(), all=True)
-    return Inbox(NominationTask, both.order_by("due_on", "created").query)
+    return Inbox(NominationTask, both.order_by("due_on", "created").query, using=both._db)
 
 
 def mark_overdue(tasks, today, holidays=None) -> None:

@@ -195,7 +195,7 @@ class Appending:
         # The row and its digest as one JSON parameter, read back into the table's row type
         # (`jsonb_populate_record`): with a parameter per column, an action's statement would
         # pass psycopg's 50 that it keeps parsed, and be parsed afresh each time (0.3 ms).
-        row = {f.column: getattr(event, f.attname) for f in _EVENT_FIELDS}
+        row = {f.attname: getattr(event, f.attname) for f in _EVENT_FIELDS}
         row["occurred_at"] = event.occurred_at.isoformat()  # microseconds and offset kept
         self.ctes = _APPEND_CTES
         self.params = [json.dumps({**row, "digest": digest}, ensure_ascii=False)]
@@ -211,7 +211,7 @@ class Appending:
 
 _HEAD = ChainHead._meta.db_table
 _EVENTS = AuditEvent._meta.db_table
-_EVENT_COLUMNS = [connection.ops.quote_name(f.column) for f in _EVENT_FIELDS]
+_EVENT_COLUMNS = [connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS]
 _APPEND_CTES = [
     ("chain_event", "SELECT %s::jsonb AS v"),
     ("chain_old", f"SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE"),

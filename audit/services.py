@@ -197,8 +197,14 @@ class Appending:
         # pass psycopg's 50 that it keeps parsed, and be parsed afresh each time (0.3 ms).
         row = {f.attname: getattr(event, f.attname) for f in _EVENT_FIELDS}
         row["occurred_at"] = event.occurred_at.isoformat()  # microseconds and offset kept
-        self.ctes = _APPEND_CTES
+        self.ctes = [("chain_event", "SELECT %s::jsonb AS v"), *_APPEND_CTES]
         self.params = [json.dumps({**row, "digest": digest}, ensure_ascii=False)]
+
+    def ctes_after(self, name: str) -> list[tuple[str, str]]:
+        """The CTEs, with the event's row read from the caller's CTE `name`, so that the head
+        moves only once `name` has been read: a caller whose `name` reads its other writes to
+        the end does not do them holding the head."""
+        return [("chain_event", f"SELECT %s::jsonb AS v FROM {name}"), *_APPEND_CTES]
 
     def took(self, row) -> bool:
         if row is None or row[0] is None:
@@ -209,18 +215,13 @@ class Appending:
         return True
 
 
-_HEAD = ChainHead._meta.db_table
 _EVENTS = AuditEvent._meta.db_table
 _EVENT_COLUMNS = [connection.ops.quote_name(f.attname) for f in _EVENT_FIELDS]
-_APPEND_CTES = [
-    ("chain_event", "SELECT %s::jsonb AS v"),
-    ("chain_old", f"SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE"),
+_APPEND_CTES = [  # after `chain_event` (`Appending`): the head moves, then the event is written
     (
         "chain_head",
-        f"UPDATE {_HEAD} AS h SET seq = chain_old.seq + 1, hash = encode(sha256(convert_to("
-        f"'{chain.EVENT_PREFIX}' || ':' || (chain_old.seq + 1)::text || ':' || chain_old.hash "
-        "|| ':' || (chain_event.v->>'digest'), 'UTF8')), 'hex') FROM chain_old, chain_event "
-        "WHERE h.id = 1 RETURNING h.seq, chain_old.hash AS prev_hash, h.hash",
+        "SELECT a.new_seq AS seq, a.prev_hash, a.new_hash AS hash FROM chain_event, "
+        "laurel_audit_chain_advance(chain_event.v->>'digest') AS a",
     ),
     (
         "appended",

@@ -18,6 +18,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from audit import services  # noqa: E402
+from audit.events import Event  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
 from audit.verify import verify_database  # noqa: E402
 
@@ -31,7 +32,7 @@ def writer(seconds, start, counts, index):
     while time.time() < deadline:
         with transaction.atomic():
             services.record(
-                "bench.append",
+                Event.APPROVED,
                 actor=None,
                 subject_type="bench",
                 subject_id=index,

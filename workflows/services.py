@@ -597,8 +597,9 @@ def _write_transition(
 ) -> None:
     """PostgreSQL: the transition's row, its decision record, the task bookkeeping and the
     event in one statement (at submission, the process's INSERT before it: the tasks name it)."""
+    decision, params = _insert_rows([step.decision(actor)])
     written = Written(
-        [_update_row(n, step.before), _insert_rows([step.decision(actor)])], appending
+        [_update_row(n, step.before), (f"{decision} RETURNING id", params)], appending
     )
     if step.before == Status.DRAFT:
         _start(n, now, written)
@@ -610,16 +611,22 @@ def _write_transition(
 
 
 def _with(written: Written | None, parts: list[tuple[str, Sql]], select: str, source: str = ""):
-    """Run `written` and the named `parts` as the CTEs of `SELECT select source`, and return
-    its rows; refuse if the transition's row was not written (it left its status meanwhile,
-    which its row lock rules out). The event's append comes last, and every row carries what
-    it returned (`Appending.took`)."""
+    """Run `written` and the named `parts` (each returning rows) as the CTEs of
+    `SELECT select source`, and return its rows; refuse if the transition's row was not
+    written (it left its status meanwhile, which its row lock rules out). The event's append
+    comes last, and every row carries what it returned (`Appending.took`)."""
     ctes = [(f"w{i}", sql) for i, sql in enumerate(written.rows if written else [])] + parts
     check = "(SELECT count(*) FROM w0)" if written else "1"
     if written:
-        ctes += [(name, (sql, [])) for name, sql in written.appending.ctes]
+        # PostgreSQL runs a CTE when the query first reads it (or at the end, if nothing does).
+        # `wrote` reads every write to the end, and the append reads `wrote`: so the head, which
+        # every other action queues on, is locked only after this action's own writes.
+        counts = ", ".join(f"(SELECT count(*) FROM {name}) AS {name}" for name, _sql in ctes)
+        ctes.append(("wrote", (f"SELECT {counts}", [])))
+        ctes += [(name, (sql, [])) for name, sql in written.appending.ctes_after("wrote")]
+        check = "wrote.w0"
         select = f"{select}, {audit.Appending.COLUMNS}"
-        source = f"{source or 'FROM (SELECT 1) AS one'} LEFT JOIN appended ON true"
+        source = f"{source or 'FROM (SELECT 1) AS one'} CROSS JOIN wrote LEFT JOIN appended ON true"
     statement = "WITH " + ", ".join(f"{name} AS ({q})" for name, (q, _p) in ctes)
     statement += f" SELECT {select}, {check} {source}"
     params = [p for _name, (_q, ps) in ctes for p in ps]
@@ -682,7 +689,7 @@ def _write_next_tasks(
             "link",
             (
                 f"INSERT INTO {_PREVIOUS} (from_nominationtask_id, to_nominationtask_id) "
-                "SELECT new.id, done.id FROM new JOIN done USING (process_id)",
+                "SELECT new.id, done.id FROM new JOIN done USING (process_id) RETURNING id",
                 [],
             ),
         )
@@ -693,7 +700,8 @@ def _write_next_tasks(
             (
                 "ended",
                 (
-                    f"UPDATE {_PROCESS} SET status = %s, finished = %s WHERE id IN ({ids})",
+                    f"UPDATE {_PROCESS} SET status = %s, finished = %s WHERE id IN ({ids}) "
+                    "RETURNING id",
                     [STATUS.DONE, now, *ended],
                 ),
             )

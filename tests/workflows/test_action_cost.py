@@ -112,24 +112,50 @@ def test_on_postgresql_the_writes_and_the_audit_append_are_one_statement(draft, 
     )
     writes = [s for s in statements if not s.lstrip("(").startswith("SELECT")]
     assert len(writes) == 1, "\n".join(s[:100] for s in writes)
-    tables = (
-        'UPDATE "nominations_nomination"',
-        'INSERT INTO "nominations_stagedecision"',
-        "UPDATE workflows_nominationtask",
-        'INSERT INTO "workflows_nominationtask"',
-        "workflows_nominationtask_previous",
-        "FROM audit_chainhead WHERE id = 1 FOR UPDATE",
-        "INSERT INTO audit_auditevent",
-    )
-    # Each is in the statement, the chain's head and its event last.
-    assert [writes[0].find(table) for table in tables] == sorted(
-        writes[0].find(table) for table in tables
-    )
-    assert -1 not in [writes[0].find(table) for table in tables]
+    assert "laurel_audit_chain_advance(" in writes[0]
     event = AuditEvent.objects.get(nomination_id=n.pk, action=Event.APPROVED)
     assert (event.from_state, event.to_state) == (Status.UNIT_REVIEW, approved.status)
     assert verify_database().ok
     assert event.prev_hash == AuditEvent.objects.get(seq=event.seq - 1).hash
+
+
+# The tables an approval writes, and the row each write passes through a BEFORE trigger.
+_WRITES = {
+    "nominations_nomination": "UPDATE",
+    "nominations_stagedecision": "INSERT",
+    "workflows_nominationtask": "INSERT OR UPDATE",
+    "workflows_nominationtask_previous": "INSERT",
+    "audit_chainhead": "UPDATE",
+    "audit_auditevent": "INSERT",
+}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_chains_head_is_moved_only_after_the_actions_other_writes(
+    draft, walk, world
+):
+    # Every action queues on the head until it commits: an action's own writes (five tables,
+    # their indexes) must be done before it takes the head, not while every other action waits.
+    # A BEFORE trigger on each table notes when each row is written, in order.
+    n = walk(draft, "submit")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE written (n serial, tbl text)")
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.note() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN INSERT INTO written (tbl) VALUES (TG_TABLE_NAME); RETURN NEW; END $$"
+        )
+        for table, ops in _WRITES.items():
+            cursor.execute(
+                f"CREATE TRIGGER noted BEFORE {ops} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION pg_temp.note()"
+            )
+    services.approve(n, actor=world.unit_head)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM written ORDER BY n")
+        order = [tbl for (tbl,) in cursor.fetchall()]
+    assert set(order) == set(_WRITES), order
+    assert order[-2:] == ["audit_chainhead", "audit_auditevent"], order
+    assert order.count("audit_chainhead") == 1
 
 
 @pytest.mark.postgres

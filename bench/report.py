@@ -154,6 +154,20 @@ def actions_table(results) -> list[str]:
             for s, v in cpu.items()
         )
     )
+    server = {
+        (t["system"], t["workers"]): t.get("server_cpu_ms_per_action")
+        for t in results["transitions"]
+    }
+    if None not in server.values():
+        # Two cores serve both sides: at 4 and 8 workers, CPU per action is what throughput is.
+        lines.append(
+            "   PostgreSQL's CPU per action (its processes serving the workers, from /proc):"
+        )
+        for w in workers:
+            lines.append(
+                f"     {w} workers: "
+                + ", ".join(f"{s} {server[s, w]} ms" for s in ("laurel", "raw", "baseline"))
+            )
     pa = results.get("per_action", {})
     if pa:
         lines.append("   per action, one process (queries: statements sent, BEGIN/COMMIT aside):")

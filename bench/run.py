@@ -283,6 +283,9 @@ def _actions(world, scale, log) -> dict:
                 "client_cpu_ms_per_action": round(
                     median.client_cpu_seconds / median.actions * 1000, 2
                 ),
+                "server_cpu_ms_per_action": None
+                if median.server_cpu_seconds is None
+                else round(median.server_cpu_seconds / median.actions * 1000, 2),
                 "load_average_before": round(median.load_average, 2),
             }
         )

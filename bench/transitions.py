@@ -352,6 +352,18 @@ WALKERS = {"laurel": LaurelWalker, "raw": RawWalker, "baseline": BaselineWalker}
 # --- workers ---------------------------------------------------------------------------------
 
 
+def _backend_cpu(walker) -> float | None:
+    """The CPU time so far of the PostgreSQL process serving `walker`'s connection, read from
+    /proc: None when the server is not on this machine (or /proc does not show it)."""
+    conn = walker.conn if isinstance(walker, RawWalker) else connection.connection
+    try:
+        with open(f"/proc/{conn.info.backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def _worker(kind, world, ids, warm_ids, barrier, results):
     try:
         walker = WALKERS[kind](world)
@@ -367,7 +379,7 @@ def _worker(kind, world, ids, warm_ids, barrier, results):
     except Exception:
         results.put(("error", "barrier broken"))
         return
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, server = time.perf_counter(), time.process_time(), _backend_cpu(walker)
     actions = 0
     try:
         for pk in ids:
@@ -375,7 +387,10 @@ def _worker(kind, world, ids, warm_ids, barrier, results):
     except Exception:
         results.put(("error", traceback.format_exc()))
         return
-    results.put(("ok", (start, time.perf_counter(), actions, time.process_time() - cpu)))
+    end, cpu = time.perf_counter(), time.process_time() - cpu
+    after = _backend_cpu(walker)
+    server = None if server is None or after is None else after - server
+    results.put(("ok", (start, end, actions, cpu, server)))
     connections.close_all()
 
 
@@ -386,6 +401,7 @@ class Throughput:
     actions: int
     seconds: float
     client_cpu_seconds: float  # the workers' own CPU time (Python), not PostgreSQL's
+    server_cpu_seconds: float | None  # their PostgreSQL processes' (None: not on this machine)
     load_average: float  # the machine's, as the measurement started
 
     @property
@@ -425,8 +441,10 @@ def run(kind: str, world: World, workers: int, walks: int, warmup: int) -> Throu
     if errors:
         raise RuntimeError(f"{kind} with {workers} workers failed:\n{errors[0]}")
     spans = [detail for _, detail in outcomes]
-    start = min(s for s, _, _, _ in spans)
-    end = max(e for _, e, _, _ in spans)
-    actions = sum(a for _, _, a, _ in spans)
-    cpu = sum(c for _, _, _, c in spans)
-    return Throughput(kind, workers, actions, end - start, cpu, load)
+    start = min(s for s, _, _, _, _ in spans)
+    end = max(e for _, e, _, _, _ in spans)
+    actions = sum(a for _, _, a, _, _ in spans)
+    cpu = sum(c for _, _, _, c, _ in spans)
+    servers = [v for *_, v in spans]
+    server = None if None in servers else sum(servers)
+    return Throughput(kind, workers, actions, end - start, cpu, server, load)

@@ -119,7 +119,7 @@ def test_on_postgresql_the_writes_and_the_audit_append_are_one_statement(draft, 
     assert event.prev_hash == AuditEvent.objects.get(seq=event.seq - 1).hash
 
 
-# The tables an approval writes, and the row each write passes through a BEFORE trigger.
+# The tables an action writes, with the operations a BEFORE trigger notes on each.
 _WRITES = {
     "nominations_nomination": "UPDATE",
     "nominations_stagedecision": "INSERT",
@@ -131,13 +131,14 @@ _WRITES = {
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("action", ["submit", "approve"])
 def test_on_postgresql_the_chains_head_is_moved_only_after_the_actions_other_writes(
-    draft, walk, world
+    action, draft, walk, world
 ):
     # Every action queues on the head until it commits: an action's own writes (five tables,
     # their indexes) must be done before it takes the head, not while every other action waits.
     # A BEFORE trigger on each table notes when each row is written, in order.
-    n = walk(draft, "submit")
+    n = draft if action == "submit" else walk(draft, "submit")
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE written (n serial, tbl text)")
         cursor.execute(
@@ -149,7 +150,10 @@ def test_on_postgresql_the_chains_head_is_moved_only_after_the_actions_other_wri
                 f"CREATE TRIGGER noted BEFORE {ops} ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION pg_temp.note()"
             )
-    services.approve(n, actor=world.unit_head)
+    if action == "submit":
+        services.submit(n, actor=world.proposer)
+    else:
+        services.approve(n, actor=world.unit_head)
     with connection.cursor() as cursor:
         cursor.execute("SELECT tbl FROM written ORDER BY n")
         order = [tbl for (tbl,) in cursor.fetchall()]

@@ -169,7 +169,7 @@ def _append_in_one_statement(event: AuditEvent, digest: str) -> bool:
     three, so the head — which every writer queues on — is held for one round trip less than
     two. False when the chain has no head row yet (the caller creates it)."""
     appending = Appending(event, digest)
-    statement = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in appending.ctes)
+    statement = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in appending.ctes())
     with connection.cursor() as cur:
         cur.execute(f"{statement} SELECT {Appending.COLUMNS} FROM appended", appending.params)
         return appending.took(cur.fetchone())
@@ -197,14 +197,14 @@ class Appending:
         # pass psycopg's 50 that it keeps parsed, and be parsed afresh each time (0.3 ms).
         row = {f.attname: getattr(event, f.attname) for f in _EVENT_FIELDS}
         row["occurred_at"] = event.occurred_at.isoformat()  # microseconds and offset kept
-        self.ctes = [("chain_event", "SELECT %s::jsonb AS v"), *_APPEND_CTES]
         self.params = [json.dumps({**row, "digest": digest}, ensure_ascii=False)]
 
-    def ctes_after(self, name: str) -> list[tuple[str, str]]:
-        """The CTEs, with the event's row read from the caller's CTE `name`, so that the head
-        moves only once `name` has been read: a caller whose `name` reads its other writes to
-        the end does not do them holding the head."""
-        return [("chain_event", f"SELECT %s::jsonb AS v FROM {name}"), *_APPEND_CTES]
+    def ctes(self, after: str = "") -> list[tuple[str, str]]:
+        """The CTEs; with `after`, the event's row is read from the caller's CTE of that name,
+        so that the head moves only once it has been read: a caller whose `after` reads its
+        other writes to the end does not do them holding the head."""
+        source = f" FROM {after}" if after else ""
+        return [("chain_event", f"SELECT %s::jsonb AS v{source}"), *_APPEND_CTES]
 
     def took(self, row) -> bool:
         if row is None or row[0] is None:

@@ -616,14 +616,14 @@ def _with(written: Written | None, parts: list[tuple[str, Sql]], select: str, so
     written (it left its status meanwhile, which its row lock rules out). The event's append
     comes last, and every row carries what it returned (`Appending.took`)."""
     ctes = [(f"w{i}", sql) for i, sql in enumerate(written.rows if written else [])] + parts
-    check = "(SELECT count(*) FROM w0)" if written else "1"
+    check = "1"
     if written:
         # PostgreSQL runs a CTE when the query first reads it (or at the end, if nothing does).
         # `wrote` reads every write to the end, and the append reads `wrote`: so the head, which
         # every other action queues on, is locked only after this action's own writes.
         counts = ", ".join(f"(SELECT count(*) FROM {name}) AS {name}" for name, _sql in ctes)
         ctes.append(("wrote", (f"SELECT {counts}", [])))
-        ctes += [(name, (sql, [])) for name, sql in written.appending.ctes_after("wrote")]
+        ctes += [(name, (sql, [])) for name, sql in written.appending.ctes(after="wrote")]
         check = "wrote.w0"
         select = f"{select}, {audit.Appending.COLUMNS}"
         source = f"{source or 'FROM (SELECT 1) AS one'} CROSS JOIN wrote LEFT JOIN appended ON true"

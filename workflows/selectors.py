@@ -21,6 +21,28 @@ def _may_take_q(user) -> Q:
     return q
 
 
+# Of the rows joined to a task, the columns an inbox row shows (reference, nominee, award,
+# unit) and the API's owner: not the dossier's text, the award type's rules or the people's
+# accounts, which a queue of 500 read, converted and built into objects for nothing.
+_ROW_COLUMNS = (
+    "nomination__status",
+    "nomination__award_type__name_vi",
+    "nomination__award_type__name_en",
+    "nomination__proposing_unit__name_vi",
+    "nomination__proposing_unit__name_en",
+    "nomination__nominee_person__first_name",
+    "nomination__nominee_person__last_name",
+    "nomination__nominee_person__username",
+    "nomination__nominee_unit__name_vi",
+    "nomination__nominee_unit__name_en",
+)
+_OWNER_COLUMNS = ("owner__first_name", "owner__last_name", "owner__username")
+
+
+def _task_columns() -> list[str]:
+    return [f.name for f in NominationTask._meta.concrete_fields]
+
+
 def _inbox(user) -> QuerySet[NominationTask]:
     """What `taken_by` and `waiting_for` share: the nominations the user may not judge left
     out (their own proposals, or naming them), the rows a list shows, the inbox's order. Not
@@ -35,6 +57,7 @@ def _inbox(user) -> QuerySet[NominationTask]:
             "nomination__nominee_person",
             "nomination__nominee_unit",
         )
+        .only(*_task_columns(), *_ROW_COLUMNS)
         .annotate(hold_kind=_hold_kind())
         .order_by("due_on", "created")
     )
@@ -165,8 +188,11 @@ def inbox_for(user) -> Inbox:
     """What waits for the user: `taken_by` and `waiting_for` together, by due date."""
     taken, waiting = inbox_parts(user)
     # With its owner: the API shows who took each task.
-    both = taken.select_related("owner").order_by()
-    both = both.union(waiting.select_related("owner").order_by(), all=True)
+    taken, waiting = (
+        part.select_related("owner").only(*_task_columns(), *_ROW_COLUMNS, *_OWNER_COLUMNS)
+        for part in (taken, waiting)
+    )
+    both = taken.order_by().union(waiting.order_by(), all=True)
     return Inbox(NominationTask, both.order_by("due_on", "created").query, using=both._db)
 
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nominations import services as dossier
+from nominations.people import display_name
 from notifications.services import notify_until_caught_up
 from tests.factories import AwardTypeFactory, UnitFactory, person
 from workflows import services, views
@@ -73,6 +74,39 @@ def test_inbox_selector_is_one_query_for_the_tasks_at_any_page_size(world, walk)
         assert str(task.nomination.award_type)
         assert str(task.nomination.proposing_unit)
     assert policy_read <= 3
+
+
+def test_the_inbox_reads_what_its_rows_show_and_not_the_dossiers(world, walk):
+    _at_party_committee(world, walk, 2)
+    user = world.party_reviewer
+    services.take_task(inbox_for(user)[0], actor=user)
+    tasks = list(inbox_for(user))
+    mine, waiting = (list(part) for part in inbox_parts(user))
+    assert len(tasks) == 2 and len(mine) == 1 and len(waiting) == 1
+    with CaptureQueriesContext(connection) as during:
+        shown = [
+            (
+                t.nomination.reference,
+                t.nomination.nominee_name,
+                t.nomination.award_type.name,
+                t.nomination.proposing_unit.name,
+                t.stage,
+                t.role,
+                t.due_on,
+                t.flow_task.name,
+                t.hold_kind,
+            )
+            for t in (*tasks, *mine, *waiting)
+        ]
+        owners = {display_name(t.owner) if t.owner_id else "" for t in tasks}  # the API's
+    assert not during.captured_queries  # every row shown from the one read
+    assert len(shown) == 4 and owners == {"", display_name(user)}
+    for t in (*tasks, *mine, *waiting):  # the dossier's text stays in the database
+        assert {
+            "achievements",
+            "contributions",
+            "initiatives",
+        } <= t.nomination.get_deferred_fields()
 
 
 @pytest.mark.parametrize("viewer", ["party_reviewer", "proposer", "inspector"])

@@ -5,12 +5,14 @@ import json
 import re
 
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from nominations import services as dossier
 from reporting.dashboard import figures
 from tests.factories import person
+from workflows import services as workflow
 from workflows import summary
 from workflows.models import DashboardSummary, NominationTask
 
@@ -58,6 +60,41 @@ def test_overdue_tasks_are_counted(world, walk):
     f = figures(world.unit_head)
     assert f["overdue_total"] == 2
     assert f["overdue"][0][:2] == ("Unit head confirmation", 2)
+
+
+def test_the_counts_read_the_nominations_once_and_the_tasks_once(
+    world, walk, django_assert_num_queries
+):
+    make(world, walk, 2, "submit", "approve")  # two finished at the unit, open at the party
+    make(world, walk, 1, "submit")  # open at the unit, soon overdue
+    other = dossier.create_draft(
+        actor=world.other_proposer,
+        campaign=world.campaign,
+        award_type=world.short,
+        proposing_unit=world.other_unit,
+        nominee_person=person(world.other_unit),
+        achievements="Hoàn thành xuất sắc nhiệm vụ.",
+    )
+    workflow.submit(other, actor=world.other_proposer)
+    NominationTask.objects.filter(status="NEW", stage="unit_review").update(due_on="2000-01-03")
+    summary.counts(world.inspector)  # the roles read once, as every page has
+    postgresql = connection.vendor == "postgresql"
+    with django_assert_num_queries(2 if postgresql else 3):  # SQLite: medians in Python
+        counted = summary.counts(world.inspector)
+    assert counted["by_status"] == {"party_committee_review": 2, "unit_review": 2}
+    full, short = (
+        [world.full.name_vi, world.full.name_en, 3],
+        [world.short.name_vi, world.short.name_en, 1],
+    )
+    assert sorted(counted["by_award_type"]) == sorted([full, short])
+    assert sorted(counted["by_unit"]) == sorted(
+        [
+            [world.unit.name_vi, world.unit.name_en, 3],
+            [world.other_unit.name_vi, world.other_unit.name_en, 1],
+        ]
+    )
+    assert counted["overdue"] == {"unit_review": 2} and counted["overdue_total"] == 2
+    assert {stage: n for stage, (_days, n) in counted["median_days"].items()} == {"unit_review": 2}
 
 
 def test_the_dashboard_page_renders_charts_with_constant_queries(

@@ -1,13 +1,24 @@
 """What waits for whom."""
 
+from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from viewflow.workflow.status import STATUS
 
 from audit.selectors import capped_count
 from nominations import policy
 from nominations.calendar import calendar_between, working_days_overdue
-from nominations.models import Hold
+from nominations.models import AwardType, Hold, Unit
 from nominations.roles import Role
 from nominations.stages import Status
 
@@ -21,43 +32,53 @@ def _may_take_q(user) -> Q:
     return q
 
 
-# Of the rows joined to a task, the columns an inbox row shows (reference, nominee, award,
-# unit) and the API's owner: not the dossier's text, the award type's rules or the people's
-# accounts, which a queue of 500 read, converted and built into objects for nothing.
-_ROW_COLUMNS = (
+# Of the nomination joined to a task, the columns an inbox row needs: its status and whom and
+# what it names. Not the dossier's text, which a queue of 500 read and converted for nothing.
+_NOMINATION_COLUMNS = (
     "nomination__status",
-    "nomination__award_type__name_vi",
-    "nomination__award_type__name_en",
-    "nomination__proposing_unit__name_vi",
-    "nomination__proposing_unit__name_en",
-    "nomination__nominee_person__first_name",
-    "nomination__nominee_person__last_name",
-    "nomination__nominee_person__username",
-    "nomination__nominee_unit__name_vi",
-    "nomination__nominee_unit__name_en",
+    "nomination__award_type_id",
+    "nomination__proposing_unit_id",
+    "nomination__nominee_person_id",
+    "nomination__nominee_unit_id",
 )
-_OWNER_COLUMNS = ("owner__first_name", "owner__last_name", "owner__username")
 
 
 def _task_columns() -> list[str]:
     return [f.name for f in NominationTask._meta.concrete_fields]
 
 
+def _names() -> tuple[Prefetch, ...]:
+    """The names an inbox row shows (award type, proposing unit, nominee; the API's owner),
+    read by id once the tasks are read: one small query each, whatever the page's size. Joined
+    to the tasks' query instead, each cost PostgreSQL's planner more than its read saved (the
+    selector: 12 ms of planning for under 1 ms of execution, at 100,000 nominations)."""
+    person = get_user_model().objects.only("first_name", "last_name", "username")
+    unit = Unit.objects.only("name_vi", "name_en")
+    return (
+        Prefetch("nomination__award_type", AwardType.objects.only("name_vi", "name_en")),
+        Prefetch("nomination__proposing_unit", unit),
+        Prefetch("nomination__nominee_unit", unit.all()),
+        Prefetch("nomination__nominee_person", person),
+        Prefetch("owner", person.all()),
+    )
+
+
+def with_names(tasks: list[NominationTask]) -> list[NominationTask]:
+    """`tasks` (of `inbox_parts`, several lists at once) with the names their rows show."""
+    prefetch_related_objects(tasks, *_names())
+    return tasks
+
+
 def _inbox(user) -> QuerySet[NominationTask]:
     """What `taken_by` and `waiting_for` share: the nominations the user may not judge left
-    out (their own proposals, or naming them), the rows a list shows, the inbox's order. Not
-    the owner: the user or nobody, and each join costs PostgreSQL's planner on every visit."""
+    out (their own proposals, or naming them), the inbox's order, the task with its nomination
+    (`with_names` reads the names the rows show)."""
     return (
         NominationTask.objects.exclude(
             ~Q(role=Role.UNIT_PROPOSER) & policy.conflict_q(user, "nomination__")
         )
-        .select_related(
-            "nomination__award_type",
-            "nomination__proposing_unit",
-            "nomination__nominee_person",
-            "nomination__nominee_unit",
-        )
-        .only(*_task_columns(), *_ROW_COLUMNS)
+        .select_related("nomination")
+        .only(*_task_columns(), *_NOMINATION_COLUMNS)
         .annotate(hold_kind=_hold_kind())
         .order_by("due_on", "created")
     )
@@ -187,13 +208,11 @@ class Inbox(NominationTaskQuerySet):
 def inbox_for(user) -> Inbox:
     """What waits for the user: `taken_by` and `waiting_for` together, by due date."""
     taken, waiting = inbox_parts(user)
-    # With its owner: the API shows who took each task.
-    taken, waiting = (
-        part.select_related("owner").only(*_task_columns(), *_ROW_COLUMNS, *_OWNER_COLUMNS)
-        for part in (taken, waiting)
-    )
     both = taken.order_by().union(waiting.order_by(), all=True)
-    return Inbox(NominationTask, both.order_by("due_on", "created").query, using=both._db)
+    inbox = Inbox(NominationTask, both.order_by("due_on", "created").query, using=both._db)
+    # A union takes no prefetch_related(); its tasks are read with their names all the same.
+    inbox._prefetch_related_lookups = _names()
+    return inbox
 
 
 def mark_overdue(tasks, today, holidays=None) -> None:

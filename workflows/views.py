@@ -33,7 +33,7 @@ from nominations.web import refuses_domain_errors
 from . import services
 from .context_processors import forget_inbox_count, remember_inbox_count
 from .models import NominationTask
-from .selectors import INBOX_COUNT_CAP, inbox_parts, mark_overdue, waiting_counts
+from .selectors import INBOX_COUNT_CAP, inbox_parts, mark_overdue, waiting_counts, with_names
 
 # The action a page may post, and the service that performs it.
 ACTIONS = {
@@ -75,6 +75,7 @@ def inbox(request):
     paginator.count = min(waiting_count, INBOX_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page)
+    with_names([*mine, *tasks])
     for t in tasks:  # a held nomination's task waits for the hold's lifting, not for a taker
         t.takeable = t.flow_task.name in TAKE_ACTION and not t.hold_kind
     # One read of the holidays serves every count of days overdue.
@@ -109,6 +110,7 @@ def _inbox_export(request, fmt: str):
     today = timezone.localdate()
     mine, waiting = inbox_parts(request.user)
     mine, waiting = list(mine), list(waiting[:INBOX_COUNT_CAP])
+    with_names([*mine, *waiting])
     mark_overdue([*mine, *waiting], today)
     header = [
         _("List"),

@@ -7,6 +7,7 @@ from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS, POSTGRES_OPTIONS
 
 DEBUG = False  # as in production: no query log kept in memory
+ROOT_URLCONF = "bench.urls"  # Laurel's, and the empty page section 2 measures the floor with
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [

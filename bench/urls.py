@@ -1,0 +1,19 @@
+"""Laurel's addresses, and the benchmark's yardstick: an empty page behind the same middleware,
+sign-in checks, context processors and base template as every page. Section 2 times it beside
+the read paths, so that each path's time reads as the floor every page pays plus its own."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
+
+from config.urls import urlpatterns as laurel
+
+
+@login_required
+def empty_page(request):
+    page = engines["django"].from_string('{% extends "base.html" %}')
+    return HttpResponse(page.render({}, request))
+
+
+urlpatterns = [*laurel, path("bench/empty/", empty_page, name="bench_empty")]

@@ -133,10 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Parameters bound by the server, so that the actions' statements can be prepared: an action
 # (`workflows.services`) asks psycopg to prepare what it sends (`nominations.compiled.prepared`),
 # and PostgreSQL then plans each of those statements once per connection rather than once per
-# action, which was most of their database time (issue 11). Nothing else is prepared: a list's
-# query planned once for any parameters can be several times slower than one planned for its
-# own (the inbox's queue: 142 ms against 35). Behind a pooler in transaction mode (PgBouncer
-# without prepared-statement support) set DATABASE_PREPARED_STATEMENTS=0.
+# action, which was most of their database time (issue 11). So are one nomination's reads by its
+# id (`nominations.selectors.nomination_for`: every nomination's page and every action posted).
+# Nothing else is prepared: a list's query planned once for any parameters can be several times
+# slower than one planned for its own (the inbox's queue: 142 ms against 35). Behind a pooler in
+# transaction mode (PgBouncer without prepared-statement support) set
+# DATABASE_PREPARED_STATEMENTS=0.
 POSTGRES_OPTIONS = (
     {"server_side_binding": True} if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else {}
 )

@@ -13,6 +13,7 @@ from nominations.compiled import Compiled
 from nominations.exceptions import DomainError
 from nominations.models import Delegation, Nomination, RoleAssignment, Unit
 from nominations.roles import Role
+from nominations.selectors import nomination_for
 from workflows import services
 from workflows.selectors import inbox_for
 
@@ -167,6 +168,24 @@ def test_an_action_prepares_its_statements_and_a_page_s_reads_are_not(world, dra
     # and the next action runs the statements prepared by the first
     services.approve(submitted, actor=world.unit_head)
     assert connection.connection.prepare_threshold is None
+
+
+@pytest.mark.postgres
+def test_a_nominations_reads_by_its_id_are_prepared_and_only_those(world, draft):
+    before = set(_prepared_statements())
+    shown = nomination_for(world.proposer, draft.pk)
+    assert shown == draft and list(shown.award_type.route.all())
+    prepared = set(_prepared_statements()) - before
+    # the nomination with what it names and the user's right to see it, its route, its evidence
+    assert any('"nominations_nomination"."id" = $' in s for s in prepared)
+    assert any('FROM "nominations_routestage"' in s for s in prepared)
+    assert connection.connection.prepare_threshold is None
+    with pytest.raises(Nomination.DoesNotExist):  # nor after a nomination not to be seen
+        nomination_for(world.other_proposer, draft.pk)
+    assert connection.connection.prepare_threshold is None
+    list(inbox_for(world.unit_head))  # a list's query still planned for its own parameters
+    after = set(_prepared_statements())
+    assert not {s for s in after - before if "workflows_nominationtask" in s}
 
 
 @pytest.mark.postgres

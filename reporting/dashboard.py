@@ -1,7 +1,8 @@
 """The dashboard: where the nominations a user may see stand, and how long stages take.
 
-Every figure is one grouped query over the nominations the user may see (`policy.visible_q`,
-`workflows.summary.counts`), so the page costs the same few queries whatever the agency's size;
+The figures come from two grouped queries over the nominations the user may see and their tasks
+(`policy.visible_q`, `workflows.summary.counts`), so the page costs the same few queries whatever
+the agency's size;
 the widest views read a summary refreshed by the timers job instead, with its age on the page
 (`workflows.summary` says why a summary refreshed by the timers and not one kept by each action).
 """
